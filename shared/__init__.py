@@ -1,0 +1,1 @@
+"""The helpdesk domain package: config, clock, domain, adapters and services."""

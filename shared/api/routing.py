@@ -1,0 +1,209 @@
+"""Route registration for the Chalice app: authentication, body parsing, and the one error mapping.
+
+Every route goes through `ApiRouter.route`, which also records what the OpenAPI document says about it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Chalice, Response
+from pydantic import BaseModel, ValidationError
+
+from shared.container import Container
+from shared.domain.access import Principal
+from shared.errors import HelpdeskError, InvalidInput, PayloadTooLarge
+
+logger = logging.getLogger("helpdesk.api")
+
+STATUS_BY_CODE = {
+    "validation_error": 400,
+    "invalid_json": 400,
+    "invalid_cursor": 400,
+    "invalid_header": 400,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "invalid_transition": 409,
+    "ticket_closed": 409,
+    "idempotency_key_reused": 409,
+    "version_conflict": 412,
+    "payload_too_large": 413,
+    "rate_limited": 429,
+}
+JSON = "application/json; charset=utf-8"
+
+
+def error_response(
+    code: str, message: str, field: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        body["field"] = field
+    return Response(
+        body=json.dumps({"error": body}, ensure_ascii=False),
+        status_code=STATUS_BY_CODE.get(code, 500),
+        headers={"Content-Type": JSON, **(headers or {})},
+    )
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    text = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body, ensure_ascii=False)
+    return Response(body=text, status_code=status, headers={"Content-Type": JSON, **(headers or {})})
+
+
+@dataclass
+class Call:
+    """What a view gets: the caller, the parsed body and query, the raw headers, the container."""
+
+    container: Container
+    principal: Principal
+    body: Any
+    query: Any
+    headers: dict[str, str]
+
+
+@dataclass
+class Operation:
+    path: str
+    method: str
+    name: str
+    summary: str
+    public: bool
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    errors: tuple[int, ...] = field(default_factory=tuple)
+
+
+ANONYMOUS = Principal.of("anonymous@invalid", "anonymous", "anonymous")
+
+
+class ApiRouter:
+    def __init__(self, app: Chalice, container: Callable[[], Container]) -> None:
+        self._app = app
+        self._container = container
+        self.operations: list[Operation] = []
+
+    def route(
+        self,
+        path: str,
+        method: str,
+        *,
+        summary: str,
+        public: bool = False,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+            def view(**path_params: str) -> Response:
+                return self._dispatch(handler, path_params, public, body, query, status)
+
+            view.__name__ = handler.__name__
+            view.__doc__ = handler.__doc__
+            self._app.route(path, methods=[method], content_types=["*/*"])(view)
+            self.operations.append(
+                Operation(path, method, handler.__name__, summary, public, body, query, response, status)
+            )
+            return handler
+
+        return register
+
+    def _dispatch(
+        self,
+        handler: Callable[..., Any],
+        path_params: dict[str, str],
+        public: bool,
+        body_model: type[BaseModel] | None,
+        query_model: type[BaseModel] | None,
+        status: int,
+    ) -> Response:
+        request = self._app.current_request
+        try:
+            container = self._container()
+            raw = request.raw_body or b""
+            if len(raw) > container.settings.max_body_bytes:
+                raise PayloadTooLarge(f"the request body is over {container.settings.max_body_bytes // 1024} KB")
+            headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+            principal = ANONYMOUS
+            if not public:
+                claims = (request.context or {}).get("authorizer", {}).get("claims")
+                principal = container.authenticator.principal(claims, headers.get("authorization"))
+            call = Call(
+                container=container,
+                principal=principal,
+                body=_parse_body(body_model, raw) if body_model else None,
+                query=_parse_query(query_model, request.query_params or {}) if query_model else None,
+                headers=headers,
+            )
+            result = handler(call, **path_params)
+            if isinstance(result, Response):
+                return result
+            return json_response(result, status)
+        except HelpdeskError as error:
+            return error_response(error.code, error.message, error.field)
+        except ValidationError as error:
+            return _validation_response(error)
+        except Exception:
+            # Client input never reaches here; this is our fault, logged with the trace.
+            logger.exception("unhandled error on %s %s", request.method, request.path)
+            return Response(
+                body=json.dumps({"error": {"code": "internal_error", "message": "internal error"}}),
+                status_code=500,
+                headers={"Content-Type": JSON},
+            )
+
+
+def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
+    if not raw.strip():
+        raise InvalidInput("a JSON body is required", field="body")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise _InvalidJson(f"the body is not valid JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise InvalidInput("the body must be a JSON object", field="body")
+    # Strict validation in JSON mode: "3" is not a number, unknown fields are refused.
+    return model.model_validate_json(raw, strict=True)
+
+
+def _parse_query(model: type[BaseModel], params: Any) -> BaseModel:
+    values = {key: params[key] for key in params}
+    return model.model_validate(values)
+
+
+class _InvalidJson(HelpdeskError):
+    code = "invalid_json"
+
+
+class InvalidHeader(HelpdeskError):
+    code = "invalid_header"
+
+
+def _validation_response(error: ValidationError) -> Response:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first.get("loc", ()) if part != "__root__") or None
+    if first.get("type") == "json_invalid":
+        return error_response("invalid_json", "the body is not valid JSON")
+    message = first.get("msg", "invalid value")
+    if first.get("type") == "extra_forbidden":
+        message = "unknown field"
+    return error_response("validation_error", f"{field}: {message}" if field else message, field)
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """`If-Match: "<version>"` (quotes optional, W/ tolerated) -> the version; absent -> None."""
+    if value is None:
+        return None
+    match = re.fullmatch(r'\s*(?:W/)?"?(\d{1,12})"?\s*', value)
+    if not match:
+        raise InvalidHeader('If-Match must be "<version>"', field="If-Match")
+    return int(match.group(1))

@@ -1,0 +1,367 @@
+"""Request and response bodies of API v1. The OpenAPI document is generated from these models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from shared.domain.access import Principal
+from shared.domain.directory import Agent, Team
+from shared.domain.events import AuditEvent, Message
+from shared.domain.tickets import Channel, Priority, Status, Ticket
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[^\s,]+$")]
+# Deliberately a syntax check only: support desks use internal domains (.local, .corp) that stricter
+# validators refuse.
+EmailStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+FieldValue = str | int | float | bool | None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class RequesterIn(Strict):
+    email: EmailStr
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+
+
+class TicketCreate(Strict):
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)]
+    priority: Priority | None = None
+    category: ShortText | None = None
+    channel: Channel | None = None
+    requester: RequesterIn | None = None
+    custom_fields: dict[ShortText, FieldValue] = Field(default_factory=dict, max_length=50)
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    team: ShortText | None = None
+
+
+class TicketPatch(Strict):
+    status: Status | None = None
+    priority: Priority | None = None
+    team: ShortText | None = None
+    assignee: EmailStr | None = None
+    category: ShortText | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=20)
+    custom_fields: dict[ShortText, FieldValue] | None = Field(default=None, max_length=50)
+
+
+class MessageCreate(Strict):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)]
+    internal: bool = False
+
+
+class DevLogin(Strict):
+    email: EmailStr
+
+
+class DevClock(Strict):
+    advance_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 366)]
+
+
+# -- responses ------------------------------------------------------------------------------------
+
+
+class PersonOut(BaseModel):
+    email: str
+    name: str
+    role: str | None = None
+
+
+class RequesterOut(BaseModel):
+    email: str
+    name: str
+
+
+class SlaOut(BaseModel):
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    first_responded_at: datetime | None
+    resolved_at: datetime | None
+    paused: bool
+
+
+class StatusEntryOut(BaseModel):
+    status: Status
+    at: datetime
+
+
+class TicketOut(BaseModel):
+    id: str
+    number: str
+    subject: str
+    description: str
+    status: Status
+    priority: Priority
+    channel: Channel
+    requester: RequesterOut
+    team: str | None
+    assignee: str | None
+    category: str | None
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    next_statuses: list[Status]
+    status_history: list[StatusEntryOut]
+    sla: SlaOut
+
+
+class TicketPage(BaseModel):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+class MessageOut(BaseModel):
+    id: str
+    ticket_id: str
+    author: PersonOut
+    body: str
+    internal: bool
+    created_at: datetime
+
+
+class MessagePage(BaseModel):
+    items: list[MessageOut]
+    next_cursor: str | None
+
+
+class ChangeOut(BaseModel):
+    field: str
+    old: Any
+    new: Any
+
+
+class EventOut(BaseModel):
+    id: str
+    ticket_id: str
+    type: str
+    actor: PersonOut
+    at: datetime
+    changes: list[ChangeOut]
+    message_id: str | None = None
+    internal: bool | None = None
+
+
+class EventPage(BaseModel):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class AgentOut(BaseModel):
+    email: str
+    name: str
+    role: str
+    teams: list[str]
+    skills: list[str]
+    capacity: int
+    availability: str
+    senior: bool
+
+
+class AgentList(BaseModel):
+    items: list[AgentOut]
+
+
+class TeamOut(BaseModel):
+    id: str
+    name: str
+    members: list[str]
+    supervisor: str | None
+
+
+class TeamList(BaseModel):
+    items: list[TeamOut]
+
+
+class NotificationOut(BaseModel):
+    id: str
+    type: str
+    ticket_id: str
+    ticket_number: str
+    subject: str
+    at: datetime
+    read: bool
+
+
+class NotificationPage(BaseModel):
+    items: list[NotificationOut]
+    next_cursor: str | None
+
+
+class UserOut(BaseModel):
+    email: str
+    name: str
+    role: str
+    teams: list[str]
+    permissions: list[str]
+
+
+class LoginOut(BaseModel):
+    token: str
+    user: UserOut
+
+
+class Health(BaseModel):
+    status: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+# -- mapping the domain to responses -----------------------------------------------------------------
+
+
+def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
+    def local(value: datetime | None) -> datetime | None:
+        return None if value is None else value.astimezone(tz)
+
+    sla = ticket.sla
+    return TicketOut(
+        id=ticket.id,
+        number=ticket.number,
+        subject=ticket.subject,
+        description=ticket.description,
+        status=ticket.status,
+        priority=ticket.priority,
+        channel=ticket.channel,
+        requester=RequesterOut(email=ticket.requester.email, name=ticket.requester.name),
+        team=ticket.team,
+        assignee=ticket.assignee,
+        category=ticket.category,
+        tags=ticket.tags,
+        custom_fields=ticket.custom_fields,
+        created_at=local(ticket.created_at),  # type: ignore[arg-type]
+        updated_at=local(ticket.updated_at),  # type: ignore[arg-type]
+        version=ticket.version,
+        next_statuses=list(ticket.next_statuses),
+        status_history=[StatusEntryOut(status=e.status, at=local(e.at)) for e in ticket.status_history],  # type: ignore[arg-type]
+        sla=SlaOut(
+            first_response_due_at=local(sla.first_response_due_at),
+            resolution_due_at=local(sla.resolution_due_at),
+            first_responded_at=local(sla.first_responded_at),
+            resolved_at=local(sla.resolved_at),
+            paused=sla.paused,
+        ),
+    )
+
+
+def message_out(message: Message, tz: Any) -> MessageOut:
+    author = message.author
+    return MessageOut(
+        id=message.id,
+        ticket_id=message.ticket_id,
+        author=PersonOut(email=author.email, name=author.name, role=author.role),
+        body=message.body,
+        internal=message.internal,
+        created_at=message.created_at.astimezone(tz),
+    )
+
+
+def event_out(event: AuditEvent, tz: Any) -> EventOut:
+    actor = event.actor
+    return EventOut(
+        id=event.id,
+        ticket_id=event.ticket_id,
+        type=event.type.value,
+        actor=PersonOut(email=actor.email, name=actor.name, role=actor.role),
+        at=event.at.astimezone(tz),
+        changes=[ChangeOut(field=c.field, old=c.old, new=c.new) for c in event.changes],
+        message_id=event.message_id,
+        internal=event.internal,
+    )
+
+
+def user_out(principal: Principal) -> UserOut:
+    return UserOut(
+        email=principal.email,
+        name=principal.name,
+        role=principal.role,
+        teams=list(principal.teams),
+        permissions=sorted(p.value for p in principal.permissions),
+    )
+
+
+def agent_out(agent: Agent) -> AgentOut:
+    return AgentOut(
+        email=agent.email,
+        name=agent.name,
+        role=agent.role,
+        teams=agent.teams,
+        skills=agent.skills,
+        capacity=agent.capacity,
+        availability=agent.availability.value,
+        senior=agent.senior,
+    )
+
+
+def team_out(team: Team) -> TeamOut:
+    return TeamOut(id=team.id, name=team.name, members=team.members, supervisor=team.supervisor)
+
+
+# -- query strings ----------------------------------------------------------------------------------
+
+
+def _csv(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class TicketListQuery(BaseModel):
+    # Unknown parameters are ignored (cache busters), known ones validated.
+    model_config = ConfigDict(extra="ignore")
+
+    view: Literal["mine", "team", "unassigned", "all", "requested"] | None = None
+    status: str | None = Field(default=None, description="comma-separated statuses")
+    priority: str | None = Field(default=None, description="comma-separated priorities")
+    team: ShortText | None = None
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _statuses(cls, value: str | None) -> str | None:
+        _check_members("status", value, Status)
+        return value
+
+    @field_validator("priority")
+    @classmethod
+    def _priorities(cls, value: str | None) -> str | None:
+        _check_members("priority", value, Priority)
+        return value
+
+    def statuses(self) -> tuple[Status, ...]:
+        return tuple(Status(s) for s in _csv(self.status))
+
+    def priorities(self) -> tuple[Priority, ...]:
+        return tuple(Priority(p) for p in _csv(self.priority))
+
+
+def _check_members(name: str, value: str | None, enum: Any) -> None:
+    for part in _csv(value):
+        if part not in enum._value2member_map_:
+            allowed = ", ".join(m.value for m in enum)
+            raise ValueError(f"unknown {name} {part!r}; expected one of {allowed}")
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    limit: int = Field(default=100, ge=1, le=200)
+    cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None

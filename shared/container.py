@@ -1,0 +1,148 @@
+"""The composition root: builds adapters and services from the settings, lazily, once per process."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+from functools import cached_property
+from typing import Any
+
+from shared.adapters.aws import AwsClients
+from shared.adapters.directory_store import DirectoryStore, InboxStore
+from shared.adapters.items import bind_tables
+from shared.adapters.mailer import SesMailer
+from shared.adapters.tickets_store import TicketStore
+from shared.clock import Clock, SystemClock
+from shared.config import Settings, get_settings
+from shared.services.auth import Authenticator
+from shared.services.cursors import CursorCodec
+from shared.services.directory import DirectoryService
+from shared.services.mail import MailComposer
+from shared.services.notifications import Deliver, NotificationService
+from shared.services.tickets import TicketService
+
+
+class Container:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self._idempotent: dict[str, Callable[..., dict[str, Any]]] = {}
+
+    @cached_property
+    def aws(self) -> AwsClients:
+        return AwsClients(self.settings)
+
+    @cached_property
+    def ticket_store(self) -> TicketStore:
+        bind_tables(self.settings)
+        return TicketStore()
+
+    @cached_property
+    def directory_store(self) -> DirectoryStore:
+        bind_tables(self.settings)
+        return DirectoryStore()
+
+    @cached_property
+    def cursors(self) -> CursorCodec:
+        # Without a configured secret (tests), derive one that is stable for this deployment's table.
+        secret = self.settings.cursor_secret or hashlib.sha256(self.settings.tickets_table.encode()).hexdigest()
+        return CursorCodec(secret.encode())
+
+    @cached_property
+    def tickets(self) -> TicketService:
+        return TicketService(self.ticket_store, self.directory_store, self.clock, self.cursors, self.settings.timezone)
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        return DirectoryService(self.directory_store)
+
+    @cached_property
+    def authenticator(self) -> Authenticator:
+        return Authenticator(
+            self.settings.auth_mode,
+            self.directory_store,
+            self.clock,
+            secret=self.settings.token_secret,
+            ttl=timedelta(minutes=self.settings.token_ttl_minutes),
+        )
+
+    @cached_property
+    def mailer(self) -> SesMailer:
+        return SesMailer(self.aws.sesv2, self.settings.ses_configuration_set)
+
+    def send_mail_job(self, job: dict[str, Any]) -> dict[str, Any]:
+        import base64
+
+        message_id = self.mailer.send(job["from"], job["to"], base64.b64decode(job["raw"]))
+        return {"message_id": message_id}
+
+    def notifications(self, deliver: Deliver | None = None) -> NotificationService:
+        bind_tables(self.settings)
+        return NotificationService(
+            self.ticket_store,
+            InboxStore(),
+            MailComposer(self.settings.support_address, self.settings.public_url),
+            deliver or self.send_mail_job,
+            self.cursors,
+        )
+
+    @cached_property
+    def idempotency_config(self) -> Any:
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+        # Keyed on the domain event (in the job), never on the delivery: a redelivered record finds the record.
+        return IdempotencyConfig(
+            event_key_jmespath="idempotency_key",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=7 * 24 * 3600,
+        )
+
+    def register_lambda_context(self, context: Any) -> None:
+        self.idempotency_config.register_lambda_context(context)
+
+    def idempotent(
+        self, prefix: str, action: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        """`action(job)` at most once per `job["idempotency_key"]`, recorded in the idempotency table."""
+        if prefix not in self._idempotent:
+            from aws_lambda_powertools.utilities.idempotency import (
+                DynamoDBPersistenceLayer,
+                idempotent_function,
+            )
+
+            persistence = DynamoDBPersistenceLayer(
+                table_name=self.settings.idempotency_table, boto3_client=self.aws.dynamodb
+            )
+
+            def run(job: dict[str, Any]) -> dict[str, Any]:
+                return action(job)
+
+            self._idempotent[prefix] = idempotent_function(
+                data_keyword_argument="job",
+                persistence_store=persistence,
+                config=self.idempotency_config,
+                key_prefix=prefix,
+            )(run)
+        wrapped = self._idempotent[prefix]
+        return lambda job: wrapped(job=job)
+
+    @cached_property
+    def inbox(self) -> NotificationService:
+        return self.notifications()
+
+
+_container: Container | None = None
+
+
+def get_container() -> Container:
+    global _container
+    if _container is None:
+        _container = Container(get_settings())
+    return _container
+
+
+def set_container(container: Container | None) -> None:
+    """Local mode and tests install their own (emulator endpoint, movable clock)."""
+    global _container
+    _container = container

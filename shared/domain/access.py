@@ -1,0 +1,74 @@
+"""Who may do what: roles are named permission sets, so admins can define custom roles later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    TICKET_CREATE = "ticket.create"
+    TICKET_READ_OWN = "ticket.read.own"
+    TICKET_READ_ALL = "ticket.read.all"
+    TICKET_UPDATE = "ticket.update"
+    TICKET_CREATE_FOR_OTHERS = "ticket.create.for_others"
+    MESSAGE_REPLY = "message.reply"
+    MESSAGE_INTERNAL = "message.internal"
+    EVENTS_READ = "events.read"
+    DIRECTORY_READ = "directory.read"
+    DIRECTORY_MANAGE = "directory.manage"
+    TICKET_URGE = "ticket.urge"
+    RULES_MANAGE = "rules.manage"
+
+
+CUSTOMER = "customer"
+AGENT = "agent"
+SUPERVISOR = "supervisor"
+ADMIN = "admin"
+
+_CUSTOMER = frozenset({Permission.TICKET_CREATE, Permission.TICKET_READ_OWN, Permission.MESSAGE_REPLY})
+_AGENT = _CUSTOMER | {
+    Permission.TICKET_READ_ALL,
+    Permission.TICKET_UPDATE,
+    Permission.TICKET_CREATE_FOR_OTHERS,
+    Permission.MESSAGE_INTERNAL,
+    Permission.EVENTS_READ,
+    Permission.DIRECTORY_READ,
+}
+_SUPERVISOR = _AGENT | {Permission.TICKET_URGE}
+_ADMIN = frozenset(Permission)
+
+BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
+    CUSTOMER: _CUSTOMER,
+    AGENT: frozenset(_AGENT),
+    SUPERVISOR: frozenset(_SUPERVISOR),
+    ADMIN: _ADMIN,
+}
+STAFF_ROLES = frozenset({AGENT, SUPERVISOR, ADMIN})
+
+
+def permissions_of(role: str) -> frozenset[Permission]:
+    """The permission set of a role; an unknown role gets the customer's (least) set."""
+    return BUILTIN_ROLES.get(role, _CUSTOMER)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in caller."""
+
+    email: str
+    name: str
+    role: str
+    teams: tuple[str, ...] = ()
+    permissions: frozenset[Permission] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, email: str, name: str, role: str, teams: tuple[str, ...] = ()) -> Principal:
+        return cls(email=email.lower(), name=name, role=role, teams=teams, permissions=permissions_of(role))
+
+    @property
+    def is_staff(self) -> bool:
+        return Permission.TICKET_READ_ALL in self.permissions
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions

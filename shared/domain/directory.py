@@ -1,0 +1,33 @@
+"""Staff: agents (with skills, capacity, availability) and the teams they work in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Availability(StrEnum):
+    ONLINE = "online"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
+@dataclass
+class Agent:
+    email: str
+    name: str
+    role: str
+    teams: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+    capacity: int = 8
+    availability: Availability = Availability.ONLINE
+    senior: bool = False
+    language: str = "zh-CN"
+
+
+@dataclass
+class Team:
+    id: str
+    name: str
+    supervisor: str | None = None
+    members: list[str] = field(default_factory=list)

@@ -1,0 +1,62 @@
+"""What happens to a ticket: messages in its conversation and the immutable audit events.
+
+Audit events are also the domain events the stream consumers react to: each carries a snapshot of the ticket after
+the change, so a consumer needs no read to act on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from shared.domain.tickets import FieldChange, Person, Ticket
+
+
+class EventType(StrEnum):
+    TICKET_CREATED = "ticket.created"
+    TICKET_UPDATED = "ticket.updated"
+    MESSAGE_ADDED = "message.added"
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    ticket_id: str
+    author: Person
+    body: str
+    internal: bool
+    created_at: datetime
+    channel: str = "web"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    id: str
+    ticket_id: str
+    type: EventType
+    actor: Person
+    at: datetime
+    changes: tuple[FieldChange, ...] = ()
+    message_id: str | None = None
+    internal: bool | None = None
+    snapshot: dict[str, Any] = field(default_factory=dict)
+
+    def changed(self, name: str) -> FieldChange | None:
+        return next((c for c in self.changes if c.field == name), None)
+
+
+def snapshot_of(ticket: Ticket) -> dict[str, Any]:
+    """The fields a consumer of the event needs (notifications, assignment), as plain JSON values."""
+    return {
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "status": ticket.status.value,
+        "priority": ticket.priority.value,
+        "channel": ticket.channel.value,
+        "requester": {"email": ticket.requester.email, "name": ticket.requester.name},
+        "team": ticket.team,
+        "assignee": ticket.assignee,
+        "language": ticket.language,
+    }

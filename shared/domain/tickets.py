@@ -1,0 +1,176 @@
+"""The ticket and its life: 受理 intake -> 转办 routing -> 处理 handling -> 结案 closing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from shared.domain.sla import SlaState, SlaTargets
+from shared.errors import InvalidTransition, TicketClosed
+
+
+class Status(StrEnum):
+    NEW = "new"  # 待处理
+    IN_PROGRESS = "in_progress"  # 处理中
+    WAITING_CUSTOMER = "waiting_customer"  # 待响应
+    RESOLVED = "resolved"  # 已解决
+    CLOSED = "closed"  # 已关闭
+
+
+class Priority(StrEnum):
+    P1 = "P1"  # 紧急
+    P2 = "P2"  # 重要
+    P3 = "P3"  # 一般
+    P4 = "P4"  # 低
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEB = "web"
+    PHONE = "phone"
+    CHAT = "chat"
+    WECHAT = "wechat"
+    APP = "app"
+    API = "api"
+
+
+# Closed is final: a later customer reply opens a linked follow-up ticket instead.
+TRANSITIONS: dict[Status, tuple[Status, ...]] = {
+    Status.NEW: (Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED),
+    Status.IN_PROGRESS: (Status.NEW, Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED),
+    Status.WAITING_CUSTOMER: (Status.NEW, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED),
+    Status.RESOLVED: (Status.NEW, Status.IN_PROGRESS, Status.CLOSED),
+    Status.CLOSED: (),
+}
+OPEN_STATUSES = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING_CUSTOMER})
+PATCHABLE_FIELDS = ("status", "priority", "team", "assignee", "category", "tags", "custom_fields")
+
+
+def ticket_number(local_day: date, sequence: int) -> str:
+    """`GD` + the tenant's local date + the day's sequence, at least three digits: GD20240501001."""
+    return f"GD{local_day:%Y%m%d}{sequence:03d}"
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str = ""
+    role: str = "customer"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    status: Status
+    at: datetime
+
+
+@dataclass
+class Ticket:
+    id: str
+    number: str
+    subject: str
+    description: str
+    requester: Person
+    created_at: datetime
+    updated_at: datetime
+    status: Status = Status.NEW
+    priority: Priority = Priority.P3
+    channel: Channel = Channel.WEB
+    team: str | None = None
+    assignee: str | None = None
+    category: str | None = None
+    tags: list[str] = field(default_factory=list)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    language: str = "zh-CN"
+    version: int = 0
+    status_history: list[StatusEntry] = field(default_factory=list)
+    sla: SlaState = field(default_factory=SlaState)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def next_statuses(self) -> tuple[Status, ...]:
+        return TRANSITIONS[self.status]
+
+    def start_sla(self, targets: SlaTargets) -> None:
+        self.sla = SlaState.started(self.created_at, targets)
+
+    def apply_changes(self, changes: dict[str, Any], targets_for: Any, now: datetime) -> list[FieldChange]:
+        """Apply a staff edit; returns what changed. `targets_for(priority, channel)` gives SLA targets."""
+        applied: list[FieldChange] = []
+        explicit_status = "status" in changes
+        if explicit_status:
+            self._check_move(Status(changes["status"]))  # before anything changes: all or nothing
+        for name in PATCHABLE_FIELDS:
+            if name not in changes or name == "status":
+                continue
+            old, new = getattr(self, name), changes[name]
+            if old != new:
+                setattr(self, name, new)
+                applied.append(FieldChange(name, _plain(old), _plain(new)))
+        if explicit_status:
+            applied += self._move_to(Status(changes["status"]), now)
+        elif "assignee" in changes:
+            # Taking a new ticket starts work on it; handing it back returns it to the queue.
+            if self.assignee and self.status is Status.NEW:
+                applied += self._move_to(Status.IN_PROGRESS, now)
+            elif not self.assignee and self.status is Status.IN_PROGRESS:
+                applied += self._move_to(Status.NEW, now)
+        if any(c.field == "priority" for c in applied):
+            self.sla = self.sla.retargeted(self.created_at, targets_for(self.priority, self.channel))
+        if applied:
+            self.updated_at = now
+        return applied
+
+    def record_staff_reply(self, now: datetime) -> list[FieldChange]:
+        self.updated_at = now
+        if self.sla.first_responded_at is not None:
+            return []
+        self.sla = self.sla.responded(now)
+        return [FieldChange("sla.first_responded_at", None, now.isoformat())]
+
+    def record_customer_reply(self, now: datetime) -> list[FieldChange]:
+        """A customer's answer puts a waiting or resolved ticket back in front of the team."""
+        if self.status is Status.CLOSED:
+            raise TicketClosed("this ticket is closed; please open a new one")
+        self.updated_at = now
+        if self.status in (Status.WAITING_CUSTOMER, Status.RESOLVED):
+            return self._move_to(Status.IN_PROGRESS if self.assignee else Status.NEW, now)
+        return []
+
+    def _check_move(self, status: Status) -> None:
+        if status is not self.status and status not in TRANSITIONS[self.status]:
+            raise InvalidTransition(f"a ticket cannot move from {self.status.value} to {status.value}", field="status")
+
+    def _move_to(self, status: Status, now: datetime) -> list[FieldChange]:
+        if status is self.status:
+            return []
+        self._check_move(status)
+        old = self.status
+        self.status = status
+        self.status_history.append(StatusEntry(status, now))
+        self.sla = self.sla.on_status(old, status, now)
+        self.updated_at = now
+        return [FieldChange("status", old.value, status.value)]
+
+
+def _plain(value: Any) -> Any:
+    """Values as they appear in the audit trail: JSON-friendly copies."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value

@@ -1,0 +1,52 @@
+"""Domain errors. The HTTP layer maps each `code` to a status in one place (shared/api/routing.py)."""
+
+from __future__ import annotations
+
+
+class HelpdeskError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(HelpdeskError):
+    code = "validation_error"
+
+
+class Unauthenticated(HelpdeskError):
+    code = "unauthenticated"
+
+
+class Forbidden(HelpdeskError):
+    code = "forbidden"
+
+
+class NotFound(HelpdeskError):
+    code = "not_found"
+
+
+class InvalidTransition(HelpdeskError):
+    code = "invalid_transition"
+
+
+class TicketClosed(HelpdeskError):
+    code = "ticket_closed"
+
+
+class IdempotencyKeyReused(HelpdeskError):
+    code = "idempotency_key_reused"
+
+
+class VersionConflict(HelpdeskError):
+    code = "version_conflict"
+
+
+class PayloadTooLarge(HelpdeskError):
+    code = "payload_too_large"
+
+
+class InvalidCursor(InvalidInput):
+    code = "invalid_cursor"

@@ -1,0 +1,1 @@
+"""Use cases. Services take their collaborators in the constructor; `shared.container` wires them."""

@@ -1,0 +1,284 @@
+"""Ticket use cases: intake, reading, staff edits, the conversation and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shared.adapters.directory_store import DirectoryStore
+from shared.adapters.tickets_store import (
+    ALL_TICKETS,
+    UNASSIGNED,
+    DuplicateCreate,
+    IdempotencyClaim,
+    TicketStore,
+)
+from shared.clock import Clock
+from shared.domain.access import Permission, Principal
+from shared.domain.events import AuditEvent, EventType, Message, snapshot_of
+from shared.domain.sla import default_targets
+from shared.domain.tickets import Channel, Person, Priority, Status, StatusEntry, Ticket, ticket_number
+from shared.errors import (
+    Forbidden,
+    IdempotencyKeyReused,
+    InvalidInput,
+    NotFound,
+    TicketClosed,
+    VersionConflict,
+)
+from shared.services.cursors import CursorCodec
+
+_NUMBER = re.compile(r"^GD\d{11,}$")
+_TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
+VIEWS = ("mine", "team", "unassigned", "all", "requested")
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    subject: str
+    description: str
+    priority: Priority | None = None
+    category: str | None = None
+    channel: Channel | None = None
+    requester: Person | None = None
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    team: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    view: str | None = None
+    statuses: tuple[Status, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    team: str | None = None
+    limit: int = 25
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Created:
+    ticket: Ticket
+    replayed: bool
+
+
+class TicketService:
+    def __init__(
+        self,
+        store: TicketStore,
+        directory: DirectoryStore,
+        clock: Clock,
+        cursors: CursorCodec,
+        timezone: str,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self._store = store
+        self._directory = directory
+        self._clock = clock
+        self._cursors = cursors
+        self._tz = ZoneInfo(timezone)
+        self._new_id = new_id
+
+    # -- intake (受理) ------------------------------------------------------------------------------
+    def create(self, principal: Principal, draft: TicketDraft, idempotency_key: str | None = None) -> Created:
+        if not principal.can(Permission.TICKET_CREATE):
+            raise Forbidden("you may not open tickets")
+        if principal.can(Permission.TICKET_CREATE_FOR_OTHERS):
+            if draft.requester is None:
+                raise InvalidInput("requester is required when staff open a ticket", field="requester")
+            requester = Person(draft.requester.email.lower(), draft.requester.name or "", "customer")
+            channel = draft.channel or Channel.API
+        else:
+            # A customer is always the requester of what they open, through the web.
+            requester = Person(principal.email, principal.name, principal.role)
+            channel = Channel.WEB
+        claim = None
+        if idempotency_key:
+            request = json.dumps(asdict(draft), sort_keys=True, default=str, ensure_ascii=False)
+            claim = IdempotencyClaim(principal.email, idempotency_key, hashlib.sha256(request.encode()).hexdigest())
+        now = self._clock.now()
+        local_day = now.astimezone(self._tz).date()
+        number = ticket_number(local_day, self._store.next_sequence(local_day, now))
+        priority = draft.priority or Priority.P3
+        ticket = Ticket(
+            id=self._new_id(),
+            number=number,
+            subject=draft.subject,
+            description=draft.description,
+            requester=requester,
+            created_at=now,
+            updated_at=now,
+            priority=priority,
+            channel=channel,
+            team=draft.team,
+            category=draft.category,
+            tags=list(draft.tags),
+            custom_fields=dict(draft.custom_fields),
+            language=draft.language or "zh-CN",
+            status_history=[StatusEntry(Status.NEW, now)],
+        )
+        ticket.start_sla(default_targets(priority, channel))
+        event = self._event(ticket, EventType.TICKET_CREATED, principal, now)
+        try:
+            self._store.create(ticket, event, claim, now)
+        except DuplicateCreate as duplicate:
+            if claim is None or duplicate.request_hash != claim.request_hash:
+                raise IdempotencyKeyReused(
+                    "this Idempotency-Key was used for a different request", field="Idempotency-Key"
+                ) from duplicate
+            existing = self._store.get(duplicate.ticket_id)
+            if existing is None:  # pragma: no cover - the claim and the ticket are written together
+                raise
+            return Created(existing, replayed=True)
+        return Created(ticket, replayed=False)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def get(self, principal: Principal, ref: str) -> Ticket:
+        ticket = None
+        if _NUMBER.match(ref):
+            ticket_id = self._store.ticket_id_for_number(ref)
+            ticket = self._store.get(ticket_id) if ticket_id else None
+        elif _TICKET_ID.match(ref):
+            ticket = self._store.get(ref)
+        if ticket is None or not _may_see(principal, ticket):
+            raise NotFound("no such ticket")
+        return ticket
+
+    def list(self, principal: Principal, query: TicketQuery) -> tuple[list[Ticket], str | None]:
+        view = query.view or ("mine" if principal.is_staff else "requested")
+        if view not in VIEWS:
+            raise InvalidInput(f"view must be one of {', '.join(VIEWS)}", field="view")
+        if view != "requested" and not principal.can(Permission.TICKET_READ_ALL):
+            raise Forbidden("customers can only list the tickets they opened")
+        partition = self._partition(principal, view, query.team)
+        statuses = sorted(s.value for s in query.statuses)
+        priorities = sorted(p.value for p in query.priorities)
+        scope = f"tickets|{view}|{partition}|{','.join(statuses)}|{','.join(priorities)}"
+        start = self._cursors.decode(scope, query.cursor)
+        page = self._store.list_tickets(view, partition, query.limit, start, statuses, priorities)
+        return page.items, self._cursors.encode(scope, page.last_key)
+
+    def _partition(self, principal: Principal, view: str, team: str | None) -> str:
+        if view == "requested":
+            return principal.email
+        if view == "mine":
+            return f"AGENT#{principal.email}"
+        if view == "unassigned":
+            return UNASSIGNED
+        if view == "all":
+            return ALL_TICKETS
+        if team is None:
+            teams = principal.teams
+            if not teams:
+                agent = self._directory.get_agent(principal.email)
+                teams = tuple(agent.teams) if agent else ()
+            if not teams:
+                raise InvalidInput("you belong to no team; pass team=", field="team")
+            team = teams[0]
+        return f"TEAM#{team}"
+
+    # -- handling (转办 / 处理 / 结案) ----------------------------------------------------------------
+    def update(self, principal: Principal, ref: str, changes: dict[str, Any], expected_version: int | None) -> Ticket:
+        if not principal.can(Permission.TICKET_UPDATE):
+            raise Forbidden("only staff may edit tickets")
+        ticket = self.get(principal, ref)
+        if expected_version is not None and expected_version != ticket.version:
+            raise VersionConflict(
+                f"the ticket is at version {ticket.version}, not {expected_version}; reload it",
+                field="If-Match",
+            )
+        if "team" in changes or "assignee" in changes:
+            self._check_routing(changes)
+        now = self._clock.now()
+        applied = ticket.apply_changes(changes, default_targets, now)
+        if not applied:
+            return ticket
+        self._store.save(ticket, [self._event(ticket, EventType.TICKET_UPDATED, principal, now, tuple(applied))])
+        return ticket
+
+    def _check_routing(self, changes: dict[str, Any]) -> None:
+        agents, teams = self._directory.list_all()
+        if changes.get("team") is not None and changes["team"] not in {t.id for t in teams}:
+            raise InvalidInput(f"no team {changes['team']!r}", field="team")
+        if changes.get("assignee") is not None:
+            changes["assignee"] = changes["assignee"].lower()
+            if changes["assignee"] not in {a.email for a in agents}:
+                raise InvalidInput(f"no agent {changes['assignee']!r}", field="assignee")
+
+    # -- conversation ----------------------------------------------------------------------------
+    def post_message(self, principal: Principal, ref: str, body: str, internal: bool) -> Message:
+        ticket = self.get(principal, ref)
+        if internal and not principal.can(Permission.MESSAGE_INTERNAL):
+            raise Forbidden("customers cannot post internal notes")
+        if ticket.status is Status.CLOSED:
+            raise TicketClosed("this ticket is closed; open a new one", field="status")
+        now = self._clock.now()
+        if principal.is_staff:
+            applied = [] if internal else ticket.record_staff_reply(now)
+        else:
+            applied = ticket.record_customer_reply(now)
+        ticket.updated_at = now
+        message = Message(
+            id=self._new_id(),
+            ticket_id=ticket.id,
+            author=Person(principal.email, principal.name, principal.role),
+            body=body,
+            internal=internal,
+            created_at=now,
+            channel="web",
+        )
+        event = self._event(ticket, EventType.MESSAGE_ADDED, principal, now, tuple(applied))
+        event = AuditEvent(**{**event.__dict__, "message_id": message.id, "internal": internal})
+        self._store.save(ticket, [event], message)
+        return message
+
+    def list_messages(
+        self, principal: Principal, ref: str, limit: int, cursor: str | None
+    ) -> tuple[list[Message], str | None]:
+        ticket = self.get(principal, ref)
+        include_internal = principal.can(Permission.MESSAGE_INTERNAL)
+        scope = f"messages|{ticket.id}|{include_internal}"
+        page = self._store.list_messages(ticket.id, limit, self._cursors.decode(scope, cursor), include_internal)
+        return page.items, self._cursors.encode(scope, page.last_key)
+
+    def list_events(
+        self, principal: Principal, ref: str, limit: int, cursor: str | None
+    ) -> tuple[list[AuditEvent], str | None]:
+        if not principal.can(Permission.EVENTS_READ):
+            raise NotFound("no such ticket")
+        ticket = self.get(principal, ref)
+        scope = f"events|{ticket.id}"
+        page = self._store.list_events(ticket.id, limit, self._cursors.decode(scope, cursor))
+        return page.items, self._cursors.encode(scope, page.last_key)
+
+    def _event(
+        self,
+        ticket: Ticket,
+        kind: EventType,
+        principal: Principal,
+        at: datetime,
+        changes: tuple[Any, ...] = (),
+    ) -> AuditEvent:
+        return AuditEvent(
+            id=self._new_id(),
+            ticket_id=ticket.id,
+            type=kind,
+            actor=Person(principal.email, principal.name, principal.role),
+            at=at,
+            changes=changes,
+            snapshot={"id": ticket.id, **snapshot_of(ticket)},
+        )
+
+
+def _may_see(principal: Principal, ticket: Ticket) -> bool:
+    if principal.can(Permission.TICKET_READ_ALL):
+        return True
+    return principal.can(Permission.TICKET_READ_OWN) and ticket.requester.email == principal.email

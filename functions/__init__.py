@@ -1,0 +1,1 @@
+"""Non-HTTP Lambda functions: one folder each, Powertools wiring around one service call."""

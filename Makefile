@@ -1,0 +1,51 @@
+# Workflow targets. `make run` and `make test` set up everything they need on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test reset venv web lint unit integration e2e browser bench clean
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+web: web/dist/index.html
+web/dist/index.html: web/package-lock.json $(shell find web/src web/index.html web/vite.config.ts -type f 2>/dev/null)
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+run: venv web
+	$(PY) -m infra.local
+
+reset:
+	rm -rf .local
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+unit: venv
+	$(PY) -m pytest tests/unit -q
+
+integration: venv
+	$(PY) -m pytest tests/integration -q
+
+e2e: venv web
+	$(PY) -m pytest tests/e2e -q
+
+test: venv lint template-check web
+	$(PY) -m pytest tests -q
+	cd web && npm test
+
+bench: venv web
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .aws-sam web/node_modules web/dist
+
+# SAM and cfn-lint live in their own virtualenv (infra/deploy/sam.mk): template-check, sam-build, deploy.
+-include infra/deploy/sam.mk

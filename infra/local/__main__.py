@@ -1,0 +1,148 @@
+"""`make run`: the whole product on one machine, no AWS account.
+
+moto's server provisioned from template.yaml, the HTTP server (SPA + API), the stream pump, the dev clock and the
+outbox; state kept in .local/ across restarts (`make reset` starts clean).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from infra import scan_guard
+
+scan_guard.install()  # before any AWS session exists
+
+from infra.local import snapshot  # noqa: E402
+from infra.local.dev_api import register_dev_api  # noqa: E402
+from infra.local.outbox import Outbox  # noqa: E402
+from infra.local.pump import StreamPump  # noqa: E402
+from infra.local.server import LocalHttpServer  # noqa: E402
+from infra.local.stack import REGION, provision, start_emulator  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+log = logging.getLogger("helpdesk.local")
+
+
+def _secrets(state: Path) -> dict[str, str]:
+    path = state / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {"token_secret": secrets.token_hex(32), "cursor_secret": secrets.token_hex(32)}
+    path.write_text(json.dumps(values))
+    return values
+
+
+class LocalRuntime:
+    def __init__(self, state: Path, http_port: int) -> None:
+        self.state = state
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.snapshot_path = state / "snapshot.json"
+        keys = _secrets(state)
+        self.emulator, endpoint = start_emulator()
+        public_url = f"http://127.0.0.1:{http_port}"
+        overrides = {
+            "HELPDESK_AUTH_MODE": "local",
+            "HELPDESK_TOKEN_SECRET": keys["token_secret"],
+            "HELPDESK_CURSOR_SECRET": keys["cursor_secret"],
+            "HELPDESK_AWS_ENDPOINT_URL": endpoint,
+            "HELPDESK_PUBLIC_URL": public_url,
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+        self.stack = provision(endpoint, overrides)
+        # Every function runs in this one process; their environments agree on all the product's settings.
+        os.environ.update(self.stack.environment["ApiFunction"])
+
+        from shared.clock import OffsetClock
+        from shared.config import get_settings
+        from shared.container import Container, set_container
+
+        get_settings.cache_clear()
+        self.clock = OffsetClock()
+        self.container = Container(get_settings(), self.clock)
+        set_container(self.container)
+
+        offset = snapshot.restore(self.snapshot_path, self.stack)
+        if offset is None:
+            from infra.seed.demo import seed
+
+            seed(self.container.directory_store, self.container.tickets)
+            position = "TRIM_HORIZON"  # the seed's own events are delivered like any others
+        else:
+            self.clock.advance(offset)
+            position = "LATEST"  # restored items were handled before the snapshot
+        self.pumps = [StreamPump(self.stack, sub, starting_position=position) for sub in self.stack.streams]
+        self.outbox = Outbox(state / "outbox")
+        self._work_lock = threading.Lock()
+
+        from app import app
+
+        register_dev_api(app, lambda: self.container, self.clock, self.outbox, self.run_due)
+        self.http = LocalHttpServer(app, ROOT / "web" / "dist", "127.0.0.1", http_port)
+        self._stop = threading.Event()
+
+    def run_due(self) -> None:
+        """Deliver everything pending: stream records now; schedules join here when they exist."""
+        with self._work_lock:
+            for pump in self.pumps:
+                pump.drain()
+            self.outbox.sync()
+
+    def _background(self) -> None:
+        last_snapshot = time.monotonic()
+        while not self._stop.wait(0.2):
+            try:
+                self.run_due()
+                if time.monotonic() - last_snapshot > 15:
+                    self.save()
+                    last_snapshot = time.monotonic()
+            except Exception:
+                log.exception("background work failed; retrying")
+
+    def save(self) -> None:
+        with self._work_lock:
+            snapshot.save(self.snapshot_path, self.stack, self.clock.offset)
+
+    def serve(self) -> None:
+        self.http.serve_in_background()
+        worker = threading.Thread(target=self._background, name="pump", daemon=True)
+        worker.start()
+        log.info("helpdesk local mode: http://127.0.0.1:%d (API at /api, health at /api/health)", self.http.port)
+        self._stop.wait()
+        worker.join(timeout=5)
+        self.save()
+        self.http.stop()
+        self.emulator.stop()
+
+    def stop(self, *_: object) -> None:
+        self._stop.set()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the helpdesk locally")
+    parser.add_argument("--state", type=Path, default=ROOT / ".local")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    port = int(os.environ.get("HELPDESK_HTTP_PORT", "8000"))
+    runtime = LocalRuntime(args.state, port)
+    signal.signal(signal.SIGINT, runtime.stop)
+    signal.signal(signal.SIGTERM, runtime.stop)
+    runtime.serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Local mode's one HTTP server: the SPA at `/`, the API (the Chalice app object Lambda runs) at `/api`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from chalice import Chalice
+from chalice.config import Config
+from chalice.local import LocalGateway, LocalGatewayException
+
+log = logging.getLogger("helpdesk.local.http")
+
+GATEWAY_LIMIT = 10 * 1024 * 1024  # API Gateway's payload limit; the app enforces its own, smaller one
+PLACEHOLDER = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>工单系统 Helpdesk</title>
+<body style="font-family:sans-serif;max-width:40em;margin:4em auto">
+<h1>工单系统 Helpdesk</h1><p>The API is up at <a href="/api/health">/api/health</a>
+(<a href="/api/openapi.json">OpenAPI</a>). The web console has not been built: run <code>make run</code>.</p>
+</body></html>"""
+
+
+class LocalHttpServer:
+    def __init__(self, app: Chalice, web_root: Path, host: str, port: int) -> None:
+        self._gateway = LocalGateway(app, Config.create(chalice_stage="local", app_name="helpdesk", lambda_timeout=60))
+        # The Chalice app keeps the current request on the app object: one API call at a time.
+        self._api_lock = threading.Lock()
+        self._web_root = web_root
+        self.httpd = ThreadingHTTPServer((host, port), self._handler_class())
+        self.httpd.daemon_threads = True
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    def serve_in_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self.httpd.serve_forever, name="http", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def api(
+        self, method: str, path: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[int, dict[str, Any], bytes]:
+        try:
+            with self._api_lock:
+                response = self._gateway.handle_request(method, path, headers, body)
+        except LocalGatewayException:
+            error = {"error": {"code": "not_found", "message": f"no route {method} {path.split('?')[0]}"}}
+            return 404, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(error).encode()
+        payload = response.get("body") or b""
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        headers_out = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            headers_out[name] = values
+        return int(response["statusCode"]), headers_out, payload
+
+    def static(self, path: str) -> tuple[int, dict[str, Any], bytes]:
+        if path == "/config.json":
+            return 200, {"Content-Type": "application/json"}, b'{"auth": "local"}'
+        index = self._web_root / "index.html"
+        if not index.exists():
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, PLACEHOLDER.encode()
+        target = (self._web_root / path.lstrip("/")).resolve()
+        if not target.is_file() or self._web_root.resolve() not in target.parents:
+            target = index  # the SPA's own routes
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        cache = "no-cache" if target == index else "public, max-age=31536000, immutable"
+        return 200, {"Content-Type": kind, "Cache-Control": cache}, target.read_bytes()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                log.debug("%s " + format, self.address_string(), *args)
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > GATEWAY_LIMIT:
+                    # API Gateway refuses such a request itself; the app never sees it.
+                    self.close_connection = True
+                    body = {"error": {"code": "payload_too_large", "message": "the request body is too large"}}
+                    self._send(413, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body).encode())
+                    return
+                body = self.rfile.read(length) if length else None
+                if self.path == "/api" or self.path.startswith("/api/"):
+                    headers = {k: v for k, v in self.headers.items()}
+                    status, headers_out, payload = server.api(self.command, self.path, headers, body)
+                else:
+                    status, headers_out, payload = server.static(self.path.split("?", 1)[0])
+                self._send(status, headers_out, payload)
+
+            def _send(self, status: int, headers: dict[str, Any], payload: bytes) -> None:
+                self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "")
+                for name, value in headers.items():
+                    if name.lower() == "content-length":
+                        continue
+                    for item in value if isinstance(value, list) else [value]:
+                        self.send_header(name, str(item))
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _handle
+
+        return Handler

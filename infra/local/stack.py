@@ -1,0 +1,186 @@
+"""The emulated AWS account of local mode: moto's server, provisioned from template.yaml itself.
+
+Tables (with their indexes, streams, TTL), queues and mail identities are created from the template's own
+resource definitions, and each function's environment is resolved from the template the way CloudFormation would,
+so the local stack runs what is deployed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from infra.template import load_template, resources_of_type
+
+ACCOUNT = "123456789012"
+REGION = "ap-southeast-1"
+STACK = "helpdesk-local"
+
+
+@dataclass
+class StreamSubscription:
+    """A function's DynamoDB stream event source, as template.yaml configures it."""
+
+    function: str
+    handler: str
+    table: str
+    batch_size: int = 100
+    batching_window_seconds: float = 0
+    maximum_retry_attempts: int = -1
+    bisect_on_error: bool = False
+    report_item_failures: bool = False
+    starting_position: str = "LATEST"
+    on_failure_queue: str | None = None
+
+
+@dataclass
+class Schedule:
+    function: str
+    handler: str
+    expression: str
+
+
+@dataclass
+class LocalStack:
+    endpoint: str
+    names: dict[str, str]
+    environment: dict[str, dict[str, str]]
+    streams: list[StreamSubscription] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
+    server: ThreadedMotoServer | None = None
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
+def start_emulator(port: int = 0) -> tuple[ThreadedMotoServer, str]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    bound = server._server.server_port if server._server else port  # type: ignore[union-attr]
+    return server, f"http://127.0.0.1:{bound}"
+
+
+def physical_name(logical_id: str) -> str:
+    return f"{STACK}-{logical_id}"
+
+
+def provision(endpoint: str, overrides: dict[str, str] | None = None) -> LocalStack:
+    """Create every resource local mode emulates, and resolve each function's environment."""
+    template = load_template()
+    names: dict[str, str] = {}
+    session = LocalStack(endpoint, names, {})
+    dynamodb = session.client("dynamodb")
+    for logical_id, resource in resources_of_type(template, "AWS::DynamoDB::Table").items():
+        names[logical_id] = physical_name(logical_id)
+        _create_table(dynamodb, names[logical_id], resource["Properties"])
+    sqs = session.client("sqs")
+    for logical_id in resources_of_type(template, "AWS::SQS::Queue"):
+        names[logical_id] = physical_name(logical_id)
+        sqs.create_queue(QueueName=names[logical_id])
+    s3 = session.client("s3")
+    for logical_id in resources_of_type(template, "AWS::S3::Bucket"):
+        names[logical_id] = physical_name(logical_id).lower()
+        s3.create_bucket(Bucket=names[logical_id], CreateBucketConfiguration={"LocationConstraint": REGION})
+    ses = session.client("ses")
+    parameters = {k: str(v.get("Default", "")) for k, v in template.get("Parameters", {}).items()}
+    for logical_id, resource in resources_of_type(template, "AWS::SES::EmailIdentity").items():
+        identity = _resolve(resource["Properties"]["EmailIdentity"], names, parameters)
+        names[logical_id] = identity
+        if "@" in identity:
+            ses.verify_email_identity(EmailAddress=identity)
+        else:
+            ses.verify_domain_identity(Domain=identity)
+    for logical_id in resources_of_type(template, "AWS::SES::ConfigurationSet"):
+        names[logical_id] = physical_name(logical_id)
+        session.client("sesv2").create_configuration_set(ConfigurationSetName=names[logical_id])
+
+    globals_env = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    for logical_id, function in resources_of_type(template, "AWS::Serverless::Function").items():
+        props = function.get("Properties", {})
+        variables = {**globals_env, **(props.get("Environment", {}).get("Variables") or {})}
+        env = {key: _resolve(value, names, parameters) for key, value in variables.items()}
+        env.update(overrides or {})
+        session.environment[logical_id] = env
+        handler = props.get("Handler") or template.get("Globals", {}).get("Function", {}).get("Handler", "")
+        for event in (props.get("Events") or {}).values():
+            _subscribe(session, logical_id, handler, event, names)
+    return session
+
+
+def _subscribe(session: LocalStack, function: str, handler: str, event: dict[str, Any], names: dict[str, str]) -> None:
+    props = event.get("Properties", {})
+    if event.get("Type") == "DynamoDB":
+        table_ref = props["Stream"]["Fn::GetAtt"][0]
+        destination = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+        session.streams.append(
+            StreamSubscription(
+                function=function,
+                handler=handler,
+                table=names[table_ref],
+                batch_size=int(props.get("BatchSize", 100)),
+                batching_window_seconds=float(props.get("MaximumBatchingWindowInSeconds", 0)),
+                maximum_retry_attempts=int(props.get("MaximumRetryAttempts", -1)),
+                bisect_on_error=bool(props.get("BisectBatchOnFunctionError", False)),
+                report_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+                starting_position=str(props.get("StartingPosition", "LATEST")),
+                on_failure_queue=names.get(destination["Fn::GetAtt"][0]) if destination else None,
+            )
+        )
+    elif event.get("Type") in ("Schedule", "ScheduleV2"):
+        session.schedules.append(Schedule(function, handler, str(props.get("Schedule") or props["ScheduleExpression"])))
+
+
+def _resolve(value: Any, names: dict[str, str], parameters: dict[str, str]) -> str:
+    """Ref / Fn::Sub / Fn::GetAtt as CloudFormation would resolve them against the local stack."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            ref = value["Ref"]
+            return names.get(ref) or parameters.get(ref) or physical_name(ref)
+        if "Fn::Sub" in value:
+            text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
+            text = re.sub(r"\$\{([^}]+)\}", lambda m: _resolve({"Ref": m.group(1)}, names, parameters), text)
+            # Dynamic references (secrets) have no local value: local mode overrides those variables.
+            return re.sub(r"\{\{resolve:[^}]*\}\}", "", text)
+        if "Fn::GetAtt" in value:
+            return names.get(value["Fn::GetAtt"][0], "")
+        return ""
+    return str(value)
+
+
+def _create_table(client: Any, name: str, props: dict[str, Any]) -> None:
+    request: dict[str, Any] = {
+        "TableName": name,
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+    }
+    if props.get("GlobalSecondaryIndexes"):
+        request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+    if props.get("StreamSpecification"):
+        request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    client.create_table(**request)
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl:
+        client.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True}
+        )
+    if props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled"):
+        client.update_continuous_backups(
+            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+        )

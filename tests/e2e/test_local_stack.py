@@ -1,0 +1,115 @@
+"""The local-mode contract (design section 3), checked over HTTP as an outside client would."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+import requests
+
+from tests.e2e.conftest import LocalStackProcess
+
+SEEDED_STAFF = {
+    "admin@demo.local": "admin",
+    "lead@demo.local": "supervisor",
+    "zhangwei@demo.local": "agent",
+    "wangfang@demo.local": "agent",
+    "liqiang@demo.local": "agent",
+    "liuyang@demo.local": "agent",
+}
+
+
+def _wait_for(check, timeout: float = 5.0, step: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(step)
+
+
+def test_health_and_the_spa_placeholder(stack: LocalStackProcess):
+    assert requests.get(f"{stack.url}/api/health", timeout=5).json() == {"status": "ok"}
+    page = requests.get(f"{stack.url}/", timeout=5)
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    assert requests.get(f"{stack.url}/config.json", timeout=5).json() == {"auth": "local"}
+    missing = requests.get(f"{stack.url}/api/no-such-thing", timeout=5)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_seeded_staff_sign_in_with_their_roles(stack: LocalStackProcess):
+    for email, role in SEEDED_STAFF.items():
+        body = requests.post(f"{stack.url}/api/dev/login", json={"email": email}, timeout=5).json()
+        assert body["user"]["role"] == role and body["token"]
+    teams = stack.get(stack.login("lead@demo.local"), "/api/teams").json()["items"]
+    assert len(teams) >= 2
+    agents = stack.get(stack.login("lead@demo.local"), "/api/agents").json()["items"]
+    assert len([a for a in agents if a["role"] == "agent"]) >= 4
+    customer = requests.post(f"{stack.url}/api/dev/login", json={"email": "new.person@example.com"}, timeout=5)
+    assert customer.json()["user"]["role"] == "customer"
+
+
+def test_acknowledgment_reaches_the_outbox_within_seconds_exactly_once(stack: LocalStackProcess):
+    customer = stack.login("e2e.customer@example.com")
+    lead = stack.login("lead@demo.local")
+    ticket = stack.post(customer, "/api/tickets", json={"subject": "发票重开", "description": "抬头错误"}).json()
+
+    def acks() -> list[dict]:
+        items = stack.get(lead, "/api/dev/outbox").json()["items"]
+        return [m for m in items if ticket["number"] in m["subject"]]
+
+    started = time.monotonic()
+    assert _wait_for(acks, timeout=5), "no acknowledgment within 5 s"
+    assert time.monotonic() - started < 5
+    time.sleep(1)  # any duplicate would have arrived by now
+    (mail,) = acks()
+    assert mail["to"] == ["e2e.customer@example.com"] and mail["raw"] and mail["message_id"]
+    outbox = stack.state / "outbox"
+    assert any(ticket["number"] in path.read_text() for path in outbox.glob("*.eml"))
+    assert stack.get(customer, "/api/dev/outbox").status_code == 403
+
+
+def test_the_clock_moves_forward(stack: LocalStackProcess):
+    lead = stack.login("lead@demo.local")
+    before = stack.post(lead, "/api/dev/clock", json={"advance_minutes": 0}).json()["now"]
+    after = stack.post(lead, "/api/dev/clock", json={"advance_minutes": 90}).json()["now"]
+    assert after > before and after.endswith("+08:00")
+    assert stack.post(lead, "/api/dev/clock", json={"advance_minutes": -5}).status_code == 400
+
+
+def test_a_request_over_256_kb_is_refused_whole(stack: LocalStackProcess):
+    customer = stack.login("big@example.com")
+    response = stack.post(customer, "/api/tickets", json={"subject": "s", "description": "x" * 300_000})
+    assert response.status_code == 413 and response.json()["error"]["code"] == "payload_too_large"
+    assert stack.get(customer, "/api/tickets").json()["items"] == []
+
+
+def test_state_survives_a_restart(tmp_path):
+    stack = LocalStackProcess(tmp_path / "state")
+    stack.start()
+    try:
+        customer = stack.login("keep@example.com")
+        ticket = stack.post(customer, "/api/tickets", json={"subject": "保留", "description": "重启后还在"}).json()
+        lead = stack.login("lead@demo.local")
+        stack.post(lead, "/api/dev/clock", json={"advance_minutes": 120})
+        _wait_for(
+            lambda: any(ticket["number"] in m["subject"] for m in stack.get(lead, "/api/dev/outbox").json()["items"])
+        )
+    finally:
+        stack.stop()
+    stack.start()
+    try:
+        customer = stack.login("keep@example.com")
+        again = stack.get(customer, f"/api/tickets/{ticket['number']}")
+        assert again.status_code == 200 and again.json()["id"] == ticket["id"]
+        lead = stack.login("lead@demo.local")
+        now = stack.post(lead, "/api/dev/clock", json={"advance_minutes": 0}).json()["now"]
+        created = datetime.fromisoformat(ticket["created_at"])
+        assert datetime.fromisoformat(now) >= created + timedelta(minutes=120)  # the clock kept its offset
+        time.sleep(1)
+        mails = [m for m in stack.get(lead, "/api/dev/outbox").json()["items"] if ticket["number"] in m["subject"]]
+        assert len(mails) == 1  # restored events are not handled again
+        fresh = stack.post(customer, "/api/tickets", json={"subject": "新的", "description": "d"}).json()
+        assert fresh["number"] != ticket["number"]
+    finally:
+        stack.stop()

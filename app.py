@@ -37,8 +37,8 @@ from shared.api.schemas import (
     user_out,
 )
 from shared.container import get_container
+from shared.domain.requests import TicketDraft, TicketQuery
 from shared.domain.tickets import Person
-from shared.services.tickets import TicketDraft, TicketQuery
 
 app = Chalice(app_name="helpdesk")
 api = ApiRouter(app, get_container)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+PREFIX = "HELPDESK_"
 
 
-class Settings(BaseSettings):
-    """Deployment settings, validated once per process."""
+class Settings(BaseModel):
+    """Deployment settings, validated once per process (a bad value fails the cold start, not a request)."""
 
-    model_config = SettingsConfigDict(env_prefix="HELPDESK_", extra="ignore", frozen=True)
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     tickets_table: str = "helpdesk-tickets"
     idempotency_table: str = "helpdesk-idempotency"
@@ -23,16 +26,24 @@ class Settings(BaseSettings):
     # `cognito`: API Gateway's Cognito authorizer has verified the token, the app reads its claims.
     # `local`: the app verifies its own HS256 tokens (local mode only).
     auth_mode: Literal["cognito", "local"] = "cognito"
-    token_secret: str | None = None
+    token_secret: str | None = Field(default=None, repr=False)
     token_ttl_minutes: int = 12 * 60
     cursor_secret: str = Field(default="", repr=False)
     # Local mode points every AWS client at the emulator.
     aws_endpoint_url: str | None = None
-    aws_region: str = Field(default="ap-southeast-1", validation_alias="AWS_REGION")
+    aws_region: str = "ap-southeast-1"
     max_body_bytes: int = 256 * 1024
-    forbid_scan: bool = False
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Settings:
+        values: dict[str, str] = {
+            key[len(PREFIX) :].lower(): value for key, value in environ.items() if key.startswith(PREFIX) and value
+        }
+        if environ.get("AWS_REGION"):
+            values["aws_region"] = environ["AWS_REGION"]
+        return cls.model_validate(values)
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return Settings.from_environ(os.environ)

@@ -1,64 +1,91 @@
-"""The composition root: builds adapters and services from the settings, lazily, once per process."""
+"""The composition root: builds adapters and services from the settings, lazily, once per process.
+
+Heavy modules (boto3, PynamoDB, PyJWT, Powertools Idempotency) are imported when first needed, not when a
+handler module is imported: a cold start pays only for what its first request uses.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shared.adapters.aws import AwsClients
-from shared.adapters.directory_store import DirectoryStore, InboxStore
-from shared.adapters.items import bind_tables
-from shared.adapters.mailer import SesMailer
-from shared.adapters.tickets_store import TicketStore
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
-from shared.services.auth import Authenticator
-from shared.services.cursors import CursorCodec
-from shared.services.directory import DirectoryService
-from shared.services.mail import MailComposer
-from shared.services.notifications import Deliver, NotificationService
-from shared.services.tickets import TicketService
+
+if TYPE_CHECKING:
+    from shared.adapters.aws import AwsClients
+    from shared.adapters.directory_store import DirectoryStore
+    from shared.adapters.mailer import SesMailer
+    from shared.adapters.tickets_store import TicketStore
+    from shared.services.auth import Authenticator
+    from shared.services.cursors import CursorCodec
+    from shared.services.directory import DirectoryService
+    from shared.services.notifications import Deliver, NotificationService
+    from shared.services.tickets import TicketService
+
+Job = dict[str, Any]
 
 
 class Container:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        self._idempotent: dict[str, Callable[..., dict[str, Any]]] = {}
+        self._idempotent: dict[str, Callable[..., Job]] = {}
 
     @cached_property
     def aws(self) -> AwsClients:
+        from shared.adapters.aws import AwsClients
+
         return AwsClients(self.settings)
 
     @cached_property
-    def ticket_store(self) -> TicketStore:
+    def _tables(self) -> None:
+        from shared.adapters.items import bind_tables
+
         bind_tables(self.settings)
+
+    @cached_property
+    def ticket_store(self) -> TicketStore:
+        from shared.adapters.tickets_store import TicketStore
+
+        self._tables  # noqa: B018 - binds the models to this deployment's table first
         return TicketStore()
 
     @cached_property
     def directory_store(self) -> DirectoryStore:
-        bind_tables(self.settings)
+        from shared.adapters.directory_store import DirectoryStore
+
+        self._tables  # noqa: B018
         return DirectoryStore()
 
     @cached_property
     def cursors(self) -> CursorCodec:
+        from shared.services.cursors import CursorCodec
+
         # Without a configured secret (tests), derive one that is stable for this deployment's table.
         secret = self.settings.cursor_secret or hashlib.sha256(self.settings.tickets_table.encode()).hexdigest()
         return CursorCodec(secret.encode())
 
     @cached_property
     def tickets(self) -> TicketService:
+        from shared.services.tickets import TicketService
+
         return TicketService(self.ticket_store, self.directory_store, self.clock, self.cursors, self.settings.timezone)
 
     @cached_property
     def directory(self) -> DirectoryService:
+        from shared.services.directory import DirectoryService
+
         return DirectoryService(self.directory_store)
 
     @cached_property
     def authenticator(self) -> Authenticator:
+        from shared.services.auth import Authenticator
+
         return Authenticator(
             self.settings.auth_mode,
             self.directory_store,
@@ -69,16 +96,20 @@ class Container:
 
     @cached_property
     def mailer(self) -> SesMailer:
+        from shared.adapters.mailer import SesMailer
+
         return SesMailer(self.aws.sesv2, self.settings.ses_configuration_set)
 
-    def send_mail_job(self, job: dict[str, Any]) -> dict[str, Any]:
-        import base64
-
+    def send_mail_job(self, job: Job) -> Job:
         message_id = self.mailer.send(job["from"], job["to"], base64.b64decode(job["raw"]))
         return {"message_id": message_id}
 
     def notifications(self, deliver: Deliver | None = None) -> NotificationService:
-        bind_tables(self.settings)
+        from shared.adapters.directory_store import InboxStore
+        from shared.services.mail import MailComposer
+        from shared.services.notifications import NotificationService
+
+        self._tables  # noqa: B018
         return NotificationService(
             self.ticket_store,
             InboxStore(),
@@ -87,6 +118,11 @@ class Container:
             self.cursors,
         )
 
+    @cached_property
+    def inbox(self) -> NotificationService:
+        return self.notifications()
+
+    # -- exactly-once side effects for stream consumers -------------------------------------------
     @cached_property
     def idempotency_config(self) -> Any:
         from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
@@ -101,21 +137,16 @@ class Container:
     def register_lambda_context(self, context: Any) -> None:
         self.idempotency_config.register_lambda_context(context)
 
-    def idempotent(
-        self, prefix: str, action: Callable[[dict[str, Any]], dict[str, Any]]
-    ) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def idempotent(self, prefix: str, action: Callable[[Job], Job]) -> Callable[[Job], Job]:
         """`action(job)` at most once per `job["idempotency_key"]`, recorded in the idempotency table."""
         if prefix not in self._idempotent:
-            from aws_lambda_powertools.utilities.idempotency import (
-                DynamoDBPersistenceLayer,
-                idempotent_function,
-            )
+            from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, idempotent_function
 
             persistence = DynamoDBPersistenceLayer(
                 table_name=self.settings.idempotency_table, boto3_client=self.aws.dynamodb
             )
 
-            def run(job: dict[str, Any]) -> dict[str, Any]:
+            def run(job: Job) -> Job:
                 return action(job)
 
             self._idempotent[prefix] = idempotent_function(
@@ -126,10 +157,6 @@ class Container:
             )(run)
         wrapped = self._idempotent[prefix]
         return lambda job: wrapped(job=job)
-
-    @cached_property
-    def inbox(self) -> NotificationService:
-        return self.notifications()
 
 
 _container: Container | None = None

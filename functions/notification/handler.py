@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.stream import domain_event_of, once_per_key
+from functions.stream import domain_event_of
+from functions.tracing import traced
 from shared.container import get_container
 
 logger = Logger(service="notification")
-tracer = Tracer(service="notification")
 metrics = Metrics(namespace="Helpdesk", service="notification")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -28,16 +28,15 @@ def record_handler(record: DynamoDBRecord) -> None:
     if event is None:
         return
     container = get_container()
-    done = container.notifications(deliver=once_per_key(container, "notification", container.send_mail_job)).handle(
-        event
-    )
+    deliver_once = container.idempotent("notification", container.send_mail_job)
+    done = container.notifications(deliver=deliver_once).handle(event)
     for line in done:
         logger.info(line, extra={"event_id": event.id, "ticket_id": event.ticket_id})
     metrics.add_metric(name="EventsHandled", unit=MetricUnit.Count, value=1)
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@traced(service="notification")
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     get_container().register_lambda_context(context)

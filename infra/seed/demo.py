@@ -5,8 +5,9 @@ from __future__ import annotations
 from shared.adapters.directory_store import DirectoryStore
 from shared.domain.access import ADMIN, AGENT, SUPERVISOR, Principal
 from shared.domain.directory import Agent, Team
+from shared.domain.requests import TicketDraft
 from shared.domain.tickets import Channel, Person, Priority
-from shared.services.tickets import TicketDraft, TicketService
+from shared.services.tickets import TicketService
 
 TEAMS = [
     Team("tech", "技术支持组", supervisor="lead@demo.local"),

@@ -119,6 +119,7 @@ class EventItem(HelpdeskItem, discriminator="event"):
     message_id = UnicodeAttribute(null=True)
     internal = BooleanAttribute(null=True)
     snapshot = JSONAttribute(default=dict)
+    ticket_version = NumberAttribute(default=0)
 
 
 class AgentItem(HelpdeskItem, discriminator="agent"):

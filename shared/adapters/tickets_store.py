@@ -163,7 +163,7 @@ class TicketStore:
                 for event in events:
                     tx.save(event_item(event))
                 if message is not None:
-                    tx.save(message_item(message), condition=MessageItem.pk.does_not_exist())
+                    tx.save(message_item(message, ticket.version + 1), condition=MessageItem.pk.does_not_exist())
         except TransactWriteError as error:
             reasons = error.cancellation_reasons
             if reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed":
@@ -216,9 +216,9 @@ class TicketStore:
             page.get("LastEvaluatedKey"),
         )
 
-    def get_message(self, ticket_id: str, at: datetime, message_id: str) -> Message | None:
+    def get_message(self, ticket_id: str, ticket_version: int, message_id: str) -> Message | None:
         try:
-            return to_message(MessageItem.get(_ticket_pk(ticket_id), f"MSG#{sort_time(at)}#{message_id}"))
+            return to_message(MessageItem.get(_ticket_pk(ticket_id), _message_sk(ticket_version, message_id)))
         except DoesNotExist:
             return None
 
@@ -367,7 +367,7 @@ def _person(data: dict[str, Any]) -> Person:
 def event_item(event: AuditEvent) -> EventItem:
     return EventItem(
         _ticket_pk(event.ticket_id),
-        f"EVENT#{sort_time(event.at)}#{event.id}",
+        f"EVENT#{event.ticket_version:010d}#{event.id}",
         id=event.id,
         ticket_id=event.ticket_id,
         type=event.type.value,
@@ -377,6 +377,7 @@ def event_item(event: AuditEvent) -> EventItem:
         message_id=event.message_id,
         internal=event.internal,
         snapshot=event.snapshot,
+        ticket_version=event.ticket_version,
     )
 
 
@@ -391,6 +392,7 @@ def to_event(item: EventItem) -> AuditEvent:
         message_id=item.message_id,
         internal=item.internal,
         snapshot=dict(item.snapshot or {}),
+        ticket_version=int(item.ticket_version or 0),
     )
 
 
@@ -399,10 +401,15 @@ def parse_event_image(image: dict[str, Any]) -> AuditEvent:
     return to_event(EventItem.from_raw_data(image))
 
 
-def message_item(message: Message) -> MessageItem:
+def _message_sk(ticket_version: int, message_id: str) -> str:
+    # Every message is written with a new ticket version: the version orders the conversation exactly.
+    return f"MSG#{ticket_version:010d}#{message_id}"
+
+
+def message_item(message: Message, ticket_version: int) -> MessageItem:
     return MessageItem(
         _ticket_pk(message.ticket_id),
-        f"MSG#{sort_time(message.created_at)}#{message.id}",
+        _message_sk(ticket_version, message.id),
         id=message.id,
         ticket_id=message.ticket_id,
         author=_person_json(message.author),

@@ -10,14 +10,16 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
-from shared.container import Container
 from shared.domain.access import Principal
 from shared.errors import HelpdeskError, InvalidInput, PayloadTooLarge
+
+if TYPE_CHECKING:
+    from shared.container import Container
 
 logger = logging.getLogger("helpdesk.api")
 

@@ -25,7 +25,12 @@ FieldValue = str | int | float | bool | None
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # Validators are built on first use, not at import: cold starts stay short.
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(defer_build=True)
 
 
 class RequesterIn(Strict):
@@ -71,18 +76,18 @@ class DevClock(Strict):
 # -- responses ------------------------------------------------------------------------------------
 
 
-class PersonOut(BaseModel):
+class PersonOut(Out):
     email: str
     name: str
     role: str | None = None
 
 
-class RequesterOut(BaseModel):
+class RequesterOut(Out):
     email: str
     name: str
 
 
-class SlaOut(BaseModel):
+class SlaOut(Out):
     first_response_due_at: datetime | None
     resolution_due_at: datetime | None
     first_responded_at: datetime | None
@@ -90,12 +95,12 @@ class SlaOut(BaseModel):
     paused: bool
 
 
-class StatusEntryOut(BaseModel):
+class StatusEntryOut(Out):
     status: Status
     at: datetime
 
 
-class TicketOut(BaseModel):
+class TicketOut(Out):
     id: str
     number: str
     subject: str
@@ -117,12 +122,12 @@ class TicketOut(BaseModel):
     sla: SlaOut
 
 
-class TicketPage(BaseModel):
+class TicketPage(Out):
     items: list[TicketOut]
     next_cursor: str | None
 
 
-class MessageOut(BaseModel):
+class MessageOut(Out):
     id: str
     ticket_id: str
     author: PersonOut
@@ -131,18 +136,18 @@ class MessageOut(BaseModel):
     created_at: datetime
 
 
-class MessagePage(BaseModel):
+class MessagePage(Out):
     items: list[MessageOut]
     next_cursor: str | None
 
 
-class ChangeOut(BaseModel):
+class ChangeOut(Out):
     field: str
     old: Any
     new: Any
 
 
-class EventOut(BaseModel):
+class EventOut(Out):
     id: str
     ticket_id: str
     type: str
@@ -153,12 +158,12 @@ class EventOut(BaseModel):
     internal: bool | None = None
 
 
-class EventPage(BaseModel):
+class EventPage(Out):
     items: list[EventOut]
     next_cursor: str | None
 
 
-class AgentOut(BaseModel):
+class AgentOut(Out):
     email: str
     name: str
     role: str
@@ -169,22 +174,22 @@ class AgentOut(BaseModel):
     senior: bool
 
 
-class AgentList(BaseModel):
+class AgentList(Out):
     items: list[AgentOut]
 
 
-class TeamOut(BaseModel):
+class TeamOut(Out):
     id: str
     name: str
     members: list[str]
     supervisor: str | None
 
 
-class TeamList(BaseModel):
+class TeamList(Out):
     items: list[TeamOut]
 
 
-class NotificationOut(BaseModel):
+class NotificationOut(Out):
     id: str
     type: str
     ticket_id: str
@@ -194,12 +199,12 @@ class NotificationOut(BaseModel):
     read: bool
 
 
-class NotificationPage(BaseModel):
+class NotificationPage(Out):
     items: list[NotificationOut]
     next_cursor: str | None
 
 
-class UserOut(BaseModel):
+class UserOut(Out):
     email: str
     name: str
     role: str
@@ -207,22 +212,22 @@ class UserOut(BaseModel):
     permissions: list[str]
 
 
-class LoginOut(BaseModel):
+class LoginOut(Out):
     token: str
     user: UserOut
 
 
-class Health(BaseModel):
+class Health(Out):
     status: str
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Out):
     code: str
     message: str
     field: str | None = None
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Out):
     error: ErrorBody
 
 
@@ -323,7 +328,7 @@ def _csv(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
-class TicketListQuery(BaseModel):
+class TicketListQuery(Out):
     # Unknown parameters are ignored (cache busters), known ones validated.
     model_config = ConfigDict(extra="ignore")
 
@@ -360,7 +365,7 @@ def _check_members(name: str, value: str | None, enum: Any) -> None:
             raise ValueError(f"unknown {name} {part!r}; expected one of {allowed}")
 
 
-class PageQuery(BaseModel):
+class PageQuery(Out):
     model_config = ConfigDict(extra="ignore")
 
     limit: int = Field(default=100, ge=1, le=200)

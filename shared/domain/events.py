@@ -42,6 +42,8 @@ class AuditEvent:
     message_id: str | None = None
     internal: bool | None = None
     snapshot: dict[str, Any] = field(default_factory=dict)
+    # The ticket's version this event produced: orders a ticket's events (and messages) exactly.
+    ticket_version: int = 0
 
     def changed(self, name: str) -> FieldChange | None:
         return next((c for c in self.changes if c.field == name), None)

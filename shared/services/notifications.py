@@ -66,7 +66,7 @@ class NotificationService:
         return self._mail(event, "acknowledgment", ticket, context, automatic=True)
 
     def _send_reply(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
-        message = self._store.get_message(event.ticket_id, event.at, event.message_id or "")
+        message = self._store.get_message(event.ticket_id, event.ticket_version, event.message_id or "")
         if message is None:
             return []
         context = {

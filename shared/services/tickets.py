@@ -7,7 +7,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +23,7 @@ from shared.adapters.tickets_store import (
 from shared.clock import Clock
 from shared.domain.access import Permission, Principal
 from shared.domain.events import AuditEvent, EventType, Message, snapshot_of
+from shared.domain.requests import TicketDraft, TicketQuery
 from shared.domain.sla import default_targets
 from shared.domain.tickets import Channel, Person, Priority, Status, StatusEntry, Ticket, ticket_number
 from shared.errors import (
@@ -38,30 +39,6 @@ from shared.services.cursors import CursorCodec
 _NUMBER = re.compile(r"^GD\d{11,}$")
 _TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
 VIEWS = ("mine", "team", "unassigned", "all", "requested")
-
-
-@dataclass(frozen=True)
-class TicketDraft:
-    subject: str
-    description: str
-    priority: Priority | None = None
-    category: str | None = None
-    channel: Channel | None = None
-    requester: Person | None = None
-    custom_fields: dict[str, Any] = field(default_factory=dict)
-    tags: list[str] = field(default_factory=list)
-    team: str | None = None
-    language: str | None = None
-
-
-@dataclass(frozen=True)
-class TicketQuery:
-    view: str | None = None
-    statuses: tuple[Status, ...] = ()
-    priorities: tuple[Priority, ...] = ()
-    team: str | None = None
-    limit: int = 25
-    cursor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -275,6 +252,7 @@ class TicketService:
             at=at,
             changes=changes,
             snapshot={"id": ticket.id, **snapshot_of(ticket)},
+            ticket_version=ticket.version + 1,
         )
 
 

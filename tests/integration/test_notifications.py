@@ -54,7 +54,7 @@ def test_acknowledgment_once_even_when_the_batch_comes_twice(api, env):
 
 def test_english_template_for_an_english_customer(env):
     from shared.domain.access import Principal
-    from shared.services.tickets import TicketDraft
+    from shared.domain.requests import TicketDraft
 
     customer = Principal.of("jane@example.com", "Jane", "customer")
     draft = TicketDraft(subject="Cannot log in", description="Password rejected", language="en")
@@ -96,7 +96,7 @@ def test_public_replies_are_mailed_internal_notes_are_not(api, env):
 
 def test_pump_retries_from_the_failed_record_then_dead_letters(env):
     from shared.domain.access import Principal
-    from shared.services.tickets import TicketDraft
+    from shared.domain.requests import TicketDraft
 
     customer = Principal.of(ALICE, "Alice", "customer")
     for i in range(3):
@@ -127,7 +127,7 @@ def test_pump_retries_from_the_failed_record_then_dead_letters(env):
 
 def test_a_function_error_bisects_the_batch(env):
     from shared.domain.access import Principal
-    from shared.services.tickets import TicketDraft
+    from shared.domain.requests import TicketDraft
 
     customer = Principal.of(ALICE, "Alice", "customer")
     env.container.tickets.create(customer, TicketDraft(subject="t", description="d"))

@@ -33,7 +33,7 @@ from shared.domain.tickets import (
     StatusEntry,
     Ticket,
 )
-from shared.errors import VersionConflict
+from shared.errors import InvalidInput, VersionConflict
 
 Key = dict[str, Any]
 
@@ -150,23 +150,32 @@ class TicketStore:
         ticket: Ticket,
         events: list[AuditEvent],
         message: Message | None = None,
+        requires: dict[str, str] | None = None,
     ) -> None:
         """The changed ticket, its audit events and an optional message, in one transaction.
 
         The ticket's `version` must be the one it was read at; a concurrent writer makes this raise
-        `VersionConflict`.
+        `VersionConflict`. `requires` names directory entries the change refers to ({"assignee": email,
+        "team": id}); each is checked inside the same transaction, so a missing one refuses the whole change.
         """
         item = to_item(ticket)
+        checks = [(name, *_directory_key(name, value)) for name, value in (requires or {}).items()]
         try:
             with TransactWrite(connection=_connection()) as tx:
+                for _, pk, sk in checks:
+                    tx.condition_check(HelpdeskItem, pk, sk, condition=HelpdeskItem.pk.exists())
                 tx.save(item)
                 for event in events:
                     tx.save(event_item(event))
                 if message is not None:
                     tx.save(message_item(message, ticket.version + 1), condition=MessageItem.pk.does_not_exist())
         except TransactWriteError as error:
-            reasons = error.cancellation_reasons
-            if reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed":
+            failed = [i for i, r in enumerate(error.cancellation_reasons) if r and r.code == "ConditionalCheckFailed"]
+            for index in failed:
+                if index < len(checks):
+                    name, _, _ = checks[index]
+                    raise InvalidInput(f"no such {name}: {requires[name]!r}", field=name) from error  # type: ignore[index]
+            if failed and failed[0] == len(checks):
                 raise VersionConflict("the ticket was changed by someone else; reload it") from error
             raise
         ticket.version = int(item.version)
@@ -234,6 +243,10 @@ class TicketStore:
             [to_event(EventItem.from_raw_data(r)) for r in page.get("Items", [])],
             page.get("LastEvaluatedKey"),
         )
+
+
+def _directory_key(kind: str, value: str) -> tuple[str, str]:
+    return ("DIRECTORY", f"AGENT#{value.lower()}") if kind == "assignee" else ("DIRECTORY", f"TEAM#{value}")
 
 
 def _connection() -> Connection:

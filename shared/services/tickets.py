@@ -172,23 +172,15 @@ class TicketService:
                 f"the ticket is at version {ticket.version}, not {expected_version}; reload it",
                 field="If-Match",
             )
-        if "team" in changes or "assignee" in changes:
-            self._check_routing(changes)
         now = self._clock.now()
         applied = ticket.apply_changes(changes, default_targets, now)
         if not applied:
             return ticket
-        self._store.save(ticket, [self._event(ticket, EventType.TICKET_UPDATED, principal, now, tuple(applied))])
+        # A new assignee or team must exist in the directory: checked in the write's own transaction.
+        requires = {c.field: c.new for c in applied if c.field in ("assignee", "team") and c.new}
+        event = self._event(ticket, EventType.TICKET_UPDATED, principal, now, tuple(applied))
+        self._store.save(ticket, [event], requires=requires)
         return ticket
-
-    def _check_routing(self, changes: dict[str, Any]) -> None:
-        agents, teams = self._directory.list_all()
-        if changes.get("team") is not None and changes["team"] not in {t.id for t in teams}:
-            raise InvalidInput(f"no team {changes['team']!r}", field="team")
-        if changes.get("assignee") is not None:
-            changes["assignee"] = changes["assignee"].lower()
-            if changes["assignee"] not in {a.email for a in agents}:
-                raise InvalidInput(f"no agent {changes['assignee']!r}", field="assignee")
 
     # -- conversation ----------------------------------------------------------------------------
     def post_message(self, principal: Principal, ref: str, body: str, internal: bool) -> Message:

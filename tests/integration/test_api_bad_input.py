@@ -55,7 +55,9 @@ def test_bad_patches(api):
     _error(api.call("PATCH", path, AGENT, {"status": "done"}), 400, "validation_error", "status")
     _error(api.call("PATCH", path, AGENT, {"priority": "urgent"}), 400, "validation_error", "priority")
     _error(api.call("PATCH", path, AGENT, {"assignee": "nobody@demo.local"}), 400, "validation_error", "assignee")
-    _error(api.call("PATCH", path, AGENT, {"team": "marketing"}), 400, "validation_error", "team")
+    _error(api.call("PATCH", path, AGENT, {"team": "marketing", "priority": "P1"}), 400, "validation_error", "team")
+    unchanged = api.call("GET", path, AGENT).json_body
+    assert unchanged["version"] == 1 and unchanged["assignee"] is None and unchanged["priority"] == "P3"
     _error(api.call("PATCH", path, AGENT, {"subject": "renamed"}), 400, "validation_error", "subject")
     _error(api.call("PATCH", path, AGENT, {"status": "new"}, {"If-Match": "banana"}), 400, "invalid_header")
     api.call("PATCH", path, AGENT, {"status": "resolved"})

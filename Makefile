@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test reset venv web lint unit integration e2e browser bench clean
+.PHONY: run test reset venv web lint unit integration e2e browser-deps bench clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -34,10 +35,17 @@ unit: venv
 integration: venv
 	$(PY) -m pytest tests/integration -q
 
-e2e: venv web
+e2e: venv web browser-deps
 	$(PY) -m pytest tests/e2e -q
 
-test: venv lint template-check web
+# Browser tests drive Debian's Chromium (never a downloaded browser); Noto CJK renders the Chinese UI.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+test: venv lint template-check web browser-deps
 	$(PY) -m pytest tests -q
 	cd web && npm test
 

@@ -1,0 +1,4 @@
+export * from './types';
+export * from './errors';
+export { configureApi, buildUrl } from './client';
+export * from './endpoints';

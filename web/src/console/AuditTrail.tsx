@@ -1,0 +1,96 @@
+import Alert from 'antd/es/alert';
+import Empty from 'antd/es/empty';
+import Skeleton from 'antd/es/skeleton';
+import Typography from 'antd/es/typography';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { Agent, Team, TicketEvent } from '../api';
+import { formatTime } from '../shared/format';
+import { agentName, teamName, useAgents, useEvents, useTeams } from '../shared/queries';
+
+function isEmptyValue(v: unknown): boolean {
+  return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+/** A field's old or new value in words: 处理中, P1 紧急, 张伟, 技术支持组… */
+export function formatValue(field: string, v: unknown, t: TFunction, agents?: Agent[], teams?: Team[]): string {
+  if (isEmptyValue(v)) return t('common.empty');
+  switch (field) {
+    case 'status':
+      return t(`status.${String(v)}`, { defaultValue: String(v) });
+    case 'priority':
+      return t(`priority.${String(v)}`, { defaultValue: String(v) });
+    case 'channel':
+      return t(`channel.${String(v)}`, { defaultValue: String(v) });
+    case 'assignee':
+      return agentName(agents, String(v)) ?? String(v);
+    case 'team':
+      return teamName(teams, String(v)) ?? String(v);
+    default:
+      if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('、');
+      if (typeof v === 'object') return JSON.stringify(v);
+      return String(v);
+  }
+}
+
+/** One event as sentences: "张伟 将状态从「待处理」改为「处理中」". */
+export function describeEvent(ev: TicketEvent, t: TFunction, agents?: Agent[], teams?: Team[]): string[] {
+  const actor = ev.actor ? ev.actor.name || ev.actor.email : t('audit.system');
+  if (ev.type === 'ticket.created') return [t('audit.created', { actor })];
+  if (ev.type === 'message.added') {
+    if (ev.internal) return [t('audit.noted', { actor })];
+    return [ev.actor?.role === 'customer' ? t('audit.customerMessage', { actor }) : t('audit.replied', { actor })];
+  }
+  const changes = ev.changes ?? [];
+  if (changes.length === 0) return [t('audit.updated', { actor })];
+  return changes.map((c) =>
+    t('audit.changed', {
+      actor,
+      field: t(`ticket.fields.${c.field}`, { defaultValue: c.field }),
+      old: formatValue(c.field, c.old, t, agents, teams),
+      new: formatValue(c.field, c.new, t, agents, teams),
+    }),
+  );
+}
+
+export function AuditTrail({ ticketId }: { ticketId: string }) {
+  const { t } = useTranslation();
+  const events = useEvents(ticketId);
+  const agents = useAgents();
+  const teams = useTeams();
+
+  if (events.isPending) return <Skeleton active paragraph={{ rows: 3 }} />;
+  if (events.isError) return <Alert type="error" showIcon title={events.error.message} />;
+  const items = events.data.items;
+  if (items.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('audit.empty')} />;
+  return (
+    <ol data-testid="audit-trail" style={{ listStyle: 'none', margin: 0, padding: 0, maxHeight: 420, overflowY: 'auto' }}>
+      {items.map((ev) => (
+        <li
+          key={ev.id}
+          data-testid={`event-${ev.id}`}
+          data-type={ev.type}
+          style={{ borderLeft: '2px solid #d9d9d9', padding: '0 0 12px 12px', position: 'relative' }}
+        >
+          <span
+            style={{
+              position: 'absolute',
+              left: -5,
+              top: 6,
+              width: 8,
+              height: 8,
+              borderRadius: 4,
+              background: ev.type === 'ticket.updated' ? '#1677ff' : ev.internal ? '#faad14' : '#52c41a',
+            }}
+          />
+          {describeEvent(ev, t, agents.data, teams.data).map((line, i) => (
+            <div key={i}>{line}</div>
+          ))}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {formatTime(ev.at)}
+          </Typography.Text>
+        </li>
+      ))}
+    </ol>
+  );
+}

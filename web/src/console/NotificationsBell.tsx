@@ -1,0 +1,142 @@
+import BellOutlined from '@ant-design/icons/BellOutlined';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { listNotifications, type Notification } from '../api';
+import { formatTime } from '../shared/format';
+import { qk } from '../shared/queries';
+import { Muted } from '../shared/ui';
+
+/** The in-app notifications bell (GET /api/notifications, polled every 30 s). */
+export function NotificationsBell() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const q = useQuery({
+    queryKey: qk.notifications,
+    queryFn: ({ signal }) => listNotifications({ limit: 20 }, { signal }),
+    refetchInterval: 30_000,
+    refetchIntervalInBackground: false,
+  });
+  const items = q.data?.items ?? [];
+  const unread = items.filter((n) => !n.read).length;
+
+  useEffect(() => {
+    if (!open) return;
+    function onDown(e: MouseEvent) {
+      if (rootRef.current && !rootRef.current.contains(e.target as Node)) setOpen(false);
+    }
+    function onKey(e: KeyboardEvent) {
+      if (e.key === 'Escape') setOpen(false);
+    }
+    document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+
+  function openTicket(n: Notification) {
+    setOpen(false);
+    navigate(`/console/tickets/${encodeURIComponent(n.ticket_id)}`);
+  }
+
+  return (
+    <div ref={rootRef} style={{ position: 'relative' }}>
+      <button
+        type="button"
+        data-testid="notifications-bell"
+        aria-haspopup="true"
+        aria-expanded={open}
+        aria-label={`${t('notifications.title')}, ${t('notifications.unread', { count: unread })}`}
+        onClick={() => setOpen((o) => !o)}
+        style={{
+          position: 'relative',
+          background: 'transparent',
+          border: 'none',
+          color: '#fff',
+          cursor: 'pointer',
+          padding: '4px 8px',
+          fontSize: 18,
+          lineHeight: 1,
+        }}
+      >
+        <BellOutlined />
+        {unread > 0 ? (
+          <span
+            data-testid="notifications-count"
+            style={{
+              position: 'absolute',
+              top: -2,
+              right: -2,
+              minWidth: 16,
+              height: 16,
+              padding: '0 4px',
+              borderRadius: 8,
+              background: '#ff4d4f',
+              color: '#fff',
+              fontSize: 11,
+              lineHeight: '16px',
+              textAlign: 'center',
+            }}
+          >
+            {unread > 99 ? '99+' : unread}
+          </span>
+        ) : null}
+      </button>
+      {open ? (
+        <div
+          data-testid="notifications-list"
+          role="menu"
+          style={{
+            position: 'absolute',
+            right: 0,
+            top: 'calc(100% + 8px)',
+            width: 360,
+            maxHeight: 440,
+            overflowY: 'auto',
+            background: '#fff',
+            color: 'rgba(0,0,0,0.88)',
+            borderRadius: 8,
+            boxShadow: '0 6px 16px rgba(0,0,0,0.12), 0 3px 6px -4px rgba(0,0,0,0.12)',
+            padding: 8,
+            zIndex: 1000,
+          }}
+        >
+          <div style={{ fontWeight: 600, padding: '4px 4px 8px' }}>{t('notifications.title')}</div>
+          {q.isError ? <div style={{ color: '#cf1322', padding: 4 }}>{q.error.message}</div> : null}
+          {items.length === 0 && !q.isError ? <Muted style={{ padding: 4, display: 'block' }}>{t('notifications.empty')}</Muted> : null}
+          {items.map((n) => (
+            <div
+              key={n.id}
+              role="menuitem"
+              tabIndex={0}
+              data-testid={`notification-${n.id}`}
+              data-read={n.read ? 'true' : 'false'}
+              onClick={() => openTicket(n)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') openTicket(n);
+              }}
+              style={{
+                padding: '8px 4px',
+                borderTop: '1px solid #f0f0f0',
+                cursor: 'pointer',
+                fontWeight: n.read ? 400 : 600,
+              }}
+            >
+              <div style={{ wordBreak: 'break-word' }}>
+                {n.type === 'ticket.assigned'
+                  ? t('notifications.assigned', { number: n.ticket_number, subject: n.subject })
+                  : t('notifications.other', { number: n.ticket_number, subject: n.subject })}
+              </div>
+              <Muted style={{ fontSize: 12, fontWeight: 400 }}>{formatTime(n.at)}</Muted>
+            </div>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,291 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import Alert from 'antd/es/alert';
+import Button from 'antd/es/button';
+import Spin from 'antd/es/spin';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { listTickets, PRIORITIES, STATUSES, type Priority, type Ticket, type TicketStatus } from '../api';
+import { useAuth } from '../auth/AuthProvider';
+import { formatTime } from '../shared/format';
+import { PriorityTag, StatusTag } from '../shared/labels';
+import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries';
+import { NextSlaCountdown } from '../shared/SlaCountdown';
+import { Muted, ToggleChip } from '../shared/ui';
+
+export const QUEUE_VIEWS = ['mine', 'team', 'unassigned', 'all'] as const;
+export type QueueView = (typeof QUEUE_VIEWS)[number];
+const PAGE_SIZE = 50;
+
+function parseList<T extends string>(raw: string | null, allowed: readonly T[]): T[] {
+  if (!raw) return [];
+  return raw.split(',').filter((v): v is T => (allowed as readonly string[]).includes(v));
+}
+
+/** True when a key press belongs to a form control, not to the queue's shortcuts. */
+function typingTarget(target: EventTarget | null, forEnter: boolean): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.closest !== 'function') return false;
+  if (el.isContentEditable) return true;
+  if (el.closest('input, textarea, select, .ant-select, [contenteditable="true"]')) return true;
+  return forEnter && !!el.closest('button, a');
+}
+
+export default function QueuePage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { user } = useAuth();
+  const params = useParams();
+  const [search, setSearch] = useSearchParams();
+  const view = params.view as QueueView;
+  const status = parseList<TicketStatus>(search.get('status'), STATUSES);
+  const priority = parseList<Priority>(search.get('priority'), PRIORITIES);
+  const team = search.get('team') ?? undefined;
+
+  const agents = useAgents();
+  const teams = useTeams();
+
+  const filterKey = { view, status, priority, team: view === 'team' ? team : undefined };
+  const query = useInfiniteQuery({
+    queryKey: [...qk.tickets, filterKey],
+    queryFn: ({ pageParam, signal }) =>
+      listTickets(
+        { view, status, priority, team: filterKey.team, limit: PAGE_SIZE, cursor: pageParam },
+        { signal },
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    enabled: (QUEUE_VIEWS as readonly string[]).includes(view),
+  });
+
+  const tickets = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  const [selected, setSelected] = useState(-1);
+  const tbodyRef = useRef<HTMLTableSectionElement>(null);
+  const filterSig = JSON.stringify(filterKey);
+  useEffect(() => setSelected(-1), [filterSig]);
+
+  const open = useCallback(
+    (ticket: Ticket) => navigate(`/console/tickets/${encodeURIComponent(ticket.id)}`),
+    [navigate],
+  );
+
+  // Stable between selections, so moving with j/k re-renders two rows, not the whole queue.
+  const openAt = useCallback(
+    (i: number) => {
+      setSelected(i);
+      const ticket = tickets[i];
+      if (ticket) open(ticket);
+    },
+    [tickets, open],
+  );
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'j' || e.key === 'k') {
+        if (typingTarget(e.target, false) || tickets.length === 0) return;
+        e.preventDefault();
+        setSelected((i) => (e.key === 'j' ? Math.min(i + 1, tickets.length - 1) : Math.max(i - 1, 0)));
+      } else if (e.key === 'Enter') {
+        if (typingTarget(e.target, true)) return;
+        const ticket = tickets[selected];
+        if (ticket) {
+          e.preventDefault();
+          open(ticket);
+        }
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [tickets, selected, open]);
+
+  useEffect(() => {
+    const ticket = tickets[selected];
+    if (!ticket) return;
+    tbodyRef.current?.rows[selected]?.scrollIntoView?.({ block: 'nearest' });
+  }, [selected, tickets]);
+
+  if (!(QUEUE_VIEWS as readonly string[]).includes(view)) return <Navigate to="/console/queue/mine" replace />;
+
+  function setFilter(key: string, values: string[] | string | undefined) {
+    const next = new URLSearchParams(search);
+    const v = Array.isArray(values) ? values.join(',') : values;
+    if (v) next.set(key, v);
+    else next.delete(key);
+    setSearch(next, { replace: true });
+  }
+
+  function toggle<T extends string>(key: string, list: T[], value: T) {
+    setFilter(key, list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+  }
+
+  const myTeams = user?.teams ?? [];
+  const activeTeam = team ?? myTeams[0];
+  return (
+    <div data-testid="queue-page" data-view={view}>
+      <div role="tablist" className="hd-tabs" aria-label={t('console.nav.queue')}>
+        {QUEUE_VIEWS.map((v) => (
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            aria-selected={v === view}
+            data-testid={`view-tab-${v}`}
+            className={v === view ? 'hd-tab hd-tab-active' : 'hd-tab'}
+            onClick={() => navigate({ pathname: `/console/queue/${v}`, search: search.toString() })}
+          >
+            {t(`console.views.${v}`)}
+          </button>
+        ))}
+      </div>
+      <div className="hd-filters">
+        <div data-testid="filter-status" className="hd-filter-group">
+          <Muted>{t('console.filters.status')}:</Muted>
+          {STATUSES.map((st) => (
+            <ToggleChip
+              key={st}
+              testId={`filter-status-${st}`}
+              checked={status.includes(st)}
+              onChange={() => toggle('status', status, st)}
+            >
+              {t(`status.${st}`)}
+            </ToggleChip>
+          ))}
+        </div>
+        <div data-testid="filter-priority" className="hd-filter-group">
+          <Muted>{t('console.filters.priority')}:</Muted>
+          {PRIORITIES.map((p) => (
+            <ToggleChip
+              key={p}
+              testId={`filter-priority-${p}`}
+              checked={priority.includes(p)}
+              onChange={() => toggle('priority', priority, p)}
+            >
+              {t(`priority.${p}`)}
+            </ToggleChip>
+          ))}
+        </div>
+        {view === 'team' ? (
+          <div data-testid="filter-team" className="hd-filter-group" role="radiogroup" aria-label={t('console.filters.team')}>
+            <Muted>{t('console.filters.team')}:</Muted>
+            {(teams.data ?? []).map((tm) => (
+              <ToggleChip
+                key={tm.id}
+                radio
+                testId={`filter-team-${tm.id}`}
+                checked={tm.id === activeTeam}
+                onChange={() => setFilter('team', tm.id)}
+              >
+                {tm.name}
+              </ToggleChip>
+            ))}
+          </div>
+        ) : null}
+        <Muted style={{ marginLeft: 'auto' }}>{t('console.shortcuts')}</Muted>
+      </div>
+      {query.isError ? (
+        <Alert type="error" showIcon title={query.error.message} style={{ marginBottom: 12 }} data-testid="queue-error" />
+      ) : null}
+      <div className="hd-table-wrap">
+        <table className="hd-table" data-testid="queue-table">
+          <thead>
+            <tr>
+              <th style={{ width: 150 }}>{t('console.columns.number')}</th>
+              <th>{t('console.columns.subject')}</th>
+              <th style={{ width: 110 }}>{t('console.columns.status')}</th>
+              <th style={{ width: 100 }}>{t('console.columns.priority')}</th>
+              <th style={{ width: 160 }}>{t('console.columns.requester')}</th>
+              <th style={{ width: 120 }}>{t('console.columns.assignee')}</th>
+              <th style={{ width: 110 }}>{t('console.columns.team')}</th>
+              <th style={{ width: 150 }}>{t('console.columns.sla')}</th>
+              <th style={{ width: 140 }}>{t('console.columns.updated')}</th>
+            </tr>
+          </thead>
+          <tbody ref={tbodyRef}>
+            {tickets.map((r, i) => (
+              <QueueRow
+                key={r.id}
+                ticket={r}
+                selected={i === selected}
+                assigneeName={agentName(agents.data, r.assignee)}
+                teamLabel={teamName(teams.data, r.team)}
+                index={i}
+                onOpen={openAt}
+              />
+            ))}
+          </tbody>
+        </table>
+        {query.isPending && query.fetchStatus !== 'idle' ? (
+          <div style={{ padding: 24, textAlign: 'center' }}>
+            <Spin />
+          </div>
+        ) : null}
+        {!query.isPending && tickets.length === 0 && !query.isError ? (
+          <div style={{ padding: 24, textAlign: 'center' }} data-testid="queue-empty">
+            <Muted>{t('console.empty')}</Muted>
+          </div>
+        ) : null}
+      </div>
+      <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginTop: 12 }}>
+        <Muted testId="queue-count">{t('common.loaded', { count: tickets.length })}</Muted>
+        {query.hasNextPage ? (
+          <Button data-testid="load-more" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
+            {t('common.loadMore')}
+          </Button>
+        ) : tickets.length > 0 ? (
+          <Muted>{t('common.noMore')}</Muted>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+const QueueRow = memo(function QueueRow({
+  ticket: r,
+  index,
+  selected,
+  assigneeName,
+  teamLabel,
+  onOpen,
+}: {
+  ticket: Ticket;
+  index: number;
+  selected: boolean;
+  assigneeName: string | null;
+  teamLabel: string | null;
+  onOpen: (index: number) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <tr
+      data-testid={`ticket-row-${r.number}`}
+      data-ticket-id={r.id}
+      data-selected={selected ? 'true' : 'false'}
+      aria-selected={selected}
+      className={selected ? 'hd-queue-row hd-queue-row-selected' : 'hd-queue-row'}
+      onClick={() => onOpen(index)}
+    >
+      <td>
+        <Link to={`/console/tickets/${encodeURIComponent(r.id)}`} onClick={(e) => e.stopPropagation()}>
+          {r.number}
+        </Link>
+      </td>
+      <td className="hd-ellipsis" title={r.subject}>
+        {r.subject}
+      </td>
+      <td>
+        <StatusTag status={r.status} />
+      </td>
+      <td>
+        <PriorityTag priority={r.priority} />
+      </td>
+      <td className="hd-ellipsis">{r.requester?.name || r.requester?.email}</td>
+      <td className="hd-ellipsis">{r.assignee ? assigneeName : <Muted>{t('common.unassigned')}</Muted>}</td>
+      <td className="hd-ellipsis">{teamLabel ?? '—'}</td>
+      <td>
+        <NextSlaCountdown sla={r.sla} testId={`sla-${r.number}`} />
+      </td>
+      <td style={{ whiteSpace: 'nowrap' }}>{formatTime(r.updated_at)}</td>
+    </tr>
+  );
+});

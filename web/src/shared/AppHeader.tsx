@@ -1,0 +1,83 @@
+import LogoutOutlined from '@ant-design/icons/LogoutOutlined';
+import Button from 'antd/es/button';
+import Tag from 'antd/es/tag';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink } from 'react-router-dom';
+import { useAuth } from '../auth/AuthProvider';
+import { LangSwitch } from './LangSwitch';
+
+export interface NavItem {
+  to: string;
+  label: string;
+  testId: string;
+  /** Also active on these path prefixes. */
+  activePrefix?: string;
+}
+
+/** The top bar shared by the console and the portal. */
+export function AppHeader({ area, nav, extra }: { area: string; nav: NavItem[]; extra?: ReactNode }) {
+  const { t } = useTranslation();
+  const { user, signOut } = useAuth();
+  return (
+    <header
+      style={{
+        display: 'flex',
+        alignItems: 'center',
+        gap: 16,
+        height: 56,
+        padding: '0 20px',
+        background: '#001529',
+        color: '#fff',
+        position: 'sticky',
+        top: 0,
+        zIndex: 10,
+      }}
+    >
+      <div style={{ fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap' }}>
+        {t('app.title')} <span style={{ opacity: 0.65, fontWeight: 400, fontSize: 14 }}>· {area}</span>
+      </div>
+      <nav style={{ display: 'flex', gap: 4 }}>
+        {nav.map((item) => (
+          <NavLink
+            key={item.to}
+            to={item.to}
+            data-testid={item.testId}
+            style={({ isActive }) => ({
+              color: '#fff',
+              padding: '6px 12px',
+              borderRadius: 6,
+              textDecoration: 'none',
+              background: isActive ? 'rgba(255,255,255,0.16)' : 'transparent',
+            })}
+          >
+            {item.label}
+          </NavLink>
+        ))}
+      </nav>
+      <div style={{ marginLeft: 'auto', display: 'flex', alignItems: 'center', gap: 8 }}>
+        {extra}
+        <span className="hd-header-light" style={{ display: 'contents' }}>
+          <LangSwitch />
+        </span>
+        {user ? (
+          <span data-testid="current-user" style={{ whiteSpace: 'nowrap' }}>
+            {user.name || user.email}{' '}
+            <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+              {t(`role.${user.role}`, { defaultValue: user.role })}
+            </Tag>
+          </span>
+        ) : null}
+        <Button
+          type="text"
+          icon={<LogoutOutlined />}
+          onClick={() => void signOut()}
+          data-testid="signout"
+          style={{ color: '#fff' }}
+        >
+          {t('app.signOut')}
+        </Button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,334 @@
+// The conversation of a ticket: the message list (virtualized when long) and the reply box.
+// Message bodies are plain text rendered by React (escaped); nothing here injects HTML.
+import LockOutlined from '@ant-design/icons/LockOutlined';
+import SendOutlined from '@ant-design/icons/SendOutlined';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import Alert from 'antd/es/alert';
+import Button from 'antd/es/button';
+import Checkbox from 'antd/es/checkbox';
+import Empty from 'antd/es/empty';
+import Input from 'antd/es/input';
+import Skeleton from 'antd/es/skeleton';
+import Space from 'antd/es/space';
+import Tag from 'antd/es/tag';
+import Typography from 'antd/es/typography';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isApiError, isStaffRole, type Message } from '../api';
+import { formatTime } from './format';
+
+/** Internal notes: yellow background, gold border and the 内部备注 label. */
+export const NOTE_BG = '#fffbe6';
+export const NOTE_BORDER = '#ffd666';
+export const STAFF_BG = '#f0f5ff';
+export const CUSTOMER_BG = '#ffffff';
+
+/** Past this many messages the list only renders what is on screen. */
+export const VIRTUALIZE_AFTER = 40;
+
+const MessageItem = memo(function MessageItem({ message, mine }: { message: Message; mine: boolean }) {
+  const { t } = useTranslation();
+  const staffAuthor = isStaffRole(message.author.role);
+  const bg = message.internal ? NOTE_BG : staffAuthor ? STAFF_BG : CUSTOMER_BG;
+  const border = message.internal ? NOTE_BORDER : staffAuthor ? '#d6e4ff' : '#e8e8e8';
+  return (
+    <div
+      data-testid={`message-${message.id}`}
+      data-internal={message.internal ? 'true' : 'false'}
+      data-author-role={message.author.role}
+      className={message.internal ? 'hd-message hd-message-internal' : 'hd-message hd-message-public'}
+      style={{
+        background: bg,
+        border: `1px solid ${border}`,
+        borderLeft: message.internal ? `4px solid ${NOTE_BORDER}` : `1px solid ${border}`,
+        borderRadius: 8,
+        padding: '8px 12px',
+        marginLeft: staffAuthor ? 0 : 24,
+        marginRight: staffAuthor ? 24 : 0,
+      }}
+    >
+      <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, marginBottom: 4 }}>
+        <Typography.Text strong>{message.author.name || message.author.email}</Typography.Text>
+        {staffAuthor ? (
+          <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+            {mine ? t(`role.${message.author.role}`) : t('conversation.staff')}
+          </Tag>
+        ) : null}
+        {message.internal ? (
+          <Tag color="gold" icon={<LockOutlined />} data-testid="internal-label" style={{ marginInlineEnd: 0 }}>
+            {t('conversation.internalNote')}
+          </Tag>
+        ) : null}
+        <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 'auto' }}>
+          {formatTime(message.created_at)}
+        </Typography.Text>
+      </div>
+      <div className="hd-message-body" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+        {message.body}
+      </div>
+    </div>
+  );
+});
+
+function PlainList({ messages, viewerEmail }: { messages: Message[]; viewerEmail?: string }) {
+  return (
+    <>
+      {messages.map((m) => (
+        <div key={m.id} style={{ paddingBottom: 8 }}>
+          <MessageItem message={m} mine={m.author.email === viewerEmail} />
+        </div>
+      ))}
+    </>
+  );
+}
+
+interface ListBoxProps {
+  messages: Message[];
+  viewerEmail?: string;
+  height: number | string;
+  label: string;
+}
+
+function boxProps(virtual: boolean, count: number, label: string) {
+  return {
+    'data-testid': 'message-list',
+    'data-virtual': virtual ? 'true' : 'false',
+    'data-count': count,
+    role: 'log',
+    'aria-label': label,
+  } as const;
+}
+
+/** Short conversations: every message in the DOM, scrolled to the newest. */
+function PlainBox({ messages, viewerEmail, height, label }: ListBoxProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const count = messages.length;
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [count]);
+  return (
+    <div ref={ref} {...boxProps(false, count, label)} style={{ maxHeight: height, overflowY: 'auto', padding: '4px 4px 0' }}>
+      <PlainList messages={messages} viewerEmail={viewerEmail} />
+    </div>
+  );
+}
+
+/**
+ * Long conversations: only the messages on screen (plus a few) are rendered; heights are measured as they
+ * appear. The scroll container lives here so the virtualizer sees it on its first layout pass.
+ */
+function VirtualBox({ messages, viewerEmail, height, label }: ListBoxProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 96,
+    overscan: 8,
+    getItemKey: (i) => messages[i].id,
+    useFlushSync: false,
+  });
+  const count = messages.length;
+  useLayoutEffect(() => {
+    if (count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+  }, [count, virtualizer]);
+
+  return (
+    <div ref={scrollRef} {...boxProps(true, count, label)} style={{ height, overflowY: 'auto', padding: '4px 4px 0' }}>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
+        {virtualizer.getVirtualItems().map((v) => {
+          const m = messages[v.index];
+          return (
+            <div
+              key={v.key}
+              data-index={v.index}
+              ref={virtualizer.measureElement}
+              style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${v.start}px)` }}
+            >
+              <div style={{ paddingBottom: 8 }}>
+                <MessageItem message={m} mine={m.author.email === viewerEmail} />
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+export function MessageList({
+  messages,
+  viewerEmail,
+  height = 480,
+}: {
+  messages: Message[];
+  viewerEmail?: string;
+  height?: number | string;
+}) {
+  const { t } = useTranslation();
+  const label = t('ticket.conversation');
+  if (messages.length === 0) {
+    return (
+      <div {...boxProps(false, 0, label)}>
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('conversation.empty')} />
+      </div>
+    );
+  }
+  return messages.length > VIRTUALIZE_AFTER ? (
+    <VirtualBox messages={messages} viewerEmail={viewerEmail} height={height} label={label} />
+  ) : (
+    <PlainBox messages={messages} viewerEmail={viewerEmail} height={height} label={label} />
+  );
+}
+
+export function ReplyBox({
+  allowInternal,
+  onSend,
+  disabled = false,
+  placeholder,
+}: {
+  /** Staff only: offer the internal-note toggle. */
+  allowInternal: boolean;
+  onSend: (body: string, internal: boolean) => Promise<unknown>;
+  disabled?: boolean;
+  placeholder?: string;
+}) {
+  const { t } = useTranslation();
+  const [body, setBody] = useState('');
+  const [internal, setInternal] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  const note = allowInternal && internal;
+  const canSend = !disabled && !sending && body.trim().length > 0;
+
+  async function send() {
+    if (!canSend) return;
+    setSending(true);
+    setError(null);
+    try {
+      await onSend(body.trim(), note);
+      if (mounted.current) setBody('');
+    } catch (e) {
+      if (mounted.current) setError(isApiError(e) || e instanceof Error ? e.message : String(e));
+    } finally {
+      if (mounted.current) setSending(false);
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void send();
+    }
+  }
+
+  const ph =
+    placeholder ?? (note ? t('conversation.notePlaceholder') : t('conversation.replyPlaceholder'));
+
+  return (
+    <div data-testid="reply-box" data-internal={note ? 'true' : 'false'}>
+      {error ? (
+        <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} data-testid="reply-error" />
+      ) : null}
+      <Input.TextArea
+        data-testid="reply-input"
+        aria-label={ph}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        onKeyDown={onKeyDown}
+        placeholder={ph}
+        autoSize={{ minRows: 3, maxRows: 10 }}
+        disabled={disabled}
+        maxLength={100_000}
+        style={note ? { background: NOTE_BG, borderColor: NOTE_BORDER } : undefined}
+      />
+      <div style={{ display: 'flex', alignItems: 'center', marginTop: 8, gap: 12 }}>
+        {allowInternal ? (
+          <Space size={4}>
+            <Checkbox
+              data-testid="internal-toggle"
+              checked={internal}
+              onChange={(e) => setInternal(e.target.checked)}
+              disabled={disabled}
+            >
+              <LockOutlined /> {t('conversation.internalToggle')}
+            </Checkbox>
+            {note ? (
+              <Typography.Text type="warning" style={{ fontSize: 12 }}>
+                {t('conversation.internalHint')}
+              </Typography.Text>
+            ) : null}
+          </Space>
+        ) : null}
+        <Button
+          data-testid="send-button"
+          type="primary"
+          icon={<SendOutlined />}
+          onClick={() => void send()}
+          loading={sending}
+          disabled={!canSend}
+          style={{ marginLeft: 'auto' }}
+        >
+          {note ? t('conversation.sendNote') : t('conversation.send')}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function Conversation({
+  messages,
+  loading,
+  error,
+  truncated,
+  mode,
+  viewerEmail,
+  onSend,
+  sendDisabled,
+  height,
+  placeholder,
+}: {
+  messages: Message[] | undefined;
+  loading?: boolean;
+  error?: unknown;
+  truncated?: boolean;
+  mode: 'staff' | 'customer';
+  viewerEmail?: string;
+  onSend: (body: string, internal: boolean) => Promise<unknown>;
+  sendDisabled?: boolean;
+  height?: number | string;
+  placeholder?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div data-testid="conversation" data-mode={mode}>
+      {error ? (
+        <Alert
+          type="error"
+          showIcon
+          title={error instanceof Error ? error.message : String(error)}
+          style={{ marginBottom: 8 }}
+        />
+      ) : null}
+      {truncated ? (
+        <Alert type="info" title={t('conversation.truncated', { count: messages?.length ?? 0 })} style={{ marginBottom: 8 }} />
+      ) : null}
+      {loading && !messages ? (
+        <Skeleton active paragraph={{ rows: 4 }} />
+      ) : (
+        <MessageList messages={messages ?? []} viewerEmail={viewerEmail} height={height} />
+      )}
+      <div style={{ marginTop: 12 }}>
+        <ReplyBox allowInternal={mode === 'staff'} onSend={onSend} disabled={sendDisabled} placeholder={placeholder} />
+      </div>
+    </div>
+  );
+}

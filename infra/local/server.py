@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import mimetypes
@@ -17,6 +18,7 @@ from chalice.local import LocalGateway, LocalGatewayException
 
 log = logging.getLogger("helpdesk.local.http")
 
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 GATEWAY_LIMIT = 10 * 1024 * 1024  # API Gateway's payload limit; the app enforces its own, smaller one
 PLACEHOLDER = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>工单系统 Helpdesk</title>
 <body style="font-family:sans-serif;max-width:40em;margin:4em auto">
@@ -31,6 +33,7 @@ class LocalHttpServer:
         # The Chalice app keeps the current request on the app object: one API call at a time.
         self._api_lock = threading.Lock()
         self._web_root = web_root
+        self._gzip_cache: dict[tuple[Path, int], bytes] = {}
         self.httpd = ThreadingHTTPServer((host, port), self._handler_class())
         self.httpd.daemon_threads = True
 
@@ -64,7 +67,7 @@ class LocalHttpServer:
             headers_out[name] = values
         return int(response["statusCode"]), headers_out, payload
 
-    def static(self, path: str) -> tuple[int, dict[str, Any], bytes]:
+    def static(self, path: str, accept_encoding: str = "") -> tuple[int, dict[str, Any], bytes]:
         if path == "/config.json":
             return 200, {"Content-Type": "application/json"}, b'{"auth": "local"}'
         index = self._web_root / "index.html"
@@ -75,7 +78,17 @@ class LocalHttpServer:
             target = index  # the SPA's own routes
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         cache = "no-cache" if target == index else "public, max-age=31536000, immutable"
-        return 200, {"Content-Type": kind, "Cache-Control": cache}, target.read_bytes()
+        headers = {"Content-Type": kind, "Cache-Control": cache, "Vary": "Accept-Encoding"}
+        if "gzip" in accept_encoding and kind.startswith(COMPRESSIBLE):
+            # As CloudFront does in front of S3: compressed text, so local figures match what users download.
+            return 200, {**headers, "Content-Encoding": "gzip"}, self._gzipped(target)
+        return 200, headers, target.read_bytes()
+
+    def _gzipped(self, target: Path) -> bytes:
+        key = (target, target.stat().st_mtime_ns)
+        if key not in self._gzip_cache:
+            self._gzip_cache[key] = gzip.compress(target.read_bytes(), compresslevel=6, mtime=0)
+        return self._gzip_cache[key]
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -99,7 +112,8 @@ class LocalHttpServer:
                     headers = {k: v for k, v in self.headers.items()}
                     status, headers_out, payload = server.api(self.command, self.path, headers, body)
                 else:
-                    status, headers_out, payload = server.static(self.path.split("?", 1)[0])
+                    path = self.path.split("?", 1)[0]
+                    status, headers_out, payload = server.static(path, self.headers.get("Accept-Encoding", ""))
                 self._send(status, headers_out, payload)
 
             def _send(self, status: int, headers: dict[str, Any], payload: bytes) -> None:

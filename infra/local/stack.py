@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+from infra.local import emulator
 from infra.template import load_template, resources_of_type
 
 ACCOUNT = "123456789012"
@@ -69,6 +70,7 @@ class LocalStack:
 
 
 def start_emulator(port: int = 0) -> tuple[ThreadedMotoServer, str]:
+    emulator.install()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

@@ -1,0 +1,115 @@
+"""Local-mode adjustments to the DynamoDB emulator (moto), so that local mode stays fast as data grows.
+
+moto backs up every table a transaction touches with a deep copy (including all its stream records) to roll back
+on failure: each transaction costs time proportional to everything ever written. DynamoDB evaluates a
+transaction's conditions against the state before the transaction, and its items are all distinct, so local mode
+checks every condition first and then applies the writes, backing up only the touched items. The result, the
+cancellation reasons and the stream records are the same.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.exceptions import (
+    MockValidationException,
+    MultipleTransactionsException,
+    TooManyTransactionsException,
+    TransactionCanceledException,
+    TransactWriteSingleOpException,
+)
+from moto.dynamodb.models import DynamoDBBackend
+
+_OPERATIONS = {"ConditionCheck", "Put", "Delete", "Update"}
+
+
+def _key_of(backend: DynamoDBBackend, op_type: str, op: dict[str, Any]) -> dict[str, Any]:
+    if op_type != "Put":
+        return op["Key"]
+    table = backend.get_table(op["TableName"])
+    key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+    if table.range_key_attr is not None:
+        key[table.range_key_attr] = op["Item"][table.range_key_attr]
+    return key
+
+
+def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    plan: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    seen: set[tuple[str, str]] = set()
+    errors: list[tuple[str | None, str | None, dict[str, Any] | None]] = []
+    for item in transact_items:
+        if len(item) > 1:
+            raise TransactWriteSingleOpException
+        op_type, op = next(iter(item.items()))
+        if op_type not in _OPERATIONS:
+            raise MockValidationException("Unsupported transaction operation")
+        key = _key_of(self, op_type, op)
+        identity = (str(op["TableName"]), str(dict(sorted(key.items()))))
+        if identity in seen:
+            raise MultipleTransactionsException()
+        seen.add(identity)
+        plan.append((op_type, op, key))
+        current = self.get_item(op["TableName"], key)
+        condition = op.get("ConditionExpression")
+        if condition is not None:
+            check = get_filter_expression(
+                condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+            )
+            if not check.expr(current):
+                wanted = op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current
+                errors.append(
+                    (
+                        "ConditionalCheckFailed",
+                        "The conditional request failed",
+                        current.to_json()["Attributes"] if wanted else None,
+                    )
+                )
+                continue
+        errors.append((None, None, None))
+    if any(code is not None for code, _, _ in errors):
+        raise TransactionCanceledException(errors)
+
+    # Every condition holds: apply the writes, keeping just enough to undo them if one is malformed.
+    backup = []
+    for _, op, key in plan:
+        table = self.get_table(op["TableName"])
+        shard = table.stream_shard
+        backup.append(
+            (table, key, copy.deepcopy(self.get_item(op["TableName"], key)), len(shard.items) if shard else 0)
+        )
+    try:
+        for op_type, op, key in plan:
+            names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+            if op_type == "Put":
+                self.put_item(
+                    op["TableName"], op["Item"], expression_attribute_names=names, expression_attribute_values=values
+                )
+            elif op_type == "Delete":
+                self.delete_item(
+                    op["TableName"], key, expression_attribute_names=names, expression_attribute_values=values
+                )
+            elif op_type == "Update":
+                self.update_item(
+                    op["TableName"],
+                    key,
+                    update_expression=op["UpdateExpression"],
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
+    except Exception:
+        for table, key, previous, stream_length in reversed(backup):
+            if previous is None:
+                self.delete_item(table.name, key)
+            else:
+                self.put_item(table.name, previous.to_json()["Attributes"])
+            if table.stream_shard is not None:
+                del table.stream_shard.items[stream_length:]  # the undone writes leave no stream records
+        raise
+
+
+def install() -> None:
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]

@@ -49,8 +49,9 @@ test: venv lint template-check web browser-deps
 	$(PY) -m pytest tests -q
 	cd web && npm test
 
-bench: venv web
+bench: venv web browser-deps
 	$(PY) bench/run.py
+	$(PY) bench/web.py
 
 clean:
 	rm -rf $(VENV) .aws-sam web/node_modules web/dist

@@ -2,73 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from infra.local.process import ROOT, LocalStackProcess
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LocalStackProcess:
-    def __init__(self, state: Path) -> None:
-        self.state = state
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log = state.parent / f"{state.name}.log"
-
-    def start(self, timeout: float = 60) -> None:
-        env = {**os.environ, "HELPDESK_HTTP_PORT": str(self.port), "HELPDESK_SMTP_PORT": str(free_port())}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "infra.local", "--state", str(self.state)],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"local stack exited: {self.log.read_text()[-3000:]}")
-            try:
-                if requests.get(f"{self.url}/api/health", timeout=1).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"local stack not ready in {timeout}s: {self.log.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-
-    def login(self, email: str) -> requests.Session:
-        response = requests.post(f"{self.url}/api/dev/login", json={"email": email}, timeout=10)
-        response.raise_for_status()
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {response.json()['token']}"
-        return session
-
-    def get(self, session: requests.Session, path: str, **kwargs: Any) -> requests.Response:
-        return session.get(f"{self.url}{path}", timeout=10, **kwargs)
-
-    def post(self, session: requests.Session, path: str, **kwargs: Any) -> requests.Response:
-        return session.post(f"{self.url}{path}", timeout=10, **kwargs)
+__all__ = ["LocalStackProcess"]
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +19,39 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProces
     process.start()
     yield process
     process.stop()
+
+
+# -- browser tests: pytest-playwright driving Debian's Chromium -------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any], stack: LocalStackProcess) -> dict[str, Any]:
+    return {
+        **browser_context_args,
+        "base_url": stack.url,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "viewport": {"width": 1440, "height": 900},
+    }
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import requests
 
-from tests.e2e.conftest import LocalStackProcess
+from infra.local.process import LocalStackProcess
 
 SEEDED_STAFF = {
     "admin@demo.local": "admin",

@@ -14,8 +14,11 @@ from shared.api.openapi import build_openapi
 from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
 from shared.api.schemas import (
     AgentList,
+    CodeRequest,
+    CodeVerify,
     EventPage,
     Health,
+    LoginOut,
     MessageCreate,
     MessageOut,
     MessagePage,
@@ -56,6 +59,28 @@ def health(call: Call) -> dict[str, str]:
 @api.route("/api/openapi.json", "GET", summary="This API as OpenAPI 3", public=True)
 def openapi(call: Call) -> dict[str, Any]:
     return build_openapi(api.operations)
+
+
+@api.route(
+    "/api/auth/code",
+    "POST",
+    summary="Email a customer a one-time sign-in code",
+    public=True,
+    body=CodeRequest,
+    status=202,
+)
+def send_sign_in_code(call: Call) -> dict[str, str]:
+    # The same answer whether or not the address is known: nothing to learn about who is a customer.
+    call.container.sign_in.send_code(call.body.email)
+    return {"status": "sent"}
+
+
+@api.route(
+    "/api/auth/verify", "POST", summary="Sign in with the emailed code", public=True, body=CodeVerify, response=LoginOut
+)
+def verify_sign_in_code(call: Call) -> LoginOut:
+    token, principal = call.container.sign_in.verify(call.body.email, call.body.code)
+    return LoginOut(token=token, user=user_out(principal))
 
 
 @api.route("/api/me", "GET", summary="The signed-in user", response=UserOut)

@@ -33,6 +33,9 @@ class Settings(BaseModel):
     aws_endpoint_url: str | None = None
     aws_region: str = "ap-southeast-1"
     max_body_bytes: int = 256 * 1024
+    # Cognito, for customers' one-time-code sign-in on AWS.
+    user_pool_id: str | None = None
+    user_pool_client_id: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:

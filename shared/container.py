@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from shared.services.cursors import CursorCodec
     from shared.services.directory import DirectoryService
     from shared.services.notifications import Deliver, NotificationService
+    from shared.services.sign_in import CodeChannel, SignInService
     from shared.services.tickets import TicketService
 
 Job = dict[str, Any]
@@ -116,6 +117,31 @@ class Container:
             MailComposer(self.settings.support_address, self.settings.public_url),
             deliver or self.send_mail_job,
             self.cursors,
+        )
+
+    @cached_property
+    def sign_in(self) -> SignInService:
+        from shared.adapters.sign_in_store import SignInStore
+        from shared.services.sign_in import SignInService
+
+        self._tables  # noqa: B018
+        return SignInService(SignInStore(), self._code_channel(), self.clock)
+
+    def _code_channel(self) -> CodeChannel:
+        if self.settings.auth_mode == "cognito":
+            from shared.adapters.cognito import CognitoCodeChannel
+
+            return CognitoCodeChannel(
+                self.aws.client("cognito-idp"),
+                self.settings.user_pool_id or "",
+                self.settings.user_pool_client_id or "",
+            )
+        from shared.services.mail import MailComposer
+        from shared.services.sign_in import MailedCodeChannel
+
+        composer = MailComposer(self.settings.support_address, self.settings.public_url)
+        return MailedCodeChannel(
+            composer, self.mailer, self.authenticator, self.settings.token_secret or "", self.clock
         )
 
     @cached_property

@@ -50,3 +50,11 @@ class PayloadTooLarge(HelpdeskError):
 
 class InvalidCursor(InvalidInput):
     code = "invalid_cursor"
+
+
+class RateLimited(HelpdeskError):
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -150,6 +150,14 @@ class NotificationItem(HelpdeskItem, discriminator="notification"):
     read = BooleanAttribute(default=False)
 
 
+class SignInItem(HelpdeskItem, discriminator="sign_in"):
+    """A pending one-time code for an email address: what checks it, when it was sent, failed tries."""
+
+    state = UnicodeAttribute()
+    sent_at = UTCDateTimeAttribute()
+    attempts = NumberAttribute(default=0)
+
+
 _ALL = (
     HelpdeskItem,
     TicketItem,
@@ -161,6 +169,7 @@ _ALL = (
     AgentItem,
     TeamItem,
     NotificationItem,
+    SignInItem,
 )
 
 

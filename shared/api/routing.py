@@ -16,7 +16,7 @@ from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from shared.domain.access import Principal
-from shared.errors import HelpdeskError, InvalidInput, PayloadTooLarge
+from shared.errors import HelpdeskError, InvalidInput, PayloadTooLarge, RateLimited
 
 if TYPE_CHECKING:
     from shared.container import Container
@@ -150,6 +150,8 @@ class ApiRouter:
             if isinstance(result, Response):
                 return result
             return json_response(result, status)
+        except RateLimited as error:
+            return error_response(error.code, error.message, headers={"Retry-After": str(error.retry_after)})
         except HelpdeskError as error:
             return error_response(error.code, error.message, error.field)
         except ValidationError as error:

@@ -69,6 +69,15 @@ class DevLogin(Strict):
     email: EmailStr
 
 
+class CodeRequest(Strict):
+    email: EmailStr
+
+
+class CodeVerify(Strict):
+    email: EmailStr
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6,8}$")]
+
+
 class DevClock(Strict):
     advance_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 366)]
 

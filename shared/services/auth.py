@@ -39,7 +39,7 @@ class Authenticator:
         if self._mode == "cognito":
             if not claims:
                 raise Unauthenticated("sign in first")
-            return _from_cognito(claims)
+            return principal_from_claims(claims)
         return self._from_local_token(authorization)
 
     # -- local mode --------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ class Authenticator:
         return Principal.of(str(claims["sub"]), str(claims.get("name", "")), str(role), teams)
 
 
-def _from_cognito(claims: dict[str, Any]) -> Principal:
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
     email = str(claims.get("email") or "").lower()
     if not email:
         raise Unauthenticated("the token carries no email")

@@ -61,7 +61,8 @@ class MailComposer:
         # SES rewrites Message-ID, so our own id travels in References too, for threading replies.
         mail["References"] = " ".join([*(references or []), message_id])
         mail["X-Loop"] = self._support
-        mail["X-Helpdesk-Ticket"] = context["ticket"]["number"]
+        if "ticket" in context:
+            mail["X-Helpdesk-Ticket"] = context["ticket"]["number"]
         if automatic:
             mail["Auto-Submitted"] = "auto-replied"
             mail["X-Auto-Response-Suppress"] = "All"

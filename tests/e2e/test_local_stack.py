@@ -113,3 +113,48 @@ def test_state_survives_a_restart(tmp_path):
         assert fresh["number"] != ticket["number"]
     finally:
         stack.stop()
+
+
+def test_a_customer_signs_in_with_an_emailed_code(stack: LocalStackProcess):
+    import re
+    import uuid
+
+    email = f"otp.{uuid.uuid4().hex[:8]}@example.com"
+    lead = stack.login("lead@demo.local")
+    sent = requests.post(f"{stack.url}/api/auth/code", json={"email": email}, timeout=5)
+    assert sent.status_code == 202
+    again = requests.post(f"{stack.url}/api/auth/code", json={"email": email}, timeout=5)
+    assert again.status_code == 429 and int(again.headers["Retry-After"]) > 0
+    mails = _wait_for(lambda: [m for m in stack.get(lead, "/api/dev/outbox").json()["items"] if m["to"] == [email]])
+    (mail,) = mails
+    code = re.search(r"(\d{6})", mail["subject"]).group(1)
+    wrong = "000000" if code != "000000" else "111111"
+    refused = requests.post(f"{stack.url}/api/auth/verify", json={"email": email, "code": wrong}, timeout=5)
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated"
+    signed_in = requests.post(f"{stack.url}/api/auth/verify", json={"email": email, "code": code}, timeout=5)
+    assert signed_in.status_code == 200 and signed_in.json()["user"]["role"] == "customer"
+    token = signed_in.json()["token"]
+    me = requests.get(f"{stack.url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert me.json()["email"] == email
+    reused = requests.post(f"{stack.url}/api/auth/verify", json={"email": email, "code": code}, timeout=5)
+    assert reused.status_code == 401  # a code signs in once
+
+
+def test_wrong_codes_lock_the_code(stack: LocalStackProcess):
+    import uuid
+
+    email = f"guess.{uuid.uuid4().hex[:8]}@example.com"
+    assert requests.post(f"{stack.url}/api/auth/code", json={"email": email}, timeout=5).status_code == 202
+    lead = stack.login("lead@demo.local")
+    (mail,) = _wait_for(lambda: [m for m in stack.get(lead, "/api/dev/outbox").json()["items"] if m["to"] == [email]])
+    code = mail["subject"].rsplit("：", 1)[-1].strip()
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        assert (
+            requests.post(f"{stack.url}/api/auth/verify", json={"email": email, "code": wrong}, timeout=5).status_code
+            == 401
+        )
+    locked = requests.post(f"{stack.url}/api/auth/verify", json={"email": email, "code": code}, timeout=5)
+    assert locked.status_code == 401 and "too many" in locked.json()["error"]["message"]
+    bad = requests.post(f"{stack.url}/api/auth/verify", json={"email": email, "code": "12"}, timeout=5)
+    assert bad.status_code == 400

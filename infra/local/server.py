@@ -63,6 +63,12 @@ class LocalHttpServer:
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         headers_out = dict(response.get("headers") or {})
+        if int(response["statusCode"]) == 405:
+            # Chalice answers an undeclared method itself, in its own shape; API Gateway's gateway responses give
+            # the product's shape on AWS, and so does local mode.
+            error = {"error": {"code": "method_not_allowed", "message": f"{method} is not allowed here"}}
+            headers_out["Content-Type"] = "application/json; charset=utf-8"
+            return 405, headers_out, json.dumps(error).encode()
         for name, values in (response.get("multiValueHeaders") or {}).items():
             headers_out[name] = values
         return int(response["statusCode"]), headers_out, payload

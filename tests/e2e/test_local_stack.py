@@ -35,6 +35,8 @@ def test_health_and_the_spa_placeholder(stack: LocalStackProcess):
     assert requests.get(f"{stack.url}/config.json", timeout=5).json() == {"auth": "local"}
     missing = requests.get(f"{stack.url}/api/no-such-thing", timeout=5)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong_method = requests.delete(f"{stack.url}/api/tickets", timeout=5)
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"]["code"] == "method_not_allowed"
 
 
 def test_seeded_staff_sign_in_with_their_roles(stack: LocalStackProcess):

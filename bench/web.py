@@ -17,16 +17,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from infra.local.process import LocalStackProcess  # noqa: E402
+from infra.local.process import CHROMIUM, CHROMIUM_ARGS, LocalStackProcess  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RUNS = 5
 # Records when the first queue appears, from inside the page (no polling delay).
 WATCH = """
@@ -67,7 +59,7 @@ def main() -> None:
         stack.start()
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 samples: dict[str, list[tuple[int, float]]] = {area: [] for area in AREAS}
                 for _ in range(RUNS):
                     for area, (email, path, selector) in AREAS.items():

@@ -13,6 +13,16 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+# Browser tests and benchmarks drive Debian's Chromium; these flags keep it off the (closed) network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:

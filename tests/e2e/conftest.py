@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.local.process import ROOT, LocalStackProcess
+from infra.local.process import CHROMIUM, CHROMIUM_ARGS, ROOT, LocalStackProcess
 
 __all__ = ["LocalStackProcess"]
 
@@ -23,15 +23,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProces
 
 # -- browser tests: pytest-playwright driving Debian's Chromium -------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 
 

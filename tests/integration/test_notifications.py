@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from functions.notification.handler import lambda_handler
+from infra.local.process import ROOT
 from infra.local.pump import LambdaContext, StreamPump, _lambda_record
 
 ALICE = "alice@example.com"
@@ -143,3 +144,14 @@ def test_a_function_error_bisects_the_batch(env):
         env.stack, env.stack.streams[0], handler=crashing, starting_position="TRIM_HORIZON", retry_delay=0
     ).drain()
     assert sizes[0] > 1 and sizes.count(1) == sizes[0]  # halved down to single records, each then delivered
+
+
+def test_the_sample_event_sends_one_acknowledgment(env):
+    """events/notification/ticket_created.json is what `sam local invoke NotificationFunction -e ...` is given."""
+    event = json.loads((ROOT / "events" / "notification" / "ticket_created.json").read_text())
+    assert lambda_handler(event, LambdaContext("NotificationFunction")) == {"batchItemFailures": []}
+    assert lambda_handler(event, LambdaContext("NotificationFunction")) == {"batchItemFailures": []}
+    mails = _mails(env)
+    assert [(m["To"], m["Subject"]) for m in mails] == [
+        ("wang.xiaoming@example.com", "[GD20261123001] 我们已收到您的工单：无法登录系统")
+    ]

@@ -6,6 +6,7 @@
 #   make deploy            template-check, then sam deploy (guided the first time; GUIDED=1 forces it)
 #   make chalice-package   the Chalice path: vendor/shared + `chalice package`
 #   make dlq-replay        dry run of replaying the notification dead-letter queue (DLQ_REPLAY_ARGS=--apply)
+#   make deploy-web        build the SPA and publish it to the stack's WebBucket behind CloudFront
 #
 # SAM calls build-ApiFunction / build-NotificationFunction itself (BuildMethod: makefile in template.yaml).
 
@@ -43,7 +44,7 @@ CHALICE_REGION ?= $(or $(AWS_DEFAULT_REGION),$(AWS_REGION),us-east-1)
 
 DLQ_REPLAY_ARGS ?=
 
-.PHONY: template-check sam-build deploy chalice-package dlq-replay build-ApiFunction build-NotificationFunction
+.PHONY: template-check sam-build deploy deploy-web chalice-package dlq-replay build-ApiFunction build-NotificationFunction
 
 $(SAM_TOOLS_STAMP): $(SAM_TOOLS_REQUIREMENTS)
 	rm -rf $(SAM_TOOLS_VENV)
@@ -119,3 +120,8 @@ chalice-package: venv
 # unless DLQ_REPLAY_ARGS has --apply; --stack-name, --region, --max-messages pass through the same way.
 dlq-replay: $(SAM_TOOLS_STAMP)
 	$(SAM_PY) infra/deploy/replay_dlq.py $(DLQ_REPLAY_ARGS)
+
+# The SPA: web/dist to the stack's WebBucket, config.json from the stack's Cognito outputs, a CloudFront invalidation.
+STACK_NAME ?= helpdesk
+deploy-web: web $(SAM_TOOLS_STAMP)
+	$(SAM_PY) infra/deploy/publish_web.py --stack-name $(STACK_NAME)

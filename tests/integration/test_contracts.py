@@ -52,3 +52,22 @@ def test_openapi_is_valid_and_covers_every_route(api):
     create = document["paths"]["/api/tickets"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/TicketCreate")
     assert document["paths"]["/api/health"]["get"]["security"] == []
+
+
+def test_the_spa_and_the_api_share_one_cloudfront_origin():
+    template = load_template()
+    config = resources_of_type(template, "AWS::CloudFront::Distribution")["WebDistribution"]["Properties"][
+        "DistributionConfig"
+    ]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    assert origins["web"]["DomainName"] == {"Fn::GetAtt": ["WebBucket", "RegionalDomainName"]}
+    assert "OriginAccessControlId" in origins["web"]
+    assert origins["api"]["OriginPath"] == "/v1"
+    assert "${HelpdeskApi}" in origins["api"]["DomainName"]["Fn::Sub"]
+    (api,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
+    assert api["TargetOriginId"] == "api"
+    assert {"POST", "PATCH", "PUT", "DELETE"} <= set(api["AllowedMethods"])
+    assert api["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # Managed-CachingDisabled
+    # No custom error pages: they would replace the API's own 403/404 bodies too.
+    assert "CustomErrorResponses" not in config
+    assert config["DefaultCacheBehavior"]["TargetOriginId"] == "web"

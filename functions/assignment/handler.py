@@ -1,0 +1,59 @@
+"""Ticket stream -> routing: rules on new tickets, agent choice with capacity claims, team queues, and the in-app
+notifications of routing and SLA events (shared/services/assignment.py).
+
+Partial batch failures are reported per record (ReportBatchItemFailures): a ticket whose routing fails is retried
+alone, the rest of the batch goes on. Every side effect is keyed on the domain event or the ticket, so a batch
+delivered twice assigns once and notifies once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.stream import domain_event_of
+from functions.tracing import traced
+from shared.container import get_container
+
+logger = Logger(service="assignment")
+metrics = Metrics(namespace="Helpdesk", service="assignment")
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def _plain(image: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not image:
+        return None
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    return {key: deserializer.deserialize(value) for key, value in image.items()}
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    container = get_container()
+    images = record.raw_event.get("dynamodb", {})
+    new_image = images.get("NewImage") or {}
+    if new_image.get("kind", {}).get("S") == "agent" and record.event_name and record.event_name.name != "REMOVE":
+        # An agent came online or got more room: serve their teams' queues.
+        done = container.assignment.agent_changed(_plain(images.get("OldImage")), _plain(new_image) or {})
+        for line in done:
+            logger.info(line)
+        return
+    event = domain_event_of(record)
+    if event is None:
+        return
+    for line in container.assignment.handle(event):
+        logger.info(line, extra={"event_id": event.id, "ticket_id": event.ticket_id})
+    metrics.add_metric(name="EventsRouted", unit=MetricUnit.Count, value=1)
+
+
+@logger.inject_lambda_context
+@traced(service="assignment")
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

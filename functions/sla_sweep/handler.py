@@ -1,0 +1,33 @@
+"""EventBridge `rate(1 minute)` -> the SLA sweep: acknowledgment time-outs, warnings and breaches that fell due,
+each acted on exactly once even when the schedule fires twice (shared/services/sla_sweep.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.tracing import traced
+from shared.container import get_container
+
+logger = Logger(service="sla-sweep")
+metrics = Metrics(namespace="Helpdesk", service="sla-sweep")
+
+
+@logger.inject_lambda_context
+@traced(service="sla-sweep")
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    report = get_container().sla_sweep.sweep()
+    for line in report.acted:
+        logger.info(line)
+    metrics.add_metric(name="CheckpointsDue", unit=MetricUnit.Count, value=report.due)
+    metrics.add_metric(name="IndexItemsRead", unit=MetricUnit.Count, value=report.index_items_read)
+    return {
+        "due": report.due,
+        "acted": len(report.acted),
+        "index_items_read": report.index_items_read,
+        "tickets_read": report.tickets_read,
+    }

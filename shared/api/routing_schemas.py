@@ -1,0 +1,83 @@
+"""Request and response bodies of the routing and SLA routes (rules, dry run, SLA policies, availability,
+acknowledge, transfer, urge). The rule and policy shapes are the domain's own `to_dict()` forms, validated by the
+domain (every reason at once), so their items are plain JSON objects here."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from shared.api.schemas import EmailStr, Out, ShortText, Strict
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class RuleSetBody(Strict):
+    rules: list[dict[str, Any]] = Field(max_length=500)
+
+
+class RuleSetOut(Out):
+    rules: list[dict[str, Any]]
+    version: int = Field(default=0, description="the stored version (0: the product's defaults)")
+
+
+class DryRunTicket(Strict):
+    subject: Annotated[str, StringConstraints(max_length=200)] = ""
+    description: Annotated[str, StringConstraints(max_length=100_000)] = ""
+    channel: str | None = None
+    priority: str | None = None
+    category: str | None = None
+    requester_email: str | None = None
+    custom_fields: dict[str, str | int | float | bool | None] = Field(default_factory=dict, max_length=50)
+    customer_tier: str | None = None
+    organization: str | None = None
+    region: str | None = None
+
+
+class DryRunBody(Strict):
+    ticket: DryRunTicket
+    rules: dict[str, Any] | None = Field(default=None, description="an unsaved rule set to try instead")
+
+
+class DryRunOut(Out):
+    team: str | None
+    priority: str | None
+    category: str | None
+    assignee: str | None
+    tags: list[str]
+    notify: list[str]
+    changes: list[dict[str, Any]]
+    fired: list[str]
+    passes: int
+    converged: bool
+    trace: list[dict[str, Any]]
+
+
+class SlaPoliciesBody(Strict):
+    warning_share: float | int | None = None
+    calendars: list[Any] = Field(default_factory=list, max_length=50)
+    policies: list[Any] = Field(default_factory=list, max_length=500)
+    escalation: dict[str, Any] | None = None
+
+
+class SlaPoliciesOut(Out):
+    warning_share: float
+    calendars: list[dict[str, Any]]
+    policies: list[dict[str, Any]]
+    escalation: dict[str, Any]
+    version: int = 0
+
+
+class AvailabilityBody(Strict):
+    availability: Literal["online", "away", "offline"]
+
+
+class TransferBody(Strict):
+    team: ShortText | None = None
+    assignee: EmailStr | None = None
+    reason: Reason
+
+
+class UrgeBody(Strict):
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None

@@ -1,0 +1,340 @@
+"""The assignment function's work on the ticket stream: rules on new tickets, choosing agents, team queues, load
+claims, and the in-app notifications of routing and SLA events.
+
+For each domain event it reads the ticket as it is now (never the event's snapshot: a later event may have changed
+it) and:
+1. on `ticket.created` (and only while nothing else changed the ticket since), evaluates the rule set: team,
+   priority, category, tags, assignee, people to notify; a rule that fails is recorded in the audit trail and the
+   others still apply;
+2. keeps the ticket's load claim in step with its assignee (an open ticket counts in its assignee's load; a
+   resolved, closed, unassigned or transferred one in nobody's), and when that frees an agent's capacity, serves the
+   queues of the agent's teams;
+3. when the ticket is open, has a team and no assignee, chooses an agent (`choose_agent`: online, with the required
+   skills, under capacity; the requester's previous agent; seniors for P1/P2; lowest weighted load; round-robin) and
+   claims the agent's capacity in the same transaction that assigns it, or puts it in the team's queue;
+4. adds the in-app notifications that routing and SLA events call for.
+
+Every step is idempotent: a redelivered event finds the ticket already routed, the claim already in place, the
+queue entry already there, the notification already added (keyed on the event).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from shared.adapters.directory_store import DirectoryStore, InboxStore
+from shared.adapters.routing_store import CapacityTaken, Claim, QueueEntryGone, RoutingStore, RoutingWrite, Wait
+from shared.adapters.tickets_store import TicketStore
+from shared.clock import Clock
+from shared.domain.assignment import Assignment, AssignmentReason, Candidate, TicketNeeds, choose_agent
+from shared.domain.directory import Agent, Availability, Team
+from shared.domain.events import AuditEvent, EventType
+from shared.domain.rules import RuleSet, RuleStatus
+from shared.domain.sla import default_targets
+from shared.domain.tickets import FieldChange, Priority, Ticket
+from shared.errors import VersionConflict
+from shared.services.routing import SYSTEM, facts_of, ticket_event
+from shared.services.sla import SlaService
+
+log = logging.getLogger("helpdesk.assignment")
+SKILL_TAG = "skill:"
+_ATTEMPTS = 5
+DIRECTORY_SECONDS = 2.0
+_NOBODY_AT_ALL = {AssignmentReason.NOBODY_AVAILABLE, AssignmentReason.ALL_AT_CAPACITY, AssignmentReason.NO_TEAM_MEMBERS}
+
+
+def required_skills(ticket: Ticket) -> frozenset[str]:
+    """Skills a ticket needs: its `skill:<name>` tags (set by routing rules, or by staff)."""
+    return frozenset(t[len(SKILL_TAG) :] for t in ticket.tags if t.startswith(SKILL_TAG) and len(t) > len(SKILL_TAG))
+
+
+class Directory:
+    """The directory and loads as one assignment decision sees them (read once per decision, refreshed on a lost
+    race)."""
+
+    def __init__(self, list_all: Callable[[], tuple[list[Agent], list[Team]]], store: RoutingStore) -> None:
+        self._list_all = list_all
+        self._store = store
+        self._agents: dict[str, Agent] | None = None
+        self._teams: dict[str, Team] | None = None
+        self.loads: dict[str, dict[Priority, int]] = {}
+
+    def agents(self) -> dict[str, Agent]:
+        if self._agents is None:
+            agents, teams = self._list_all()
+            self._agents = {a.email.lower(): a for a in agents}
+            self._teams = {t.id: t for t in teams}
+            self.loads = self._store.loads()
+        return self._agents
+
+    def teams(self) -> dict[str, Team]:
+        self.agents()
+        assert self._teams is not None
+        return self._teams
+
+    def refresh_loads(self) -> None:
+        self.agents()
+        self.loads = self._store.loads()
+
+    def candidates(self, exclude: Iterable[str] = ()) -> list[Candidate]:
+        skip = set(exclude)
+        return [
+            Candidate(
+                email=a.email,
+                teams=frozenset(a.teams),
+                skills=frozenset(a.skills),
+                availability=Availability(a.availability),
+                capacity=a.capacity,
+                senior=a.senior,
+                open_tickets=self.loads.get(email, {}),
+            )
+            for email, a in self.agents().items()
+            if email not in skip
+        ]
+
+
+class AssignmentService:
+    def __init__(
+        self,
+        tickets: TicketStore,
+        store: RoutingStore,
+        directory: DirectoryStore,
+        inbox: InboxStore,
+        sla: SlaService,
+        clock: Clock,
+        rules: Callable[[], RuleSet],
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self._tickets = tickets
+        self._store = store
+        self._directory = directory
+        self._inbox = inbox
+        self._sla = sla
+        self._clock = clock
+        self._rules = rules
+        self._new_id = new_id
+        self._staff: tuple[float, tuple[list[Agent], list[Team]]] | None = None
+
+    def _list_all(self) -> tuple[list[Agent], list[Team]]:
+        """The directory, read at most every couple of seconds (a batch's records share it; loads are always read
+        fresh, and the capacity condition is what holds the limit)."""
+        if self._staff is None or time.monotonic() - self._staff[0] > DIRECTORY_SECONDS:
+            self._staff = (time.monotonic(), self._directory.list_all())
+        return self._staff[1]
+
+    # -- the ticket stream ---------------------------------------------------------------------------
+    def handle(self, event: AuditEvent) -> list[str]:
+        done = self._notify(event)
+        for attempt in range(_ATTEMPTS):
+            try:
+                return done + self._route(event)
+            except VersionConflict:
+                if attempt == _ATTEMPTS - 1:
+                    raise
+        return done  # pragma: no cover
+
+    def agent_changed(self, old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+        """A directory change: an agent coming online (or given more capacity) serves their teams' queues."""
+        self._staff = None  # this very change must be seen
+        came_online = new.get("availability") == Availability.ONLINE and (old or {}).get("availability") != "online"
+        more_room = int(new.get("capacity", 0)) > int((old or {}).get("capacity", 0))
+        if not (came_online or more_room):
+            return []
+        return self.serve_queues(new.get("teams") or [])
+
+    def serve_queues(self, teams: Iterable[str]) -> list[str]:
+        """Assign waiting tickets of these teams while someone can take them (oldest highest-priority first)."""
+        done: list[str] = []
+        directory = Directory(self._list_all, self._store)
+        for team in dict.fromkeys(teams):
+            for wait in self._store.waiting(team):
+                ticket = self._tickets.get(wait.ticket_id)
+                if ticket is None or not ticket.is_open or ticket.assignee or ticket.team != team:
+                    self._store.dequeue(wait)  # resolved, taken or moved meanwhile
+                    continue
+                try:
+                    outcome = self._assign(ticket, directory, [], wait=wait)
+                except (VersionConflict, QueueEntryGone, CapacityTaken):
+                    continue  # someone else took or changed it first
+                done.append(outcome[1])
+                if outcome[0] is not None and not outcome[0].assigned and outcome[0].reason in _NOBODY_AT_ALL:
+                    break  # nobody in this team can take anything now
+        return done
+
+    # -- routing one ticket -----------------------------------------------------------------------------
+    def _route(self, event: AuditEvent) -> list[str]:
+        ticket = self._tickets.get(event.ticket_id)
+        if ticket is None:
+            return []
+        done: list[str] = []
+        freed = self._reconcile_claim(ticket)
+        if freed:
+            done.append(f"released {freed}'s capacity")
+        changes: list[FieldChange] = []
+        directory = Directory(self._list_all, self._store)  # read once per event, when first needed
+        if event.type is EventType.TICKET_CREATED and ticket.version == event.ticket_version:
+            changes = self._apply_rules(ticket, directory)
+        wants_agent = ticket.is_open and not ticket.assignee and ticket.team is not None
+        triggered = event.type is EventType.TICKET_CREATED or any(
+            event.changed(name) is not None for name in ("assignee", "team", "status", "priority")
+        )
+        if wants_agent and triggered:
+            # The claim was just reconciled: an unassigned ticket counts in nobody's load.
+            _, line = self._assign(ticket, directory, changes, claim_known=True)
+            done.append(line)
+        elif changes:
+            self._write(ticket, changes, RoutingWrite(claim_agent=self._claimed_assignee(ticket)))
+            done.append(f"routed {ticket.number}: " + ", ".join(c.field for c in changes))
+        if freed:
+            agent = self._directory.get_agent(freed)
+            done += self.serve_queues([*(agent.teams if agent else []), *([ticket.team] if ticket.team else [])])
+        return done
+
+    def _apply_rules(self, ticket: Ticket, directory: Directory) -> list[FieldChange]:
+        outcome = self._rules().evaluate(facts_of(ticket))
+        wanted: dict[str, Any] = {}
+        notes: list[FieldChange] = []
+        if outcome.team != ticket.team and outcome.team is not None and ticket.team is None:
+            # A team chosen by whoever opened the ticket is kept; rules route the tickets that arrive without one.
+            if outcome.team in directory.teams():
+                wanted["team"] = outcome.team
+            else:
+                notes.append(FieldChange("routing.errors", None, [f"unknown team '{outcome.team}'"]))
+        if outcome.priority and outcome.priority != ticket.priority.value:
+            wanted["priority"] = Priority(outcome.priority)
+        if outcome.category != ticket.category and outcome.category is not None:
+            wanted["category"] = outcome.category
+        if list(outcome.tags) != ticket.tags:
+            wanted["tags"] = list(outcome.tags)
+        if outcome.assignee and outcome.assignee != ticket.assignee:
+            if outcome.assignee in directory.agents():
+                wanted["assignee"] = outcome.assignee
+            else:
+                notes.append(FieldChange("routing.errors", None, [f"unknown assignee '{outcome.assignee}'"]))
+        now = self._clock.now()
+        applied = ticket.apply_changes(wanted, default_targets, now)
+        if outcome.fired:
+            applied.append(FieldChange("routing.rules", None, list(outcome.fired)))
+        if outcome.notify:
+            applied.append(FieldChange("notify", None, list(outcome.notify)))
+        errors = [f"{t.rule}: {t.detail}" for t in outcome.trace if t.status is RuleStatus.ERROR]
+        if errors:
+            applied.append(FieldChange("routing.errors", None, errors))
+        return applied + notes
+
+    def _assign(
+        self,
+        ticket: Ticket,
+        directory: Directory,
+        changes: list[FieldChange],
+        wait: Wait | None = None,
+        claim_known: bool = False,
+    ) -> tuple[Assignment | None, str]:
+        """Choose and claim an agent for the ticket in one write, or queue it. Returns the choice and a log line."""
+        previous = self._store.previous_agent(ticket.requester.email, ticket.id)
+        cursor = self._store.cursor(ticket.team or "")
+        needs = TicketNeeds(ticket.team, ticket.priority, required_skills(ticket), previous)
+        claim = None if claim_known else self._store.claim_of(ticket.id)
+        for _ in range(_ATTEMPTS):
+            choice = choose_agent(needs, directory.candidates(exclude=ticket.sla.passed_over), cursor)
+            if not choice.assigned:
+                return choice, self._queue(ticket, changes, choice, wait, claim)
+            agent = directory.agents()[choice.agent or ""]
+            before = copy.deepcopy(ticket)
+            now = self._clock.now()
+            applied = ticket.apply_changes({"assignee": agent.email}, default_targets, now)
+            all_changes = [*changes, *applied, FieldChange("routing", None, f"{choice.reason.value}: {choice.detail}")]
+            routing = RoutingWrite(
+                claim_agent=agent.email,
+                capacity=agent.capacity,
+                old_claim=claim,
+                dequeue=wait,
+                cursor=(ticket.team, choice.cursor) if ticket.team and choice.cursor else None,
+            )
+            try:
+                self._write(ticket, all_changes, routing)
+            except CapacityTaken:
+                # Another ticket took the agent's last slot first: undo and choose again with fresh loads.
+                ticket.__dict__.update(before.__dict__)
+                directory.refresh_loads()
+                continue
+            directory.loads.setdefault(agent.email.lower(), {}).setdefault(ticket.priority, 0)
+            directory.loads[agent.email.lower()][ticket.priority] += 1
+            return choice, f"assigned {ticket.number} to {agent.email} ({choice.reason.value})"
+        # Lost every race for a slot: fail the record, so that the stream delivers it again shortly.
+        raise CapacityTaken(f"{ticket.number}: capacity kept changing")
+
+    def _queue(
+        self, ticket: Ticket, changes: list[FieldChange], choice: Assignment, wait: Wait | None, claim: Claim | None
+    ) -> str:
+        if wait is not None and not changes:
+            return f"{ticket.number} still waits in team {ticket.team} ({choice.reason.value})"
+        note = FieldChange("routing", None, f"waiting in team {ticket.team}'s queue: {choice.detail}")
+        if changes:
+            self._write(ticket, [*changes, note], RoutingWrite(old_claim=claim, enqueue=ticket.team))
+        else:
+            # Nothing about the ticket changes: only its place in the queue (idempotent put, no audit event).
+            self._store.enqueue(ticket)
+        return f"{ticket.number} waits in team {ticket.team} ({choice.reason.value})"
+
+    def _write(self, ticket: Ticket, changes: list[FieldChange], routing: RoutingWrite) -> None:
+        now = self._clock.now()
+        changes = [*changes, *self._sla.refresh(ticket, now, changes)]
+        ticket.updated_at = now
+        event = ticket_event(ticket, EventType.TICKET_UPDATED, SYSTEM, now, changes, self._new_id())
+        if routing.old_claim is None and routing.claim_agent is not None and routing.capacity is None:
+            routing.old_claim = self._store.claim_of(ticket.id)
+        self._store.save(ticket, [event], routing)
+
+    def _claimed_assignee(self, ticket: Ticket) -> str | None:
+        return ticket.assignee if ticket.is_open and ticket.assignee else None
+
+    def _reconcile_claim(self, ticket: Ticket) -> str | None:
+        """Make the ticket count in its assignee's load and nobody else's; returns an agent whose capacity freed."""
+        desired = self._claimed_assignee(ticket)
+        for _ in range(_ATTEMPTS):
+            claim = self._store.claim_of(ticket.id)
+            if (claim.agent if claim else None) == (desired.lower() if desired else None):
+                return None
+            try:
+                self._store.move_claim(ticket, claim, desired)
+            except VersionConflict:
+                continue
+            return claim.agent if claim is not None else None
+        raise VersionConflict("the ticket's load claim kept changing")
+
+    # -- notifications ---------------------------------------------------------------------------------
+    def _notify(self, event: AuditEvent) -> list[str]:
+        snapshot = {"id": event.ticket_id, **event.snapshot}
+        recipients: list[tuple[str, str]] = []
+        team = snapshot.get("team")
+        assignee = snapshot.get("assignee")
+        if event.type in (EventType.TICKET_ACK_TIMEOUT, EventType.SLA_BREACH):
+            recipients += [(kind, who) for kind, who in [(event.type.value, self._supervisor(team))] if who]
+        elif event.type is EventType.SLA_WARNING:
+            who = assignee or self._supervisor(team)
+            recipients += [(event.type.value, who)] if who else []
+        elif event.type is EventType.TICKET_URGED and assignee:
+            recipients.append((event.type.value, assignee))
+        elif event.type is EventType.TICKET_TRANSFERRED:
+            who = assignee or self._supervisor(team)
+            recipients += [(event.type.value, who)] if who and who != event.actor.email else []
+        notify = event.changed("notify")
+        if notify is not None:
+            recipients += [("rule.notify", who) for who in notify.new or []]
+        done = []
+        for kind, who in recipients:
+            if self._inbox.add(who, f"{event.id}:{kind}", kind, event.at, snapshot):
+                done.append(f"notified {who} ({kind})")
+        return done
+
+    def _supervisor(self, team: str | None) -> str | None:
+        if not team:
+            return None
+        found = next((t for t in self._list_all()[1] if t.id == team), None)
+        return found.supervisor if found else None

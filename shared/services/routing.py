@@ -1,0 +1,194 @@
+"""Routing use cases of the API: the rule set (stored, versioned, validated), its dry run, agents' availability,
+and the ticket actions around assignment: acknowledge (确认接单), transfer (转办), urge (催办).
+
+The stream side (evaluating rules on new tickets, choosing agents, queues) is `shared/services/assignment.py`.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from shared.adapters.directory_store import DirectoryStore
+from shared.adapters.routing_store import RoutingStore
+from shared.adapters.tickets_store import TicketStore
+from shared.clock import Clock
+from shared.domain.access import Permission, Principal
+from shared.domain.directory import Agent, Availability
+from shared.domain.events import AuditEvent, EventType, snapshot_of
+from shared.domain.rules import Outcome, RuleSet, TicketFacts, default_rule_set, validate_rule_set
+from shared.domain.sla import default_targets
+from shared.domain.tickets import FieldChange, Person, Ticket
+from shared.errors import Forbidden, InvalidInput, NotFound, RulesRejected
+from shared.services.sla import SlaService
+
+RULES = "RULES"
+CACHE_SECONDS = 30.0
+SYSTEM = Person("routing@system", "自动分派", "system")
+
+
+def facts_of(ticket: Ticket) -> TicketFacts:
+    """What rules see of a ticket: the customer's tier, organization and region come from its custom fields."""
+    extra = {name: ticket.custom_fields.get(name) for name in ("customer_tier", "organization", "region")}
+    return TicketFacts.of_ticket(ticket, **{k: (str(v) if v not in (None, "") else None) for k, v in extra.items()})
+
+
+def ticket_event(
+    ticket: Ticket, kind: EventType, actor: Person, at: datetime, changes: list[FieldChange], new_id: str
+) -> AuditEvent:
+    return AuditEvent(
+        id=new_id,
+        ticket_id=ticket.id,
+        type=kind,
+        actor=actor,
+        at=at,
+        changes=tuple(changes),
+        snapshot={"id": ticket.id, **snapshot_of(ticket)},
+        ticket_version=ticket.version + 1,
+    )
+
+
+class RoutingService:
+    def __init__(
+        self,
+        store: RoutingStore,
+        tickets: TicketStore,
+        directory: DirectoryStore,
+        sla: SlaService,
+        clock: Clock,
+        get_ticket: Callable[[Principal, str], Ticket],
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self._store = store
+        self._tickets = tickets
+        self._directory = directory
+        self._sla = sla
+        self._clock = clock
+        self._get_ticket = get_ticket
+        self._new_id = new_id
+        self._cached: tuple[float, RuleSet, int] | None = None
+
+    # -- the rule set --------------------------------------------------------------------------------
+    def rule_set(self) -> tuple[RuleSet, int]:
+        """The stored rules (the product's defaults until an admin saves some). Stored sets are parsed leniently:
+        a rule that cannot run fails alone, in the trace, and the others still route. Cached for 30 s per process
+        (a save clears this process's copy)."""
+        if self._cached is not None and time.monotonic() - self._cached[0] < CACHE_SECONDS:
+            return self._cached[1], self._cached[2]
+        stored = self._store.get_config(RULES)
+        if stored is None:
+            rules, version = default_rule_set(), 0
+        else:
+            rules, version = RuleSet.from_dict(stored.data, validate=False), stored.version
+        self._cached = (time.monotonic(), rules, version)
+        return rules, version
+
+    def get_rules(self, principal: Principal) -> tuple[RuleSet, int]:
+        if not principal.can(Permission.RULES_READ):
+            raise Forbidden("supervisors and admins only")
+        return self.rule_set()
+
+    def put_rules(
+        self, principal: Principal, data: dict[str, Any], expected_version: int | None
+    ) -> tuple[RuleSet, int]:
+        if not principal.can(Permission.RULES_MANAGE):
+            raise Forbidden("admins only")
+        rules = self._validated(data)
+        stored = self._store.put_config(RULES, rules.to_dict(), expected_version, principal.email, self._clock.now())
+        self._cached = None
+        return rules, stored.version
+
+    def dry_run(self, principal: Principal, ticket: dict[str, Any], rules: dict[str, Any] | None) -> Outcome:
+        if not principal.can(Permission.RULES_READ):
+            raise Forbidden("supervisors and admins only")
+        if rules is not None:
+            rules = {k: v for k, v in rules.items() if k != "version"}  # a set as GET returned it, edited
+        rule_set = self._validated(rules) if rules is not None else self.rule_set()[0]
+        return rule_set.evaluate(TicketFacts.from_dict({k: v for k, v in ticket.items() if v is not None}))
+
+    def _validated(self, data: Any) -> RuleSet:
+        teams = [t.id for t in self._directory.list_all()[1]]
+        reasons = validate_rule_set(data, teams=teams)
+        if reasons:
+            raise RulesRejected("invalid routing rules: " + "; ".join(reasons), reasons, field="rules")
+        return RuleSet.from_dict(data, teams=teams)
+
+    # -- availability ------------------------------------------------------------------------------
+    def set_availability(self, principal: Principal, email: str, availability: str) -> Agent:
+        email = email.lower()
+        if email != principal.email and not principal.can(Permission.AVAILABILITY_MANAGE):
+            raise Forbidden("only the agent or a supervisor may switch an agent's availability")
+        agent = self._directory.get_agent(email) if principal.is_staff else None
+        if agent is None:
+            raise NotFound("no such agent")
+        agent.availability = Availability(availability)
+        # The directory item's stream record tells the assignment function to serve the agent's queues.
+        self._directory.put_agent(agent)
+        return agent
+
+    # -- 确认接单, 转办, 催办 ----------------------------------------------------------------------------
+    def acknowledge(self, principal: Principal, ref: str) -> Ticket:
+        ticket = self._get_ticket(principal, ref)
+        if not ticket.assignee or ticket.assignee != principal.email:
+            raise Forbidden("only the ticket's assignee acknowledges it")
+        if ticket.sla.acknowledged_at is not None:
+            return ticket
+        now = self._clock.now()
+        ticket.sla = replace(ticket.sla, acknowledged_at=now)
+        ticket.updated_at = now
+        changes = [FieldChange("acknowledged_at", None, now.isoformat()), *self._sla.refresh(ticket, now)]
+        event = ticket_event(ticket, EventType.TICKET_ACKNOWLEDGED, _person(principal), now, changes, self._new_id())
+        self._tickets.save(ticket, [event])
+        return ticket
+
+    def transfer(
+        self, principal: Principal, ref: str, team: str | None, assignee: str | None, assignee_given: bool, reason: str
+    ) -> Ticket:
+        if not principal.can(Permission.TICKET_UPDATE):
+            raise Forbidden("only staff may transfer tickets")
+        ticket = self._get_ticket(principal, ref)
+        if team is None and not assignee_given:
+            raise InvalidInput("name the team or the agent to transfer to", field="team")
+        changes: dict[str, Any] = {}
+        if team is not None and team != ticket.team:
+            changes["team"] = team
+            changes["assignee"] = None  # a new team's own queue picks the agent, unless one is named
+        if assignee_given:
+            changes["assignee"] = assignee
+        if assignee:
+            agent = self._directory.get_agent(assignee)
+            target = team or ticket.team
+            if agent is None:
+                raise InvalidInput(f"no such assignee: {assignee!r}", field="assignee")
+            if target and target not in agent.teams:
+                raise InvalidInput(f"{assignee} is not in team {target}", field="assignee")
+        now = self._clock.now()
+        applied = ticket.apply_changes(changes, default_targets, now)
+        applied += self._sla.refresh(ticket, now, applied)
+        applied.append(FieldChange("transfer_reason", None, reason))
+        ticket.updated_at = now
+        requires = {c.field: c.new for c in applied if c.field in ("assignee", "team") and c.new}
+        event = ticket_event(ticket, EventType.TICKET_TRANSFERRED, _person(principal), now, applied, self._new_id())
+        self._tickets.save(ticket, [event], requires=requires)
+        return ticket
+
+    def urge(self, principal: Principal, ref: str, note: str | None) -> Ticket:
+        if not principal.can(Permission.TICKET_URGE):
+            raise Forbidden("supervisors and admins only")
+        ticket = self._get_ticket(principal, ref)
+        if not ticket.is_open:
+            raise InvalidInput("only open tickets can be urged", field="status")
+        now = self._clock.now()
+        ticket.updated_at = now
+        changes = [FieldChange("urged", None, note or ""), *self._sla.refresh(ticket, now)]
+        event = ticket_event(ticket, EventType.TICKET_URGED, _person(principal), now, changes, self._new_id())
+        self._tickets.save(ticket, [event])
+        return ticket
+
+
+def _person(principal: Principal) -> Person:
+    return Person(principal.email, principal.name, principal.role)

@@ -2,7 +2,16 @@
 import { call, request, seg } from './client';
 import type {
   Agent,
+  AttachmentLink,
+  Availability,
   AuthConfig,
+  DryRunOutcome,
+  RawMessageLink,
+  RuleSet,
+  SampleTicket,
+  SlaPolicySet,
+  TransferRequest,
+  UrgeRequest,
   DevAccount,
   Items,
   Message,
@@ -107,6 +116,72 @@ export function listMessages(ticketId: string, params: PageParams = {}, opts: Re
 
 export function postMessage(ticketId: string, message: NewMessage): Promise<Message> {
   return call<Message>('POST', `/api/tickets/${seg(ticketId)}/messages`, { body: message });
+}
+
+// ---- email ----
+
+/** A short-lived download URL of one attachment (requester or staff). */
+export function getAttachment(ticketId: string, messageId: string, attachmentId: string): Promise<AttachmentLink> {
+  return call<AttachmentLink>(
+    'GET',
+    `/api/tickets/${seg(ticketId)}/messages/${seg(messageId)}/attachments/${seg(attachmentId)}`,
+  );
+}
+
+/** A short-lived URL of the raw MIME message (staff). */
+export function getRawMessage(ticketId: string, messageId: string): Promise<RawMessageLink> {
+  return call<RawMessageLink>('GET', `/api/tickets/${seg(ticketId)}/messages/${seg(messageId)}/raw`);
+}
+
+// ---- routing / assignment ----
+
+export function acknowledgeTicket(ticketId: string): Promise<Ticket> {
+  return call<Ticket>('POST', `/api/tickets/${seg(ticketId)}/acknowledge`, { body: {} });
+}
+
+export function transferTicket(ticketId: string, transfer: TransferRequest): Promise<Ticket> {
+  return call<Ticket>('POST', `/api/tickets/${seg(ticketId)}/transfer`, { body: transfer });
+}
+
+export function urgeTicket(ticketId: string, urge: UrgeRequest = {}): Promise<Ticket> {
+  return call<Ticket>('POST', `/api/tickets/${seg(ticketId)}/urge`, { body: urge });
+}
+
+export function setAvailability(email: string, availability: Availability): Promise<Agent> {
+  return call<Agent>('PUT', `/api/agents/${seg(email)}/availability`, { body: { availability } });
+}
+
+// ---- admin: routing rules, SLA policies ----
+
+export function getRules(opts: ReadOpts = {}): Promise<RuleSet> {
+  return call<RuleSet>('GET', '/api/admin/rules', { signal: opts.signal });
+}
+
+function ifMatch(version: number | undefined): Record<string, string> {
+  return version === undefined ? {} : { 'If-Match': `"${version}"` };
+}
+
+/**
+ * Saves the whole set. `version` (the one loaded) makes a concurrent save by someone else a 412, not an overwrite.
+ * 400 invalid_rules carries `reasons` (ApiError.reasons).
+ */
+export function putRules(rules: RuleSet, version?: number): Promise<RuleSet> {
+  return call<RuleSet>('PUT', '/api/admin/rules', { body: { rules: rules.rules }, headers: ifMatch(version) });
+}
+
+/** Which rules would fire for a sample ticket, and why; `rules` tries an unsaved set. */
+export function dryRunRules(ticket: SampleTicket, rules?: RuleSet): Promise<DryRunOutcome> {
+  return call<DryRunOutcome>('POST', '/api/admin/rules/dry-run', { body: rules ? { ticket, rules } : { ticket } });
+}
+
+export function getSlaPolicies(opts: ReadOpts = {}): Promise<SlaPolicySet> {
+  return call<SlaPolicySet>('GET', '/api/admin/sla-policies', { signal: opts.signal });
+}
+
+/** Saves the whole set (If-Match: the version loaded). 400 invalid_sla_policies carries `reasons`. */
+export function putSlaPolicies(policies: SlaPolicySet, version?: number): Promise<SlaPolicySet> {
+  const { version: _stored, ...body } = policies;
+  return call<SlaPolicySet>('PUT', '/api/admin/sla-policies', { body, headers: ifMatch(version) });
 }
 
 // ---- audit trail ----

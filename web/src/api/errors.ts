@@ -10,6 +10,8 @@ export class ApiError extends Error {
   readonly retryAfter: number | null;
   /** The message the server sent (may be English or technical); `message` is what to show a person. */
   readonly serverMessage: string;
+  /** Every problem the server found (invalid_rules, invalid_sla_policies): shown as a list. */
+  readonly reasons: string[];
 
   constructor(opts: {
     status: number;
@@ -18,6 +20,7 @@ export class ApiError extends Error {
     field?: string | null;
     retryAfter?: number | null;
     displayMessage?: string;
+    reasons?: string[];
   }) {
     super(opts.displayMessage ?? opts.message);
     this.name = 'ApiError';
@@ -26,6 +29,7 @@ export class ApiError extends Error {
     this.field = opts.field ?? null;
     this.retryAfter = opts.retryAfter ?? null;
     this.serverMessage = opts.message;
+    this.reasons = opts.reasons ?? [];
   }
 }
 
@@ -84,6 +88,8 @@ const KNOWN_CODES = new Set([
   'payload_too_large',
   'rate_limited',
   'network_error',
+  'invalid_rules',
+  'invalid_sla_policies',
 ]);
 
 /** A message for people, in the current language; falls back to the server's text. */
@@ -107,6 +113,8 @@ export function errorFromResponse(status: number, bodyText: string, headers: Hea
   const code = isErrorBody(parsed) ? parsed.error.code : status === 401 ? 'unauthenticated' : `http_${status}`;
   const serverMessage = isErrorBody(parsed) ? String(parsed.error.message ?? '') : '';
   const field = isErrorBody(parsed) ? (parsed.error.field ?? null) : null;
+  const rawReasons = isErrorBody(parsed) ? parsed.error.reasons : undefined;
+  const reasons = Array.isArray(rawReasons) ? rawReasons.map((r) => String(r)) : [];
 
   if (status === 412 || code === 'version_conflict') return new VersionConflictError(serverMessage);
   if (status === 401) return new UnauthenticatedError(serverMessage);
@@ -127,6 +135,7 @@ export function errorFromResponse(status: number, bodyText: string, headers: Hea
     message: serverMessage,
     field,
     retryAfter,
+    reasons,
     displayMessage: describeCode(code, serverMessage, status),
   });
 }

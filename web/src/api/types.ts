@@ -12,7 +12,7 @@ export type Priority = (typeof PRIORITIES)[number];
 export const CHANNELS = ['email', 'web', 'phone', 'chat', 'wechat', 'app', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const VIEWS = ['mine', 'team', 'unassigned', 'all', 'requested'] as const;
+export const VIEWS = ['mine', 'team', 'unassigned', 'all', 'requested', 'at_risk', 'breached'] as const;
 export type TicketView = (typeof VIEWS)[number];
 
 /** ISO-8601 with an offset, e.g. 2026-11-22T10:15:00+08:00 */
@@ -42,12 +42,27 @@ export interface StatusHistoryEntry {
   at: IsoDateTime;
 }
 
+export type SlaClockState = 'running' | 'paused' | 'stopped';
+
+export const BREACH_REASONS = ['incomplete_info', 'complex_process', 'insufficient_resources', 'other'] as const;
+export type BreachReason = (typeof BREACH_REASONS)[number];
+
 export interface TicketSla {
   first_response_due_at: IsoDateTime | null;
   resolution_due_at: IsoDateTime | null;
   first_responded_at: IsoDateTime | null;
   resolved_at: IsoDateTime | null;
   paused: boolean;
+  // Routing/SLA fields (optional: an older server omits them).
+  state?: SlaClockState;
+  /** Past the policy set's warning share of a target. */
+  warned?: boolean;
+  /** Past a target. */
+  breached?: boolean;
+  /** 达标 per target, judged when the clock stopped (null while it runs). */
+  first_response_met?: boolean | null;
+  resolution_met?: boolean | null;
+  breach_reason?: BreachReason | string | null;
 }
 
 export interface Ticket {
@@ -70,6 +85,12 @@ export interface Ticket {
   next_statuses: TicketStatus[];
   status_history: StatusHistoryEntry[];
   sla: TicketSla | null;
+  /** Addresses kept on an email ticket ([] otherwise). */
+  cc?: string[];
+  assigned_at?: IsoDateTime | null;
+  acknowledged_at?: IsoDateTime | null;
+  /** 确认接单 is due by then (the assignee is alerted and the ticket reassigned after). */
+  acknowledge_due_at?: IsoDateTime | null;
 }
 
 export interface NewTicket {
@@ -93,6 +114,30 @@ export interface TicketChanges {
   category?: string | null;
   tags?: string[];
   custom_fields?: Record<string, unknown>;
+  breach_reason?: BreachReason;
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  inline: boolean;
+}
+
+/** GET .../attachments/{id}: a short-lived download URL. */
+export interface AttachmentLink {
+  url: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  expires_at: IsoDateTime;
+}
+
+/** GET .../raw (staff): a short-lived URL of the raw MIME message. */
+export interface RawMessageLink {
+  url: string;
+  expires_at: IsoDateTime;
 }
 
 export interface Message {
@@ -102,6 +147,15 @@ export interface Message {
   body: string;
   internal: boolean;
   created_at: IsoDateTime;
+  channel?: 'web' | 'email' | string;
+  /** Sanitized by the API (an email's new part); rendered only by shared/EmailHtml. */
+  html?: string | null;
+  /** The folded quoted history / signature, plain text. */
+  quoted_text?: string | null;
+  attachments?: Attachment[];
+  cc?: string[];
+  /** The raw MIME message is kept (it arrived by email). */
+  has_raw?: boolean;
 }
 
 export interface NewMessage {
@@ -148,9 +202,20 @@ export interface Team {
   supervisor: string | null;
 }
 
+export const NOTIFICATION_TYPES = [
+  'ticket.assigned',
+  'ticket.ack_timeout',
+  'sla.warning',
+  'sla.breach',
+  'ticket.urged',
+  'ticket.transferred',
+  'rule.notify',
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
 export interface Notification {
   id: string;
-  type: 'ticket.assigned' | string;
+  type: NotificationType | string;
   ticket_id: string;
   ticket_number: string;
   subject: string;
@@ -183,7 +248,183 @@ export type AuthConfig =
   | { auth: 'cognito'; region: string; user_pool_id: string; client_id: string; domain: string };
 
 export interface ApiErrorBody {
-  error: { code: string; message: string; field?: string | null };
+  error: { code: string; message: string; field?: string | null; reasons?: string[] };
+}
+
+// ---- routing / SLA ----
+
+export interface TransferRequest {
+  team?: string;
+  assignee?: string | null;
+  reason: string;
+}
+
+export interface UrgeRequest {
+  note?: string;
+}
+
+/** shared/domain/rules.py FactField; custom fields are `custom_fields.<name>`. */
+export const FACT_FIELDS = [
+  'text',
+  'subject',
+  'description',
+  'channel',
+  'category',
+  'priority',
+  'customer_tier',
+  'organization',
+  'requester_email',
+  'requester_domain',
+  'region',
+] as const;
+export type FactField = (typeof FACT_FIELDS)[number];
+export const CUSTOM_FIELD_PREFIX = 'custom_fields.';
+
+export const OPERATORS = [
+  'equals',
+  'not_equals',
+  'in',
+  'not_in',
+  'contains',
+  'not_contains',
+  'starts_with',
+  'ends_with',
+  'matches',
+  'exists',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export const ACTION_TYPES = ['set_team', 'set_priority', 'set_category', 'add_tags', 'set_assignee', 'notify'] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+export type RuleValue = string | number | boolean | Array<string | number | boolean> | null;
+
+export interface RuleCondition {
+  field: string;
+  operator: Operator | string;
+  value?: RuleValue;
+}
+
+export interface RuleAction {
+  type: ActionType | string;
+  value: string | string[];
+}
+
+export interface Rule {
+  name: string;
+  position: number;
+  match: 'all' | 'any';
+  conditions: RuleCondition[];
+  actions: RuleAction[];
+  stop: boolean;
+  enabled: boolean;
+}
+
+export interface RuleSet {
+  rules: Rule[];
+  /** The stored version (0: the product's defaults); sent back as If-Match on save. */
+  version?: number;
+}
+
+/** The dry run's sample ticket (rules.py TicketFacts). */
+export interface SampleTicket {
+  subject: string;
+  description: string;
+  channel?: string;
+  priority?: string;
+  category?: string;
+  requester_email?: string;
+  custom_fields?: Record<string, unknown>;
+  customer_tier?: string;
+  organization?: string;
+  region?: string;
+}
+
+export interface ConditionTrace {
+  field: string;
+  operator: string;
+  expected: unknown;
+  actual: unknown;
+  matched: boolean;
+  detail: string;
+}
+
+export interface RuleTrace {
+  rule: string;
+  position: number;
+  pass: number;
+  status: 'fired' | 'not_matched' | 'error' | 'skipped' | 'disabled' | string;
+  fired: boolean;
+  detail: string;
+  conditions: ConditionTrace[];
+  changes: FieldChange[];
+}
+
+/** rules.py Outcome.to_dict(). */
+export interface DryRunOutcome {
+  team: string | null;
+  priority: string | null;
+  category: string | null;
+  assignee: string | null;
+  tags: string[];
+  notify: string[];
+  changes: FieldChange[];
+  fired: string[];
+  passes: number;
+  converged: boolean;
+  trace: RuleTrace[];
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface WorkingPeriod {
+  start: string; // HH:MM
+  end: string; // HH:MM, may be 24:00
+}
+
+/** shared/domain/calendar.py BusinessCalendar.to_dict(). */
+export interface BusinessCalendar {
+  name: string;
+  time_zone: string;
+  always_open: boolean;
+  statutory: boolean;
+  hours: Partial<Record<Weekday, WorkingPeriod[]>>;
+  makeup_hours: WorkingPeriod[] | null;
+  holidays: string[]; // YYYY-MM-DD
+  extra_workdays: string[];
+}
+
+export const TARGET_UNITS = ['minutes', 'hours', 'working_days'] as const;
+export type TargetUnit = (typeof TARGET_UNITS)[number];
+/** {"hours": 4}: exactly one unit. */
+export type SlaTarget = Partial<Record<TargetUnit, number>>;
+
+export interface SlaPolicy {
+  name: string;
+  priority: Priority;
+  channels: string[];
+  tier: string | null;
+  first_response: SlaTarget;
+  resolution: SlaTarget;
+  calendar: string;
+}
+
+/** What happens around the targets (shared/services/sla.py Escalation). */
+export interface SlaEscalation {
+  ack_timeout_minutes: number;
+  raise_priority_on_breach: boolean;
+  reassign_on_breach: boolean;
+}
+
+/** shared/domain/sla_policy.py SlaPolicySet.to_dict(), plus the escalation settings and the stored version. */
+export interface SlaPolicySet {
+  warning_share: number;
+  calendars: BusinessCalendar[];
+  policies: SlaPolicy[];
+  escalation?: SlaEscalation;
+  /** The stored version; sent back as If-Match on save (never in the body). */
+  version?: number;
 }
 
 export interface TicketListParams {

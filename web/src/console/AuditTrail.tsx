@@ -4,7 +4,7 @@ import Skeleton from 'antd/es/skeleton';
 import Typography from 'antd/es/typography';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { Agent, Team, TicketEvent } from '../api';
+import type { Agent, FieldChange, Team, TicketEvent } from '../api';
 import { formatTime } from '../shared/format';
 import { agentName, teamName, useAgents, useEvents, useTeams } from '../shared/queries';
 
@@ -43,14 +43,51 @@ export function describeEvent(ev: TicketEvent, t: TFunction, agents?: Agent[], t
   }
   const changes = ev.changes ?? [];
   if (changes.length === 0) return [t('audit.updated', { actor })];
-  return changes.map((c) =>
-    t('audit.changed', {
+  return changes.map(
+    (c) =>
+      routingSentence(c, actor, t, agents) ??
+      t('audit.changed', {
       actor,
       field: t(`ticket.fields.${c.field}`, { defaultValue: c.field }),
       old: formatValue(c.field, c.old, t, agents, teams),
       new: formatValue(c.field, c.new, t, agents, teams),
     }),
   );
+}
+
+function targetName(v: unknown, t: TFunction): string {
+  return String(v ?? '').startsWith('first_response') ? t('sla.firstResponse') : t('sla.resolution');
+}
+
+/** Routing and SLA entries (acknowledge, transfer, urge, rules fired, sweep checkpoints) as sentences. */
+export function routingSentence(c: FieldChange, actor: string, t: TFunction, agents?: Agent[]): string | null {
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String).join('、') : String(v ?? ''));
+  switch (c.field) {
+    case 'acknowledged_at':
+      return isEmptyValue(c.new) ? null : t('audit.acknowledged', { actor });
+    case 'acknowledge_due_at':
+      return isEmptyValue(c.new) ? t('audit.ackTimeout') : null;
+    case 'transfer_reason':
+      return t('audit.transferred', { actor, reason: String(c.new ?? '') });
+    case 'urged':
+      return isEmptyValue(c.new) ? t('audit.urged', { actor }) : t('audit.urgedNote', { actor, note: String(c.new) });
+    case 'routing.rules':
+      return t('audit.rulesFired', { rules: list(c.new) });
+    case 'routing.errors':
+      return t('audit.rulesErrors', { errors: list(c.new) });
+    case 'routing':
+      return t('audit.routing', { detail: String(c.new ?? '') });
+    case 'notify':
+      return t('audit.notified', { who: list(Array.isArray(c.new) ? c.new.map((e) => agentName(agents, String(e))) : c.new) });
+    case 'sla.warning':
+      return t('audit.slaWarning', { target: targetName(c.new, t) });
+    case 'sla.breach':
+      return t('audit.slaBreach', { target: targetName(c.new, t) });
+    case 'sla.breach_reason':
+      return t('audit.breachReason', { actor, reason: t(`breachReason.${String(c.new)}`, { defaultValue: String(c.new) }) });
+    default:
+      return null;
+  }
 }
 
 export function AuditTrail({ ticketId }: { ticketId: string }) {

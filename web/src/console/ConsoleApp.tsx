@@ -1,26 +1,46 @@
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router-dom';
-import { AppHeader } from '../shared/AppHeader';
+import { useAuth } from '../auth/AuthProvider';
+import { AppHeader, type NavItem } from '../shared/AppHeader';
 import { PageLoading } from '../shared/PageLoading';
+import { canManageRules, canMonitorSla, canReadRules } from '../shared/permissions';
+import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { NotificationsBell } from './NotificationsBell';
 import QueuePage from './QueuePage';
 
 // The queue is the console's landing page and ships in this chunk; the rest loads on first use.
 const TicketPage = lazy(() => import('./TicketPage'));
 const NewTicketPage = lazy(() => import('./NewTicketPage'));
+const RiskPage = lazy(() => import('./RiskPage'));
+const RulesPage = lazy(() => import('./admin/RulesPage'));
+const SlaPoliciesPage = lazy(() => import('./admin/SlaPoliciesPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
+  const { user } = useAuth();
+  const monitor = canMonitorSla(user);
+  const readRules = canReadRules(user);
+  const nav: NavItem[] = [
+    { to: '/console/queue', label: t('console.nav.queue'), testId: 'nav-queue' },
+    { to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' },
+  ];
+  if (monitor) nav.push({ to: '/console/risk', label: t('console.nav.risk'), testId: 'nav-risk' });
+  if (readRules) {
+    nav.push({ to: '/console/admin/rules', label: t('console.nav.rules'), testId: 'nav-rules' });
+    nav.push({ to: '/console/admin/sla', label: t('console.nav.sla'), testId: 'nav-sla' });
+  }
   return (
     <div data-testid="console" style={{ minHeight: '100vh' }}>
       <AppHeader
         area={t('app.console')}
-        nav={[
-          { to: '/console/queue', label: t('console.nav.queue'), testId: 'nav-queue' },
-          { to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' },
-        ]}
-        extra={<NotificationsBell />}
+        nav={nav}
+        extra={
+          <>
+            <AvailabilitySwitch />
+            <NotificationsBell />
+          </>
+        }
       />
       <main style={{ padding: 16 }}>
         <Suspense fallback={<PageLoading />}>
@@ -30,6 +50,10 @@ export default function ConsoleApp() {
             <Route path="queue/:view" element={<QueuePage />} />
             <Route path="tickets/:id" element={<TicketPage />} />
             <Route path="new" element={<NewTicketPage />} />
+            {monitor ? <Route path="risk" element={<RiskPage />} /> : null}
+            {monitor ? <Route path="risk/:view" element={<RiskPage />} /> : null}
+            {readRules ? <Route path="admin/rules" element={<RulesPage canEdit={canManageRules(user)} />} /> : null}
+            {readRules ? <Route path="admin/sla" element={<SlaPoliciesPage canEdit={canManageRules(user)} />} /> : null}
             <Route path="*" element={<Navigate to="queue/mine" replace />} />
           </Routes>
         </Suspense>

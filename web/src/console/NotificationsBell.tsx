@@ -1,5 +1,6 @@
 import BellOutlined from '@ant-design/icons/BellOutlined';
 import { useQuery } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -7,6 +8,21 @@ import { listNotifications, type Notification } from '../api';
 import { formatTime } from '../shared/format';
 import { qk } from '../shared/queries';
 import { Muted } from '../shared/ui';
+
+const KNOWN_TYPES: Record<string, string> = {
+  'ticket.assigned': 'notifications.assigned',
+  'ticket.ack_timeout': 'notifications.ackTimeout',
+  'sla.warning': 'notifications.slaWarning',
+  'sla.breach': 'notifications.slaBreach',
+  'ticket.urged': 'notifications.urged',
+  'ticket.transferred': 'notifications.transferred',
+  'rule.notify': 'notifications.ruleNotify',
+};
+
+export function notificationText(n: Notification, t: TFunction): string {
+  const key = KNOWN_TYPES[n.type] ?? 'notifications.other';
+  return t(key, { number: n.ticket_number, subject: n.subject });
+}
 
 /** The in-app notifications bell (GET /api/notifications, polled every 30 s). */
 export function NotificationsBell() {
@@ -116,6 +132,7 @@ export function NotificationsBell() {
               tabIndex={0}
               data-testid={`notification-${n.id}`}
               data-read={n.read ? 'true' : 'false'}
+              data-type={n.type}
               onClick={() => openTicket(n)}
               onKeyDown={(e) => {
                 if (e.key === 'Enter') openTicket(n);
@@ -128,9 +145,7 @@ export function NotificationsBell() {
               }}
             >
               <div style={{ wordBreak: 'break-word' }}>
-                {n.type === 'ticket.assigned'
-                  ? t('notifications.assigned', { number: n.ticket_number, subject: n.subject })
-                  : t('notifications.other', { number: n.ticket_number, subject: n.subject })}
+                {notificationText(n, t)}
               </div>
               <Muted style={{ fontSize: 12, fontWeight: 400 }}>{formatTime(n.at)}</Muted>
             </div>

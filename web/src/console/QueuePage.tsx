@@ -240,7 +240,7 @@ export default function QueuePage() {
   );
 }
 
-const QueueRow = memo(function QueueRow({
+export const QueueRow = memo(function QueueRow({
   ticket: r,
   index,
   selected,
@@ -280,7 +280,14 @@ const QueueRow = memo(function QueueRow({
         <PriorityTag priority={r.priority} />
       </td>
       <td className="hd-ellipsis">{r.requester?.name || r.requester?.email}</td>
-      <td className="hd-ellipsis">{r.assignee ? assigneeName : <Muted>{t('common.unassigned')}</Muted>}</td>
+      <td className="hd-ellipsis">
+        {r.assignee ? assigneeName : <Muted>{t('common.unassigned')}</Muted>}
+        {r.assignee && r.assigned_at && r.acknowledged_at === null ? (
+          <span className="hd-unacked" data-testid={`unacked-${r.number}`} title={t('routing.notAcknowledged')}>
+            {t('routing.notAcknowledgedShort')}
+          </span>
+        ) : null}
+      </td>
       <td className="hd-ellipsis">{teamLabel ?? '—'}</td>
       <td>
         <NextSlaCountdown sla={r.sla} testId={`sla-${r.number}`} />

@@ -12,13 +12,18 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import {
+  acknowledgeTicket,
   isApiError,
   isVersionConflict,
   patchTicket,
   postMessage,
+  transferTicket,
+  urgeTicket,
+  type BreachReason,
   type Message,
   type Ticket,
   type TicketChanges,
+  type TransferRequest,
 } from '../api';
 import { useAuth } from '../auth/AuthProvider';
 import { Conversation } from '../shared/Conversation';
@@ -27,30 +32,100 @@ import { formatTime } from '../shared/format';
 import { PriorityTag, StatusTag } from '../shared/labels';
 import { useToast } from '../shared/toast';
 import { qk, useMessages, useTicket } from '../shared/queries';
-import { SlaCountdown } from '../shared/SlaCountdown';
+import { CcLine } from '../shared/EmailParts';
+import { can, PERM } from '../shared/permissions';
+import { clockFlags, isPaused, SlaCountdown } from '../shared/SlaCountdown';
 import { AuditTrail } from './AuditTrail';
+import {
+  AcknowledgeBar,
+  BreachReasonDialog,
+  BreachReasonSelect,
+  needsAcknowledge,
+  TransferButton,
+  TransferDialog,
+  UrgeButton,
+  UrgeDialog,
+} from './TicketActions';
 import { TicketFields } from './TicketFields';
 import { Panel } from '../shared/ui';
 
-function SlaPanel({ ticket }: { ticket: Ticket }) {
+/** True when a target was missed (the server's flags): resolving asks for a breach reason. */
+export function slaBreached(ticket: Ticket): boolean {
+  const sla = ticket.sla;
+  return !!sla && (!!sla.breached || sla.first_response_met === false || sla.resolution_met === false);
+}
+
+function MetTag({ met, testId }: { met: boolean | null | undefined; testId: string }) {
+  const { t } = useTranslation();
+  if (met === null || met === undefined) return null;
+  return (
+    <Tag color={met ? 'green' : 'red'} data-testid={testId} data-met={met ? 'true' : 'false'} style={{ marginInlineEnd: 0 }}>
+      {met ? t('sla.met') : t('sla.missed')}
+    </Tag>
+  );
+}
+
+function SlaPanel({
+  ticket,
+  onBreachReason,
+  disabled,
+}: {
+  ticket: Ticket;
+  onBreachReason: (reason: BreachReason) => void;
+  disabled: boolean;
+}) {
   const { t } = useTranslation();
   const sla = ticket.sla;
   if (!sla) return <Typography.Text type="secondary">{t('sla.none')}</Typography.Text>;
+  const paused = isPaused(sla);
+  const stopped = ticket.status === 'resolved' || ticket.status === 'closed';
   return (
-    <div data-testid="sla-panel" data-paused={sla.paused ? 'true' : 'false'}>
-      <div style={{ display: 'flex', justifyContent: 'space-between', marginBottom: 8 }}>
+    <div
+      data-testid="sla-panel"
+      data-paused={paused ? 'true' : 'false'}
+      data-warned={sla.warned ? 'true' : 'false'}
+      data-breached={sla.breached ? 'true' : 'false'}
+    >
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8, marginBottom: 8 }}>
         <Typography.Text>{t('sla.firstResponse')}</Typography.Text>
-        <SlaCountdown
-          testId="sla-first-response"
-          dueAt={sla.first_response_due_at}
-          doneAt={sla.first_responded_at}
-          paused={sla.paused}
-        />
+        <span style={{ display: 'inline-flex', gap: 6, alignItems: 'center' }}>
+          <SlaCountdown
+            testId="sla-first-response"
+            dueAt={sla.first_response_due_at}
+            doneAt={sla.first_responded_at}
+            paused={paused}
+            {...clockFlags(sla, 'first_response')}
+          />
+          {stopped || sla.first_responded_at ? <MetTag met={sla.first_response_met} testId="sla-met-first-response" /> : null}
+        </span>
       </div>
-      <div style={{ display: 'flex', justifyContent: 'space-between' }}>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8 }}>
         <Typography.Text>{t('sla.resolution')}</Typography.Text>
-        <SlaCountdown testId="sla-resolution" dueAt={sla.resolution_due_at} doneAt={sla.resolved_at} paused={sla.paused} />
+        <span style={{ display: 'inline-flex', gap: 6, alignItems: 'center' }}>
+          <SlaCountdown
+            testId="sla-resolution"
+            dueAt={sla.resolution_due_at}
+            doneAt={sla.resolved_at}
+            paused={paused}
+            {...clockFlags(sla, 'resolution')}
+          />
+          {stopped ? <MetTag met={sla.resolution_met} testId="sla-met-resolution" /> : null}
+        </span>
       </div>
+      {stopped && (sla.first_response_met !== undefined || sla.resolution_met !== undefined) ? (
+        <div style={{ marginTop: 8 }} data-testid="sla-outcome" data-met={slaBreached(ticket) ? 'false' : 'true'}>
+          <Typography.Text strong>{t('sla.outcome')}: </Typography.Text>
+          {slaBreached(ticket) ? t('sla.outcomeMissed') : t('sla.outcomeMet')}
+        </div>
+      ) : null}
+      {stopped && slaBreached(ticket) ? (
+        <div style={{ marginTop: 8 }}>
+          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12, marginBottom: 4 }}>
+            {t('sla.breachReason')}
+          </Typography.Text>
+          <BreachReasonSelect value={sla.breach_reason} onChange={onBreachReason} disabled={disabled} />
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -66,6 +141,47 @@ export default function TicketPage() {
   const messagesQ = useMessages(ticket?.id);
   const [conflict, setConflict] = useState(false);
   const [reloading, setReloading] = useState(false);
+  const [transferOpen, setTransferOpen] = useState(false);
+  const [transferError, setTransferError] = useState<string | null>(null);
+  const [urgeOpen, setUrgeOpen] = useState(false);
+  const [pendingResolve, setPendingResolve] = useState<TicketChanges | null>(null);
+
+  function applyTicket(updated: Ticket) {
+    qc.setQueryData(qk.ticket(id), updated);
+    void qc.invalidateQueries({ queryKey: qk.events(updated.id) });
+    void qc.invalidateQueries({ queryKey: qk.tickets });
+  }
+
+  const acknowledge = useMutation({
+    mutationFn: (ticketId: string) => acknowledgeTicket(ticketId),
+    onSuccess: (updated) => {
+      applyTicket(updated);
+      message.success(t('routing.acknowledged'));
+    },
+    onError: (e) => message.error(e.message),
+  });
+
+  const transfer = useMutation({
+    mutationFn: ({ ticketId, body }: { ticketId: string; body: TransferRequest }) => transferTicket(ticketId, body),
+    onMutate: () => setTransferError(null),
+    onSuccess: (updated) => {
+      applyTicket(updated);
+      setTransferOpen(false);
+      message.success(t('routing.transferred'));
+    },
+    onError: (e) => setTransferError(e.message),
+  });
+
+  const urge = useMutation({
+    mutationFn: ({ ticketId, note }: { ticketId: string; note: string }) =>
+      urgeTicket(ticketId, note ? { note } : {}),
+    onSuccess: (updated) => {
+      applyTicket(updated);
+      setUrgeOpen(false);
+      message.success(t('routing.urged'));
+    },
+    onError: (e) => message.error(e.message),
+  });
 
   const patch = useMutation({
     // The version is the one this page loaded and shows; the server refuses it (412) if it is stale.
@@ -127,6 +243,16 @@ export default function TicketPage() {
     );
   }
   const tk = ticketQ.data;
+  const open = tk.status !== 'closed';
+
+  function edit(changes: TicketChanges) {
+    // Resolving a ticket that missed a target asks why (信息不全, 流程复杂, ...), sent with the status.
+    if (changes.status === 'resolved' && slaBreached(tk) && !tk.sla?.breach_reason && !changes.breach_reason) {
+      setPendingResolve(changes);
+      return;
+    }
+    patch.mutate({ ticketId: tk.id, changes, version: tk.version });
+  }
 
   return (
     <div data-testid="ticket-page" data-ticket-id={tk.id} data-version={tk.version}>
@@ -159,7 +285,40 @@ export default function TicketPage() {
         </Typography.Title>
         <StatusTag status={tk.status} />
         <PriorityTag priority={tk.priority} />
+        <Space style={{ marginLeft: 'auto' }} wrap>
+          {open ? <TransferButton onClick={() => setTransferOpen(true)} disabled={conflict} /> : null}
+          {open && can(user, PERM.urge) && tk.assignee ? (
+            <UrgeButton onClick={() => setUrgeOpen(true)} disabled={conflict} />
+          ) : null}
+        </Space>
       </div>
+      {needsAcknowledge(tk, user) ? (
+        <AcknowledgeBar ticket={tk} busy={acknowledge.isPending} onAcknowledge={() => acknowledge.mutate(tk.id)} />
+      ) : null}
+      <TransferDialog
+        ticket={tk}
+        open={transferOpen}
+        onClose={() => setTransferOpen(false)}
+        busy={transfer.isPending}
+        error={transferError}
+        onSubmit={(body) => transfer.mutate({ ticketId: tk.id, body })}
+      />
+      <UrgeDialog
+        ticket={tk}
+        open={urgeOpen}
+        onClose={() => setUrgeOpen(false)}
+        busy={urge.isPending}
+        onSubmit={(note) => urge.mutate({ ticketId: tk.id, note })}
+      />
+      <BreachReasonDialog
+        open={pendingResolve !== null}
+        onCancel={() => setPendingResolve(null)}
+        onConfirm={(reason) => {
+          const changes = { ...pendingResolve, breach_reason: reason };
+          setPendingResolve(null);
+          patch.mutate({ ticketId: tk.id, changes, version: tk.version });
+        }}
+      />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>
           <Panel small title={t('ticket.fields.description')} style={{ marginBottom: 16 }}>
@@ -171,6 +330,7 @@ export default function TicketPage() {
                 {' · '}
                 {t('ticket.fields.created_at')}: {formatTime(tk.created_at)}
               </Typography.Text>
+              <CcLine cc={tk.cc} testId="ticket-cc" />
             </div>
             <div data-testid="ticket-description" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
               {tk.description}
@@ -204,11 +364,15 @@ export default function TicketPage() {
               ticket={tk}
               disabled={conflict}
               saving={patch.isPending}
-              onChange={(changes) => patch.mutate({ ticketId: tk.id, changes, version: tk.version })}
+              onChange={edit}
             />
           </Panel>
           <Panel small title={t('ticket.sla')} style={{ marginBottom: 16 }}>
-            <SlaPanel ticket={tk} />
+            <SlaPanel
+              ticket={tk}
+              disabled={conflict || patch.isPending}
+              onBreachReason={(breach_reason) => edit({ breach_reason })}
+            />
           </Panel>
           <Panel small title={t('ticket.audit')}>
             <AuditTrail ticketId={tk.id} />

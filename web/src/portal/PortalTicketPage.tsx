@@ -9,6 +9,7 @@ import { Link, useParams } from 'react-router-dom';
 import { getTicket, isApiError, postMessage, type Message, type StatusHistoryEntry, type Ticket } from '../api';
 import { useAuth } from '../auth/AuthProvider';
 import { Conversation } from '../shared/Conversation';
+import { CcLine } from '../shared/EmailParts';
 import { ErrorBlock } from '../shared/ErrorBlock';
 import { formatTime } from '../shared/format';
 import { PriorityTag } from '../shared/labels';
@@ -134,6 +135,7 @@ export default function PortalTicketPage() {
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {t('portal.submittedAt', { at: formatTime(tk.created_at) })}
             </Typography.Text>
+            <CcLine cc={tk.cc} testId="ticket-cc" />
             <div data-testid="ticket-description" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', marginTop: 4 }}>
               {tk.description}
             </div>

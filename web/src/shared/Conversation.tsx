@@ -1,5 +1,6 @@
 // The conversation of a ticket: the message list (virtualized when long) and the reply box.
-// Message bodies are plain text rendered by React (escaped); nothing here injects HTML.
+// Message bodies are plain text rendered by React (escaped); an email's sanitized HTML goes only through
+// EmailHtml (a sandboxed iframe). Nothing here injects HTML.
 import LockOutlined from '@ant-design/icons/LockOutlined';
 import SendOutlined from '@ant-design/icons/SendOutlined';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -15,6 +16,8 @@ import Typography from 'antd/es/typography';
 import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError, isStaffRole, type Message } from '../api';
+import { EmailHtml } from './EmailHtml';
+import { AttachmentList, CcLine, ChannelBadge, QuotedText, RawMessageLink } from './EmailParts';
 import { formatTime } from './format';
 
 /** Internal notes: yellow background, gold border and the 内部备注 label. */
@@ -26,7 +29,15 @@ export const CUSTOMER_BG = '#ffffff';
 /** Past this many messages the list only renders what is on screen. */
 export const VIRTUALIZE_AFTER = 40;
 
-const MessageItem = memo(function MessageItem({ message, mine }: { message: Message; mine: boolean }) {
+const MessageItem = memo(function MessageItem({
+  message,
+  mine,
+  staffView,
+}: {
+  message: Message;
+  mine: boolean;
+  staffView: boolean;
+}) {
   const { t } = useTranslation();
   const staffAuthor = isStaffRole(message.author.role);
   const bg = message.internal ? NOTE_BG : staffAuthor ? STAFF_BG : CUSTOMER_BG;
@@ -36,6 +47,7 @@ const MessageItem = memo(function MessageItem({ message, mine }: { message: Mess
       data-testid={`message-${message.id}`}
       data-internal={message.internal ? 'true' : 'false'}
       data-author-role={message.author.role}
+      data-channel={message.channel ?? 'web'}
       className={message.internal ? 'hd-message hd-message-internal' : 'hd-message hd-message-public'}
       style={{
         background: bg,
@@ -59,23 +71,32 @@ const MessageItem = memo(function MessageItem({ message, mine }: { message: Mess
             {t('conversation.internalNote')}
           </Tag>
         ) : null}
+        <ChannelBadge channel={message.channel} />
         <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 'auto' }}>
           {formatTime(message.created_at)}
         </Typography.Text>
+        {staffView ? <RawMessageLink message={message} /> : null}
       </div>
-      <div className="hd-message-body" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-        {message.body}
-      </div>
+      <CcLine cc={message.cc} />
+      {message.html ? (
+        <EmailHtml html={message.html} title={t('email.htmlTitle', { name: message.author.name || message.author.email })} />
+      ) : (
+        <div className="hd-message-body" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+          {message.body}
+        </div>
+      )}
+      <QuotedText text={message.quoted_text} />
+      <AttachmentList message={message} />
     </div>
   );
 });
 
-function PlainList({ messages, viewerEmail }: { messages: Message[]; viewerEmail?: string }) {
+function PlainList({ messages, viewerEmail, staffView }: { messages: Message[]; viewerEmail?: string; staffView: boolean }) {
   return (
     <>
       {messages.map((m) => (
         <div key={m.id} style={{ paddingBottom: 8 }}>
-          <MessageItem message={m} mine={m.author.email === viewerEmail} />
+          <MessageItem message={m} mine={m.author.email === viewerEmail} staffView={staffView} />
         </div>
       ))}
     </>
@@ -87,6 +108,7 @@ interface ListBoxProps {
   viewerEmail?: string;
   height: number | string;
   label: string;
+  staffView: boolean;
 }
 
 function boxProps(virtual: boolean, count: number, label: string) {
@@ -100,7 +122,7 @@ function boxProps(virtual: boolean, count: number, label: string) {
 }
 
 /** Short conversations: every message in the DOM, scrolled to the newest. */
-function PlainBox({ messages, viewerEmail, height, label }: ListBoxProps) {
+function PlainBox({ messages, viewerEmail, height, label, staffView }: ListBoxProps) {
   const ref = useRef<HTMLDivElement>(null);
   const count = messages.length;
   useLayoutEffect(() => {
@@ -109,7 +131,7 @@ function PlainBox({ messages, viewerEmail, height, label }: ListBoxProps) {
   }, [count]);
   return (
     <div ref={ref} {...boxProps(false, count, label)} style={{ maxHeight: height, overflowY: 'auto', padding: '4px 4px 0' }}>
-      <PlainList messages={messages} viewerEmail={viewerEmail} />
+      <PlainList messages={messages} viewerEmail={viewerEmail} staffView={staffView} />
     </div>
   );
 }
@@ -118,7 +140,7 @@ function PlainBox({ messages, viewerEmail, height, label }: ListBoxProps) {
  * Long conversations: only the messages on screen (plus a few) are rendered; heights are measured as they
  * appear. The scroll container lives here so the virtualizer sees it on its first layout pass.
  */
-function VirtualBox({ messages, viewerEmail, height, label }: ListBoxProps) {
+function VirtualBox({ messages, viewerEmail, height, label, staffView }: ListBoxProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: messages.length,
@@ -146,7 +168,7 @@ function VirtualBox({ messages, viewerEmail, height, label }: ListBoxProps) {
               style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${v.start}px)` }}
             >
               <div style={{ paddingBottom: 8 }}>
-                <MessageItem message={m} mine={m.author.email === viewerEmail} />
+                <MessageItem message={m} mine={m.author.email === viewerEmail} staffView={staffView} />
               </div>
             </div>
           );
@@ -160,10 +182,13 @@ export function MessageList({
   messages,
   viewerEmail,
   height = 480,
+  staffView = false,
 }: {
   messages: Message[];
   viewerEmail?: string;
   height?: number | string;
+  /** Staff see the raw-message link of email messages. */
+  staffView?: boolean;
 }) {
   const { t } = useTranslation();
   const label = t('ticket.conversation');
@@ -175,9 +200,9 @@ export function MessageList({
     );
   }
   return messages.length > VIRTUALIZE_AFTER ? (
-    <VirtualBox messages={messages} viewerEmail={viewerEmail} height={height} label={label} />
+    <VirtualBox messages={messages} viewerEmail={viewerEmail} height={height} label={label} staffView={staffView} />
   ) : (
-    <PlainBox messages={messages} viewerEmail={viewerEmail} height={height} label={label} />
+    <PlainBox messages={messages} viewerEmail={viewerEmail} height={height} label={label} staffView={staffView} />
   );
 }
 
@@ -324,7 +349,7 @@ export function Conversation({
       {loading && !messages ? (
         <Skeleton active paragraph={{ rows: 4 }} />
       ) : (
-        <MessageList messages={messages ?? []} viewerEmail={viewerEmail} height={height} />
+        <MessageList messages={messages ?? []} viewerEmail={viewerEmail} height={height} staffView={mode === 'staff'} />
       )}
       <div style={{ marginTop: 12 }}>
         <ReplyBox allowInternal={mode === 'staff'} onSend={onSend} disabled={sendDisabled} placeholder={placeholder} />

@@ -19,3 +19,12 @@ export function formatDuration(ms: number, t: TFunction, withSeconds = true): st
   if (withSeconds) return t('duration.ms', { m, s });
   return t('duration.m', { m });
 }
+
+/** A file size: "512 B", "12.3 KB", "4.5 MB". */
+export function formatBytes(size: number | null | undefined): string {
+  if (size === null || size === undefined || !Number.isFinite(size)) return '';
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
+  if (size < 1024 * 1024 * 1024) return `${(size / (1024 * 1024)).toFixed(1)} MB`;
+  return `${(size / (1024 * 1024 * 1024)).toFixed(1)} GB`;
+}

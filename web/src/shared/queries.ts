@@ -21,6 +21,8 @@ export const qk = {
   agents: ['agents'] as const,
   teams: ['teams'] as const,
   notifications: ['notifications'] as const,
+  rules: ['admin', 'rules'] as const,
+  slaPolicies: ['admin', 'slaPolicies'] as const,
 };
 
 export function useTicket(idOrNumber: string) {

@@ -34,7 +34,7 @@ function subscribe(intervalMs: number, cb: () => void): () => void {
 function snapshot(intervalMs: number): number {
   const tk = ticker(intervalMs);
   // Not ticking yet (first render): refresh a stale value, but keep it stable between consecutive reads.
-  if (!tk.timer && Date.now() - tk.now >= intervalMs) tk.now = Date.now();
+  if (!tk.timer && Math.abs(Date.now() - tk.now) >= intervalMs) tk.now = Date.now();
   return tk.now;
 }
 

@@ -1,0 +1,119 @@
+// 风险工单 (supervisors): open tickets past the SLA warning share (view=at_risk) or past a target (view=breached).
+import { useInfiniteQuery } from '@tanstack/react-query';
+import Alert from 'antd/es/alert';
+import Button from 'antd/es/button';
+import Spin from 'antd/es/spin';
+import { useCallback, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useNavigate, useParams } from 'react-router-dom';
+import { listTickets } from '../api';
+import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries';
+import { Muted } from '../shared/ui';
+import { QueueRow } from './QueuePage';
+
+export const RISK_VIEWS = ['at_risk', 'breached'] as const;
+export type RiskView = (typeof RISK_VIEWS)[number];
+const PAGE_SIZE = 50;
+
+export default function RiskPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const params = useParams();
+  const view = (params.view ?? 'at_risk') as RiskView;
+  const valid = (RISK_VIEWS as readonly string[]).includes(view);
+  const agents = useAgents();
+  const teams = useTeams();
+  const query = useInfiniteQuery({
+    queryKey: [...qk.tickets, { view }],
+    queryFn: ({ pageParam, signal }) => listTickets({ view, limit: PAGE_SIZE, cursor: pageParam }, { signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    enabled: valid,
+    refetchInterval: 60_000,
+  });
+  const tickets = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  const openAt = useCallback(
+    (i: number) => {
+      const ticket = tickets[i];
+      if (ticket) navigate(`/console/tickets/${encodeURIComponent(ticket.id)}`);
+    },
+    [tickets, navigate],
+  );
+  if (!valid) return <Navigate to="/console/risk/at_risk" replace />;
+
+  return (
+    <div data-testid="risk-page" data-view={view}>
+      <div role="tablist" className="hd-tabs" aria-label={t('risk.title')}>
+        {RISK_VIEWS.map((v) => (
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            aria-selected={v === view}
+            data-testid={`risk-tab-${v}`}
+            className={v === view ? 'hd-tab hd-tab-active' : 'hd-tab'}
+            onClick={() => navigate(`/console/risk/${v}`)}
+          >
+            {t(`risk.views.${v}`)}
+          </button>
+        ))}
+      </div>
+      <div style={{ margin: '8px 0 12px' }}>
+        <Muted>{t(`risk.hints.${view}`)}</Muted>
+      </div>
+      {query.isError ? (
+        <Alert type="error" showIcon title={query.error.message} style={{ marginBottom: 12 }} data-testid="risk-error" />
+      ) : null}
+      <div className="hd-table-wrap">
+        <table className="hd-table" data-testid="risk-table">
+          <thead>
+            <tr>
+              <th style={{ width: 150 }}>{t('console.columns.number')}</th>
+              <th>{t('console.columns.subject')}</th>
+              <th style={{ width: 110 }}>{t('console.columns.status')}</th>
+              <th style={{ width: 100 }}>{t('console.columns.priority')}</th>
+              <th style={{ width: 160 }}>{t('console.columns.requester')}</th>
+              <th style={{ width: 120 }}>{t('console.columns.assignee')}</th>
+              <th style={{ width: 110 }}>{t('console.columns.team')}</th>
+              <th style={{ width: 150 }}>{t('console.columns.sla')}</th>
+              <th style={{ width: 140 }}>{t('console.columns.updated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tickets.map((r, i) => (
+              <QueueRow
+                key={r.id}
+                ticket={r}
+                index={i}
+                selected={false}
+                assigneeName={agentName(agents.data, r.assignee)}
+                teamLabel={teamName(teams.data, r.team)}
+                onOpen={openAt}
+              />
+            ))}
+          </tbody>
+        </table>
+        {query.isPending && query.fetchStatus !== 'idle' ? (
+          <div style={{ padding: 24, textAlign: 'center' }}>
+            <Spin />
+          </div>
+        ) : null}
+        {!query.isPending && tickets.length === 0 && !query.isError ? (
+          <div style={{ padding: 24, textAlign: 'center' }} data-testid="risk-empty">
+            <Muted>{t(`risk.empty.${view}`)}</Muted>
+          </div>
+        ) : null}
+      </div>
+      <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginTop: 12 }}>
+        <Muted testId="risk-count">{t('common.loaded', { count: tickets.length })}</Muted>
+        {query.hasNextPage ? (
+          <Button data-testid="load-more" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
+            {t('common.loadMore')}
+          </Button>
+        ) : tickets.length > 0 ? (
+          <Muted>{t('common.noMore')}</Muted>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+// What the signed-in user may do, from the permission set GET /api/me returns (shared/domain/access.py).
+// Screens ask for permissions, never for role names.
+import type { User } from '../api/types';
+
+export const PERM = {
+  /** 催办 (supervisors, admins). */
+  urge: 'ticket.urge',
+  /** Read the routing rules and SLA policies, dry-run rules. */
+  rulesRead: 'rules.read',
+  /** Save routing rules and SLA policies. */
+  rulesManage: 'rules.manage',
+  /** The at-risk and breached views. */
+  slaMonitor: 'sla.monitor',
+  /** The raw MIME of an email message. */
+  mailRaw: 'mail.raw',
+} as const;
+
+export function can(user: User | null | undefined, ...anyOf: string[]): boolean {
+  const perms = user?.permissions ?? [];
+  return anyOf.some((p) => perms.includes(p));
+}
+
+/** 风险工单: the at_risk / breached views. */
+export function canMonitorSla(user: User | null | undefined): boolean {
+  return can(user, PERM.slaMonitor);
+}
+
+/** The rules and SLA screens (read-only without rules.manage). */
+export function canReadRules(user: User | null | undefined): boolean {
+  return can(user, PERM.rulesRead, PERM.rulesManage);
+}
+
+export function canManageRules(user: User | null | undefined): boolean {
+  return can(user, PERM.rulesManage);
+}

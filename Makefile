@@ -11,7 +11,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 requires pip<26.3
 	$(VENV)/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
@@ -52,6 +52,8 @@ test: venv lint template-check web browser-deps
 bench: venv web browser-deps
 	$(PY) bench/run.py
 	$(PY) bench/web.py
+	$(PY) bench/email_intake.py
+	$(PY) bench/routing.py
 
 clean:
 	rm -rf $(VENV) .aws-sam web/node_modules web/dist

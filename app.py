@@ -6,14 +6,29 @@ On AWS this object is the API function's handler; in local mode the same object 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from chalice import Chalice, Response
 
+from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
 from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
+from shared.api.routing_schemas import (
+    AvailabilityBody,
+    DryRunBody,
+    DryRunOut,
+    RuleSetBody,
+    RuleSetOut,
+    SlaPoliciesBody,
+    SlaPoliciesOut,
+    TransferBody,
+    UrgeBody,
+)
 from shared.api.schemas import (
     AgentList,
+    AgentOut,
+    AttachmentLink,
     CodeRequest,
     CodeVerify,
     EventPage,
@@ -25,6 +40,7 @@ from shared.api.schemas import (
     NotificationOut,
     NotificationPage,
     PageQuery,
+    RawLink,
     TeamList,
     TicketCreate,
     TicketListQuery,
@@ -158,7 +174,47 @@ def post_message(call: Call, id: str) -> MessageOut:
 def list_messages(call: Call, id: str) -> MessagePage:
     items, cursor = call.container.tickets.list_messages(call.principal, id, call.query.limit, call.query.cursor)
     tz = _tz(call)
+    items = call.container.mail_files.present(items)  # inline cid: images of email messages
     return MessagePage(items=[message_out(m, tz) for m in items], next_cursor=cursor)
+
+
+@api.route(
+    "/api/tickets/{id}/messages/{message_id}/attachments/{attachment_id}",
+    "GET",
+    summary="A presigned download of an email attachment (requester or staff)",
+    response=AttachmentLink,
+)
+def get_attachment(call: Call, id: str, message_id: str, attachment_id: str) -> AttachmentLink:
+    link = call.container.mail_files.attachment(call.principal, id, message_id, attachment_id)
+    return AttachmentLink(**{**link, "expires_at": link["expires_at"].astimezone(_tz(call))})
+
+
+@api.route(
+    "/api/tickets/{id}/messages/{message_id}/raw",
+    "GET",
+    summary="A presigned download of the raw MIME of an email message (staff)",
+    response=RawLink,
+)
+def get_raw_message(call: Call, id: str, message_id: str) -> RawLink:
+    link = call.container.mail_files.raw(call.principal, id, message_id)
+    return RawLink(url=link["url"], expires_at=link["expires_at"].astimezone(_tz(call)))
+
+
+@api.route(
+    "/api/mail/rejections",
+    "GET",
+    summary="Inbound mail that made no ticket or message, and why (supervisor, admin)",
+    query=RejectionQuery,
+    response=RejectionPage,
+)
+def list_mail_rejections(call: Call) -> RejectionPage:
+    q: RejectionQuery = call.query
+    items, cursor = call.container.mail_files.rejections(call.principal, q.day, q.limit, q.cursor)
+    tz = _tz(call)
+    return RejectionPage(
+        items=[RejectionOut(**{**i, "at": i["at"].astimezone(tz)}) for i in items],
+        next_cursor=cursor,
+    )
 
 
 @api.route("/api/tickets/{id}/events", "GET", summary="The audit trail (staff)", query=PageQuery, response=EventPage)
@@ -203,3 +259,96 @@ def list_notifications(call: Call) -> NotificationPage:
         ],
         next_cursor=cursor,
     )
+
+
+# -- routing and SLA (shared/services/routing.py, sla.py) -------------------------------------------------------------
+@api.route("/api/admin/rules", "GET", summary="The routing rule set (supervisor, admin)", response=RuleSetOut)
+def get_rules(call: Call) -> Response:
+    rules, version = call.container.routing.get_rules(call.principal)
+    return json_response(RuleSetOut(rules=rules.to_dict()["rules"], version=version), headers={"ETag": f'"{version}"'})
+
+
+@api.route(
+    "/api/admin/rules", "PUT", summary="Save the routing rule set (admin)", body=RuleSetBody, response=RuleSetOut
+)
+def put_rules(call: Call) -> Response:
+    expected = parse_if_match(call.headers.get("if-match"))
+    rules, version = call.container.routing.put_rules(call.principal, call.body.model_dump(), expected)
+    return json_response(RuleSetOut(rules=rules.to_dict()["rules"], version=version), headers={"ETag": f'"{version}"'})
+
+
+@api.route(
+    "/api/admin/rules/dry-run",
+    "POST",
+    summary="Which rules would fire for a sample ticket, and why",
+    body=DryRunBody,
+    response=DryRunOut,
+)
+def dry_run_rules(call: Call) -> dict[str, Any]:
+    body: DryRunBody = call.body
+    return call.container.routing.dry_run(call.principal, body.ticket.model_dump(), body.rules).to_dict()
+
+
+@api.route("/api/admin/sla-policies", "GET", summary="SLA policies and calendars", response=SlaPoliciesOut)
+def get_sla_policies(call: Call) -> Response:
+    config = call.container.sla.get(call.principal)
+    body = {**config.to_dict(), "version": config.version}
+    return json_response(body, headers={"ETag": f'"{config.version}"'})
+
+
+@api.route(
+    "/api/admin/sla-policies",
+    "PUT",
+    summary="Save SLA policies and calendars (admin)",
+    body=SlaPoliciesBody,
+    response=SlaPoliciesOut,
+)
+def put_sla_policies(call: Call) -> Response:
+    expected = parse_if_match(call.headers.get("if-match"))
+    config = call.container.sla.put(call.principal, call.body.model_dump(exclude_unset=True), expected)
+    body = {**config.to_dict(), "version": config.version}
+    return json_response(body, headers={"ETag": f'"{config.version}"'})
+
+
+@api.route(
+    "/api/agents/{email}/availability",
+    "PUT",
+    summary="Switch an agent's availability (the agent, a supervisor or an admin)",
+    body=AvailabilityBody,
+    response=AgentOut,
+)
+def put_availability(call: Call, email: str) -> AgentOut:
+    agent = call.container.routing.set_availability(call.principal, unquote(email), call.body.availability)
+    return agent_out(agent)
+
+
+@api.route("/api/tickets/{id}/acknowledge", "POST", summary="Acknowledge (确认接单; the assignee)", response=TicketOut)
+def acknowledge_ticket(call: Call, id: str) -> Response:
+    ticket = call.container.routing.acknowledge(call.principal, id)
+    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})
+
+
+@api.route(
+    "/api/tickets/{id}/transfer",
+    "POST",
+    summary="Transfer (转办) to another team or agent, with a reason (staff)",
+    body=TransferBody,
+    response=TicketOut,
+)
+def transfer_ticket(call: Call, id: str) -> Response:
+    body: TransferBody = call.body
+    given = "assignee" in body.model_fields_set
+    ticket = call.container.routing.transfer(call.principal, id, body.team, body.assignee, given, body.reason)
+    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})
+
+
+@api.route(
+    "/api/tickets/{id}/urge",
+    "POST",
+    summary="Urge (催办) the assignee (supervisor, admin)",
+    body=UrgeBody,
+    response=TicketOut,
+)
+def urge_ticket(call: Call, id: str) -> Response:
+    ticket = call.container.routing.urge(call.principal, id, call.body.note)
+    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})

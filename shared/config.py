@@ -36,6 +36,17 @@ class Settings(BaseModel):
     # Cognito, for customers' one-time-code sign-in on AWS.
     user_pool_id: str | None = None
     user_pool_client_id: str | None = None
+    # Routing and SLA: minutes an assignee has to acknowledge (确认接单) before the supervisor is alerted and the
+    # ticket reassigned (the stored SLA policy set's `escalation.ack_timeout_minutes` overrides it).
+    ack_timeout_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    # Email channel (docs/email.md): the bucket of raw inbound MIME and attachments, and the intake limits.
+    mail_bucket: str = "helpdesk-local-mailbucket"
+    max_mail_bytes: int = 40 * 1024 * 1024
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    acknowledgments_per_minute: int = 3
+    # Signs reply addresses (support+<token>@...); empty derives one from the cursor secret.
+    reply_secret: str = Field(default="", repr=False)
+    smtp_port: int = 2525
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:

@@ -19,13 +19,23 @@ from shared.config import Settings, get_settings
 if TYPE_CHECKING:
     from shared.adapters.aws import AwsClients
     from shared.adapters.directory_store import DirectoryStore
+    from shared.adapters.mail_blobs import MailBlobs
+    from shared.adapters.mail_store import MailStore
     from shared.adapters.mailer import SesMailer
+    from shared.adapters.routing_store import RoutingStore
     from shared.adapters.tickets_store import TicketStore
+    from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
     from shared.services.cursors import CursorCodec
     from shared.services.directory import DirectoryService
+    from shared.services.email_intake import EmailIntakeService
+    from shared.services.mail_feedback import MailFeedbackService
+    from shared.services.mail_files import MailFilesService
     from shared.services.notifications import Deliver, NotificationService
+    from shared.services.routing import RoutingService
     from shared.services.sign_in import CodeChannel, SignInService
+    from shared.services.sla import SlaService
+    from shared.services.sla_sweep import SweepService
     from shared.services.tickets import TicketService
 
 Job = dict[str, Any]
@@ -75,7 +85,58 @@ class Container:
     def tickets(self) -> TicketService:
         from shared.services.tickets import TicketService
 
-        return TicketService(self.ticket_store, self.directory_store, self.clock, self.cursors, self.settings.timezone)
+        return TicketService(
+            self.ticket_store,
+            self.directory_store,
+            self.clock,
+            self.cursors,
+            self.settings.timezone,
+            sla=self.sla,
+        )
+
+    # -- routing, assignment and SLA (shared/services/routing.py, assignment.py, sla.py, sla_sweep.py) ---------
+    @cached_property
+    def routing_store(self) -> RoutingStore:
+        from shared.adapters.routing_store import RoutingStore, bind_models
+
+        self._tables  # noqa: B018
+        bind_models()
+        return RoutingStore()
+
+    @cached_property
+    def sla(self) -> SlaService:
+        from shared.services.sla import SlaService
+
+        return SlaService(self.routing_store, self.clock, self.settings.ack_timeout_minutes)
+
+    @cached_property
+    def routing(self) -> RoutingService:
+        from shared.services.routing import RoutingService
+
+        return RoutingService(
+            self.routing_store, self.ticket_store, self.directory_store, self.sla, self.clock, self.tickets.get
+        )
+
+    @cached_property
+    def assignment(self) -> AssignmentService:
+        from shared.adapters.directory_store import InboxStore
+        from shared.services.assignment import AssignmentService
+
+        return AssignmentService(
+            self.ticket_store,
+            self.routing_store,
+            self.directory_store,
+            InboxStore(),
+            self.sla,
+            self.clock,
+            lambda: self.routing.rule_set()[0],
+        )
+
+    @cached_property
+    def sla_sweep(self) -> SweepService:
+        from shared.services.sla_sweep import SweepService
+
+        return SweepService(self.ticket_store, self.routing_store, self.sla, self.clock)
 
     @cached_property
     def directory(self) -> DirectoryService:
@@ -117,7 +178,64 @@ class Container:
             MailComposer(self.settings.support_address, self.settings.public_url),
             deliver or self.send_mail_job,
             self.cursors,
+            mail=self.mail_store,
+            reply_address=self.reply_address,
+            acknowledgments_per_minute=self.settings.acknowledgments_per_minute,
         )
+
+    # -- the email channel (shared/services/email_intake.py, docs/email.md) ------------------------
+    @cached_property
+    def reply_secret(self) -> str:
+        if self.settings.reply_secret:
+            return self.settings.reply_secret
+        base = self.settings.cursor_secret or self.settings.tickets_table
+        return hashlib.sha256(f"reply-address\n{base}".encode()).hexdigest()
+
+    def reply_address(self, ticket_id: str) -> str:
+        from shared.domain.mail.threads import make_reply_address
+
+        return make_reply_address(ticket_id, self.reply_secret, self.settings.support_address)
+
+    @cached_property
+    def mail_store(self) -> MailStore:
+        from shared.adapters.mail_store import MailStore
+
+        self._tables  # noqa: B018
+        return MailStore()
+
+    @cached_property
+    def mail_blobs(self) -> MailBlobs:
+        from shared.adapters.mail_blobs import MailBlobs
+
+        return MailBlobs(self.aws.client("s3"), self.settings.mail_bucket)
+
+    @cached_property
+    def email_intake(self) -> EmailIntakeService:
+        from shared.services.email_intake import EmailIntakeService
+
+        return EmailIntakeService(
+            self.tickets,
+            self.ticket_store,
+            self.mail_store,
+            self.mail_blobs,
+            self.clock,
+            self.settings.support_address,
+            self.reply_secret,
+            self.settings.max_mail_bytes,
+            self.settings.max_attachment_bytes,
+        )
+
+    @cached_property
+    def mail_feedback(self) -> MailFeedbackService:
+        from shared.services.mail_feedback import MailFeedbackService
+
+        return MailFeedbackService(self.ticket_store, self.mail_store, self.clock)
+
+    @cached_property
+    def mail_files(self) -> MailFilesService:
+        from shared.services.mail_files import MailFilesService
+
+        return MailFilesService(self.tickets, self.mail_store, self.mail_blobs, self.clock, self.cursors)
 
     @cached_property
     def sign_in(self) -> SignInService:

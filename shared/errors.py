@@ -52,6 +52,22 @@ class InvalidCursor(InvalidInput):
     code = "invalid_cursor"
 
 
+class Rejected(InvalidInput):
+    """Input refused for several reasons at once (all listed, for the admin to fix together)."""
+
+    def __init__(self, message: str, reasons: list[str], *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.reasons = list(reasons)
+
+
+class RulesRejected(Rejected):
+    code = "invalid_rules"
+
+
+class SlaPoliciesRejected(Rejected):
+    code = "invalid_sla_policies"
+
+
 class RateLimited(HelpdeskError):
     code = "rate_limited"
 

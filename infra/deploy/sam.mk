@@ -44,7 +44,9 @@ CHALICE_REGION ?= $(or $(AWS_DEFAULT_REGION),$(AWS_REGION),us-east-1)
 
 DLQ_REPLAY_ARGS ?=
 
-.PHONY: template-check sam-build deploy deploy-web chalice-package dlq-replay build-ApiFunction build-NotificationFunction
+.PHONY: template-check sam-build deploy deploy-web chalice-package dlq-replay build-ApiFunction build-NotificationFunction \
+	build-AssignmentFunction build-SlaSweepFunction
+.PHONY: build-EmailIntakeFunction build-MailFeedbackFunction
 
 $(SAM_TOOLS_STAMP): $(SAM_TOOLS_REQUIREMENTS)
 	rm -rf $(SAM_TOOLS_VENV)
@@ -71,7 +73,8 @@ sam-build: $(SAM_TOOLS_STAMP)
 # One recipe for every function: both run from the same package (app.py for the API, functions/ for the rest,
 # shared/ for all). ARTIFACTS_DIR is set by `sam build`. The tools venv (for its pip) is an order-only
 # prerequisite: made if missing, never rebuilt under a running `sam build`.
-build-ApiFunction build-NotificationFunction: | $(SAM_TOOLS_STAMP)
+build-ApiFunction build-NotificationFunction build-EmailIntakeFunction build-MailFeedbackFunction \
+		build-AssignmentFunction build-SlaSweepFunction: | $(SAM_TOOLS_STAMP)
 	@if [ -z "$(ARTIFACTS_DIR)" ]; then echo "$@: ARTIFACTS_DIR is not set; run it through 'make sam-build'" >&2; exit 1; fi
 	@test -f requirements.txt || { echo "$@: requirements.txt is missing" >&2; exit 1; }
 	@test -f app.py || { echo "$@: app.py is missing" >&2; exit 1; }

@@ -16,15 +16,17 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from infra import scan_guard
 
 scan_guard.install()  # before any AWS session exists
 
-from infra.local import snapshot  # noqa: E402
+from infra.local import bucket_state, snapshot  # noqa: E402
 from infra.local.dev_api import register_dev_api  # noqa: E402
 from infra.local.outbox import Outbox  # noqa: E402
 from infra.local.pump import StreamPump  # noqa: E402
+from infra.local.scheduler import Scheduler  # noqa: E402
 from infra.local.server import LocalHttpServer  # noqa: E402
 from infra.local.stack import REGION, provision, start_emulator  # noqa: E402
 
@@ -76,15 +78,20 @@ class LocalRuntime:
         set_container(self.container)
 
         offset = snapshot.restore(self.snapshot_path, self.stack)
+        # The mail bucket (raw messages, attachments) is in moto's memory: its files come back too.
+        self.mail_folder = state / "mail"
+        self._mail_s3 = self.stack.client("s3")
+        bucket_state.restore(self.mail_folder, self._mail_s3, self.stack.names["MailBucket"])
         if offset is None:
             from infra.seed.demo import seed
 
-            seed(self.container.directory_store, self.container.tickets)
+            seed(self.container.directory_store, self.container.tickets, self.container.routing_store)
             position = "TRIM_HORIZON"  # the seed's own events are delivered like any others
         else:
             self.clock.advance(offset)
             position = "LATEST"  # restored items were handled before the snapshot
         self.pumps = [StreamPump(self.stack, sub, starting_position=position) for sub in self.stack.streams]
+        self.scheduler = Scheduler(self.stack.schedules, self.clock.now())  # template.yaml's Schedule events
         self.outbox = Outbox(state / "outbox")
         self._work_lock = threading.Lock()
 
@@ -92,14 +99,43 @@ class LocalRuntime:
 
         register_dev_api(app, lambda: self.container, self.clock, self.outbox, self.run_due)
         self.http = LocalHttpServer(app, ROOT / "web" / "dist", "127.0.0.1", http_port)
+        self.smtp = self._smtp_intake()
         self._stop = threading.Event()
 
+    def _smtp_intake(self) -> Any:
+        """The SES receipt rule's stand-in (infra/local/smtp.py): stores to the mail bucket, calls the handler."""
+        from functions.email_intake.handler import lambda_handler
+        from infra.local.pump import LambdaContext
+        from infra.local.smtp import LocalSmtpIntake
+
+        settings = self.container.settings
+        return LocalSmtpIntake(
+            self._mail_s3,
+            self.stack.names["MailBucket"],
+            lambda event: lambda_handler(event, LambdaContext("EmailIntakeFunction")),
+            self.clock,
+            settings.support_address,
+            settings.smtp_port,
+            settings.max_mail_bytes,
+            spool=self.mail_folder,
+        )
+
     def run_due(self) -> None:
-        """Deliver everything pending: stream records now; schedules join here when they exist."""
+        """Deliver everything pending: stream records, then the schedules due by the (dev) clock, then the records
+        those produced, so that their effects are delivered before the dev clock answers."""
         with self._work_lock:
-            for pump in self.pumps:
-                pump.drain()
+            self._drain()
+            if self.scheduler.run_due(self.clock.now()):
+                # What the schedules wrote, delivered within a few seconds; a long cascade (a jump of hours over
+                # many unacknowledged tickets) goes on in the background loop.
+                self._drain(until=time.monotonic() + 3)
             self.outbox.sync()
+
+    def _drain(self, rounds: int = 10, until: float | None = None) -> None:
+        # One function's writes are another's records (the sweep's events -> assignment -> notification).
+        for _ in range(rounds):
+            if not sum(pump.drain(until) for pump in self.pumps):
+                return
 
     def _background(self) -> None:
         last_snapshot = time.monotonic()
@@ -115,15 +151,18 @@ class LocalRuntime:
     def save(self) -> None:
         with self._work_lock:
             snapshot.save(self.snapshot_path, self.stack, self.clock.offset)
+            bucket_state.save(self.mail_folder, self._mail_s3, self.stack.names["MailBucket"])
 
     def serve(self) -> None:
         self.http.serve_in_background()
+        self.smtp.start()
         worker = threading.Thread(target=self._background, name="pump", daemon=True)
         worker.start()
         log.info("helpdesk local mode: http://127.0.0.1:%d (API at /api, health at /api/health)", self.http.port)
         self._stop.wait()
         worker.join(timeout=5)
         self.save()
+        self.smtp.stop()
         self.http.stop()
         self.emulator.stop()
 

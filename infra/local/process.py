@@ -7,8 +7,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 
@@ -25,6 +26,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+T = TypeVar("T")
+
+
+def wait_for(check: Callable[[], T], timeout: float = 5.0, step: float = 0.1) -> T:
+    """Poll `check` until it answers something truthy or `timeout` seconds pass; its last answer either way."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(step)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -35,12 +49,13 @@ class LocalStackProcess:
     def __init__(self, state: Path) -> None:
         self.state = state
         self.port = free_port()
+        self.smtp_port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.log = state.parent / f"{state.name}.log"
 
     def start(self, timeout: float = 60) -> None:
-        env = {**os.environ, "HELPDESK_HTTP_PORT": str(self.port), "HELPDESK_SMTP_PORT": str(free_port())}
+        env = {**os.environ, "HELPDESK_HTTP_PORT": str(self.port), "HELPDESK_SMTP_PORT": str(self.smtp_port)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local", "--state", str(self.state)],
             cwd=ROOT,

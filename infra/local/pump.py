@@ -108,12 +108,13 @@ class StreamPump:
             self._iterators[shard_id] = response["NextShardIterator"]
             self._pending += [_lambda_record(r, self._stream_arn) for r in response.get("Records", [])]
 
-    def drain(self) -> int:
-        """Fetch what the stream holds and deliver all of it, batch by batch. Returns records delivered."""
+    def drain(self, until: float | None = None) -> int:
+        """Fetch what the stream holds and deliver it, batch by batch: all of it, or what fits before `until` (a
+        `time.monotonic()` deadline; the rest stays pending for the next drain). Returns records delivered."""
         with self._lock:
             self._fetch()
             delivered = 0
-            while self._pending:
+            while self._pending and (until is None or time.monotonic() < until):
                 batch = self._pending[: self._sub.batch_size]
                 self._pending = self._pending[len(batch) :]
                 self._deliver(batch)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from shared.adapters.directory_store import DirectoryStore
+from shared.adapters.routing_store import RoutingStore
 from shared.domain.access import ADMIN, AGENT, SUPERVISOR, Principal
 from shared.domain.directory import Agent, Team
 from shared.domain.requests import TicketDraft
+from shared.domain.rules import default_rule_set
+from shared.domain.sla_policy import default_policies
 from shared.domain.tickets import Channel, Person, Priority
+from shared.services.routing import RULES
+from shared.services.sla import SLA_POLICIES, Escalation, SlaConfig
 from shared.services.tickets import TicketService
 
 TEAMS = [
@@ -53,11 +60,20 @@ DEMO_TICKETS = [
 ]
 
 
-def seed(directory: DirectoryStore, tickets: TicketService) -> None:
+def seed(directory: DirectoryStore, tickets: TicketService, routing: RoutingStore | None = None) -> None:
     for team in TEAMS:
         directory.put_team(team)
     for agent in STAFF:
         directory.put_agent(agent)
+    if routing is not None:
+        # The product's default rules (money/security and outages are P1; billing words to 账务组) and SLA policies
+        # (design section 7), saved as version 1 so that the admin screens start from them.
+        now = datetime.now(UTC)
+        if routing.get_config(RULES) is None:
+            routing.put_config(RULES, default_rule_set().to_dict(), 0, "admin@demo.local", now)
+        if routing.get_config(SLA_POLICIES) is None:
+            defaults = SlaConfig(default_policies(), Escalation())
+            routing.put_config(SLA_POLICIES, defaults.to_dict(), 0, "admin@demo.local", now)
     desk = Principal.of("admin@demo.local", "系统管理员", ADMIN)
     for email, name, subject, description, priority, team in DEMO_TICKETS:
         draft = TicketDraft(

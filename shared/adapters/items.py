@@ -16,10 +16,11 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from shared.config import Settings
@@ -48,6 +49,17 @@ def _index(name: str, hash_attr: str) -> type[GlobalSecondaryIndex[Any]]:
     return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)
 
 
+class SlaCheckpointIndex(GlobalSecondaryIndex[Any]):
+    """The SLA sweep's sparse, sharded due list: keys only (the sweep reads each due ticket itself)."""
+
+    class Meta:
+        index_name = "by_sla_checkpoint"
+        projection = KeysOnlyProjection()
+
+    sla_shard = UnicodeAttribute(hash_key=True)
+    sla_checkpoint = UnicodeAttribute(range_key=True)
+
+
 class TicketItem(HelpdeskItem, discriminator="ticket"):
     id = UnicodeAttribute()
     number = UnicodeAttribute()
@@ -68,6 +80,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     updated_at = UTCDateTimeAttribute()
     status_history = JSONAttribute(default=list)
     sla = JSONAttribute(default=dict)
+    cc = ListAttribute(of=UnicodeAttribute, null=True)
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (see TicketRepository._index_keys).
     requester_key = UnicodeAttribute()
@@ -77,11 +90,14 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     created_key = UnicodeAttribute()
     sla_shard = UnicodeAttribute(null=True)
     sla_checkpoint = UnicodeAttribute(null=True)
+    sla_view = UnicodeAttribute(null=True)  # AT_RISK / BREACHED while open (shared/adapters/sla_index.py)
 
     by_requester = _index("by_requester", "requester_key")()
     by_queue = _index("by_queue", "queue_key")()
     by_team = _index("by_team", "team_key")()
     by_all = _index("by_all", "all_key")()
+    by_sla_view = _index("by_sla_view", "sla_view")()
+    by_sla_checkpoint = SlaCheckpointIndex()
 
 
 class TicketNumberItem(HelpdeskItem, discriminator="ticket_number"):
@@ -107,6 +123,7 @@ class MessageItem(HelpdeskItem, discriminator="message"):
     internal = BooleanAttribute(default=False)
     channel = UnicodeAttribute(default="web")
     created_at = UTCDateTimeAttribute()
+    email = JSONAttribute(null=True)
 
 
 class EventItem(HelpdeskItem, discriminator="event"):
@@ -158,6 +175,51 @@ class SignInItem(HelpdeskItem, discriminator="sign_in"):
     attempts = NumberAttribute(default=0)
 
 
+class MailIdItem(HelpdeskItem, discriminator="mail_id"):
+    """`MAILID#<Message-ID>`: a Message-ID (a customer's, or one we sent) and the ticket it belongs to."""
+
+    ticket_id = UnicodeAttribute()
+    message_id = UnicodeAttribute(null=True)  # the ticket message it made (inbound mail)
+    direction = UnicodeAttribute(default="in")
+    raw_key = UnicodeAttribute(null=True)  # the raw MIME that claimed it (a redelivery has the same key)
+
+
+class MailFilesItem(HelpdeskItem, discriminator="mail_files"):
+    """`TICKET#<id>` / `MAILMSG#<message id>`: where an email message's raw MIME and attachments are in S3."""
+
+    message_id = UnicodeAttribute()
+    ticket_version = NumberAttribute()
+    raw_key = UnicodeAttribute(null=True)
+    attachments = JSONAttribute(default=list)
+    internal = BooleanAttribute(default=False)
+
+
+class MailRejectionItem(HelpdeskItem, discriminator="mail_rejection"):
+    """`MAILREJECT#<yyyy-mm-dd>` / `<time>#<raw key>`: inbound mail that made no ticket or message, and why."""
+
+    raw_key = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    detail = UnicodeAttribute(default="")
+    sender = UnicodeAttribute(default="")
+    subject = UnicodeAttribute(default="")
+    mail_message_id = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute()
+
+
+class MailAddressItem(HelpdeskItem, discriminator="mail_address"):
+    """`MAILADDR#<address>` / `UNDELIVERABLE`: mail to it bounced (or was complained about)."""
+
+    reason = UnicodeAttribute()
+    detail = UnicodeAttribute(default="")
+    at = UTCDateTimeAttribute()
+
+
+class RateItem(HelpdeskItem, discriminator="rate"):
+    """`RATE#<what>#<who>` / `<window>`: who was served in a time window (a set, so a redelivery counts once)."""
+
+    served = UnicodeSetAttribute(null=True)
+
+
 _ALL = (
     HelpdeskItem,
     TicketItem,
@@ -170,6 +232,11 @@ _ALL = (
     TeamItem,
     NotificationItem,
     SignInItem,
+    MailIdItem,
+    MailFilesItem,
+    MailRejectionItem,
+    MailAddressItem,
+    RateItem,
 )
 
 

@@ -21,8 +21,9 @@ from shared.adapters.items import (
     TicketItem,
     TicketNumberItem,
 )
+from shared.adapters.sla_index import sla_index_keys
 from shared.domain.events import AuditEvent, EventType, Message
-from shared.domain.sla import SlaState, SlaTargets
+from shared.domain.sla import SlaState, SlaTargets, clock_from_json, clock_to_json
 from shared.domain.tickets import (
     OPEN_STATUSES,
     Channel,
@@ -44,6 +45,8 @@ VIEW_INDEXES = {
     "unassigned": ("by_queue", "queue_key"),
     "team": ("by_team", "team_key"),
     "all": ("by_all", "all_key"),
+    "at_risk": ("by_sla_view", "sla_view"),
+    "breached": ("by_sla_view", "sla_view"),
 }
 UNASSIGNED = "UNASSIGNED"
 ALL_TICKETS = "TICKET"
@@ -284,6 +287,7 @@ def sla_to_json(sla: SlaState) -> dict[str, Any]:
             "first_response_seconds": int(sla.targets.first_response.total_seconds()),
             "resolution_seconds": int(sla.targets.resolution.total_seconds()),
         },
+        **clock_to_json(sla),
     }
 
 
@@ -302,6 +306,7 @@ def sla_from_json(data: dict[str, Any]) -> SlaState:
             timedelta(seconds=targets["first_response_seconds"]),
             timedelta(seconds=targets["resolution_seconds"]),
         ),
+        **clock_from_json(data),
     )
 
 
@@ -328,6 +333,7 @@ def to_item(ticket: Ticket) -> TicketItem:
         updated_at=ticket.updated_at,
         status_history=[{"status": e.status.value, "at": e.at.isoformat()} for e in ticket.status_history],
         sla=sla_to_json(ticket.sla),
+        cc=list(ticket.cc) or None,
         requester_key=ticket.requester.email.lower(),
         all_key=ALL_TICKETS,
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -338,6 +344,7 @@ def to_item(ticket: Ticket) -> TicketItem:
     elif ticket.status in OPEN_STATUSES:
         item.queue_key = UNASSIGNED
     item.team_key = f"TEAM#{ticket.team}" if ticket.team else None
+    item.sla_shard, item.sla_checkpoint, item.sla_view = sla_index_keys(ticket)
     if ticket.version:
         item.version = ticket.version
     return item
@@ -366,6 +373,7 @@ def from_item(item: TicketItem) -> Ticket:
             StatusEntry(Status(e["status"]), datetime.fromisoformat(e["at"])) for e in item.status_history or []
         ],
         sla=sla_from_json(item.sla or {}),
+        cc=list(item.cc or []),
     )
 
 
@@ -430,6 +438,7 @@ def message_item(message: Message, ticket_version: int) -> MessageItem:
         internal=message.internal,
         channel=message.channel,
         created_at=message.created_at,
+        email=message.email,
     )
 
 
@@ -442,4 +451,5 @@ def to_message(item: MessageItem) -> Message:
         internal=bool(item.internal),
         created_at=item.created_at,
         channel=item.channel or "web",
+        email=item.email,
     )

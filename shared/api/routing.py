@@ -28,6 +28,8 @@ STATUS_BY_CODE = {
     "invalid_json": 400,
     "invalid_cursor": 400,
     "invalid_header": 400,
+    "invalid_rules": 400,
+    "invalid_sla_policies": 400,
     "unauthenticated": 401,
     "forbidden": 403,
     "not_found": 404,
@@ -42,11 +44,17 @@ JSON = "application/json; charset=utf-8"
 
 
 def error_response(
-    code: str, message: str, field: str | None = None, headers: dict[str, str] | None = None
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+    reasons: list[str] | None = None,
 ) -> Response:
     body: dict[str, Any] = {"code": code, "message": message}
     if field:
         body["field"] = field
+    if reasons:
+        body["reasons"] = reasons
     return Response(
         body=json.dumps({"error": body}, ensure_ascii=False),
         status_code=STATUS_BY_CODE.get(code, 500),
@@ -153,7 +161,7 @@ class ApiRouter:
         except RateLimited as error:
             return error_response(error.code, error.message, headers={"Retry-After": str(error.retry_after)})
         except HelpdeskError as error:
-            return error_response(error.code, error.message, error.field)
+            return error_response(error.code, error.message, error.field, reasons=getattr(error, "reasons", None))
         except ValidationError as error:
             return _validation_response(error)
         except Exception:

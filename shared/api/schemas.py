@@ -58,6 +58,7 @@ class TicketPatch(Strict):
     category: ShortText | None = None
     tags: list[Tag] | None = Field(default=None, max_length=20)
     custom_fields: dict[ShortText, FieldValue] | None = Field(default=None, max_length=50)
+    breach_reason: Literal["incomplete_info", "complex_process", "insufficient_resources", "other"] | None = None
 
 
 class MessageCreate(Strict):
@@ -102,6 +103,12 @@ class SlaOut(Out):
     first_responded_at: datetime | None
     resolved_at: datetime | None
     paused: bool
+    state: Literal["running", "paused", "stopped"] = "running"
+    warned: bool = False
+    breached: bool = False
+    first_response_met: bool | None = None
+    resolution_met: bool | None = None
+    breach_reason: str | None = None
 
 
 class StatusEntryOut(Out):
@@ -129,11 +136,23 @@ class TicketOut(Out):
     next_statuses: list[Status]
     status_history: list[StatusEntryOut]
     sla: SlaOut
+    cc: list[str] = Field(default_factory=list, description="addresses kept on an email ticket")
+    assigned_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledge_due_at: datetime | None = None
 
 
 class TicketPage(Out):
     items: list[TicketOut]
     next_cursor: str | None
+
+
+class AttachmentOut(Out):
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    inline: bool
 
 
 class MessageOut(Out):
@@ -143,6 +162,25 @@ class MessageOut(Out):
     body: str
     internal: bool
     created_at: datetime
+    channel: str = "web"
+    html: str | None = Field(default=None, description="sanitized HTML of the new part; cid: images resolved")
+    quoted_text: str | None = Field(default=None, description="folded quoted history and signature")
+    attachments: list[AttachmentOut] = Field(default_factory=list)
+    cc: list[str] = Field(default_factory=list)
+    has_raw: bool = False
+
+
+class AttachmentLink(Out):
+    url: str
+    filename: str
+    content_type: str
+    size: int
+    expires_at: datetime
+
+
+class RawLink(Out):
+    url: str
+    expires_at: datetime
 
 
 class MessagePage(Out):
@@ -273,12 +311,23 @@ def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
             first_responded_at=local(sla.first_responded_at),
             resolved_at=local(sla.resolved_at),
             paused=sla.paused,
+            state=sla.state,  # type: ignore[arg-type]
+            warned=sla.warned,
+            breached=sla.breached,
+            first_response_met=sla.first_response_met,
+            resolution_met=sla.resolution_met,
+            breach_reason=sla.breach_reason,
         ),
+        cc=list(ticket.cc),
+        assigned_at=local(sla.assigned_at),
+        acknowledged_at=local(sla.acknowledged_at),
+        acknowledge_due_at=local(sla.acknowledge_due_at),
     )
 
 
 def message_out(message: Message, tz: Any) -> MessageOut:
     author = message.author
+    email = message.email or {}
     return MessageOut(
         id=message.id,
         ticket_id=message.ticket_id,
@@ -286,6 +335,21 @@ def message_out(message: Message, tz: Any) -> MessageOut:
         body=message.body,
         internal=message.internal,
         created_at=message.created_at.astimezone(tz),
+        channel=message.channel,
+        html=email.get("html"),
+        quoted_text=email.get("quoted_text"),
+        attachments=[
+            AttachmentOut(
+                id=a["id"],
+                filename=a.get("filename", ""),
+                content_type=a.get("content_type", "application/octet-stream"),
+                size=int(a.get("size", 0)),
+                inline=bool(a.get("inline")),
+            )
+            for a in email.get("attachments") or []
+        ],
+        cc=list(email.get("cc") or []),
+        has_raw=bool(email.get("raw_key")),
     )
 
 
@@ -341,7 +405,7 @@ class TicketListQuery(Out):
     # Unknown parameters are ignored (cache busters), known ones validated.
     model_config = ConfigDict(extra="ignore")
 
-    view: Literal["mine", "team", "unassigned", "all", "requested"] | None = None
+    view: Literal["mine", "team", "unassigned", "all", "requested", "at_risk", "breached"] | None = None
     status: str | None = Field(default=None, description="comma-separated statuses")
     priority: str | None = Field(default=None, description="comma-separated priorities")
     team: ShortText | None = None

@@ -17,8 +17,13 @@ class Permission(StrEnum):
     EVENTS_READ = "events.read"
     DIRECTORY_READ = "directory.read"
     DIRECTORY_MANAGE = "directory.manage"
+    MAIL_RAW = "mail.raw"  # the raw MIME of a message that arrived by email
+    MAIL_REJECTIONS_READ = "mail.rejections"  # inbound mail that made no ticket, and why
     TICKET_URGE = "ticket.urge"
-    RULES_MANAGE = "rules.manage"
+    RULES_MANAGE = "rules.manage"  # save routing rules and SLA policies
+    RULES_READ = "rules.read"  # read them, dry-run rules
+    SLA_MONITOR = "sla.monitor"  # the at-risk and breached views
+    AVAILABILITY_MANAGE = "availability.manage"  # switch another agent's availability
 
 
 CUSTOMER = "customer"
@@ -34,8 +39,15 @@ _AGENT = _CUSTOMER | {
     Permission.MESSAGE_INTERNAL,
     Permission.EVENTS_READ,
     Permission.DIRECTORY_READ,
+    Permission.MAIL_RAW,
 }
-_SUPERVISOR = _AGENT | {Permission.TICKET_URGE}
+_SUPERVISOR = _AGENT | {
+    Permission.TICKET_URGE,
+    Permission.RULES_READ,
+    Permission.SLA_MONITOR,
+    Permission.AVAILABILITY_MANAGE,
+    Permission.MAIL_REJECTIONS_READ,
+}
 _ADMIN = frozenset(Permission)
 
 BUILTIN_ROLES: dict[str, frozenset[Permission]] = {

@@ -18,6 +18,13 @@ class EventType(StrEnum):
     TICKET_CREATED = "ticket.created"
     TICKET_UPDATED = "ticket.updated"
     MESSAGE_ADDED = "message.added"
+    # Routing and SLA (shared/services/routing.py, sla_sweep.py): each is also an in-app notification's type.
+    TICKET_ACKNOWLEDGED = "ticket.acknowledged"
+    TICKET_TRANSFERRED = "ticket.transferred"
+    TICKET_URGED = "ticket.urged"
+    TICKET_ACK_TIMEOUT = "ticket.ack_timeout"
+    SLA_WARNING = "sla.warning"
+    SLA_BREACH = "sla.breach"
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,8 @@ class Message:
     internal: bool
     created_at: datetime
     channel: str = "web"
+    # Email messages: html, quoted_text, attachments, cc, raw_key, message_id (shared/services/email_intake.py).
+    email: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,4 +70,5 @@ def snapshot_of(ticket: Ticket) -> dict[str, Any]:
         "team": ticket.team,
         "assignee": ticket.assignee,
         "language": ticket.language,
+        "cc": list(ticket.cc),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from shared.domain.tickets import Status
@@ -47,6 +47,21 @@ class SlaState:
     paused_at: datetime | None = None
     paused_total: timedelta = timedelta()
     targets: SlaTargets | None = None
+    # The policy clock's reading, kept in step on every write (shared/services/sla.py) and by the sweep:
+    state: str = "running"  # running | paused | stopped (the resolution clock)
+    policy: str | None = None  # the SLA policy that applies
+    warned: bool = False  # a target passed the warning share
+    breached: bool = False  # a target was missed
+    first_response_met: bool | None = None  # 达标, judged once the clock stopped
+    resolution_met: bool | None = None
+    breach_reason: str | None = None  # BreachReason, recorded by staff for a missed target
+    done: tuple[str, ...] = ()  # checkpoints the sweep acted on ("resolution.warning", "ack@<time>")
+    next_checkpoint_at: datetime | None = None  # the sweep's sparse index: the earliest checkpoint not acted on
+    # 确认接单: when the assignee got it, acknowledged it, and must acknowledge it by.
+    assigned_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledge_due_at: datetime | None = None
+    passed_over: tuple[str, ...] = ()  # agents who let it time out: not chosen again for this ticket
 
     @property
     def paused(self) -> bool:
@@ -94,3 +109,49 @@ class SlaState:
 
 def _shift(due: datetime | None, by: timedelta) -> datetime | None:
     return None if due is None else due + by
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def clock_to_json(sla: SlaState) -> dict[str, Any]:
+    """The policy clock's fields as stored inside the ticket's `sla` JSON (beside the simple state's)."""
+    return {
+        "state": sla.state,
+        "policy": sla.policy,
+        "warned": sla.warned,
+        "breached": sla.breached,
+        "first_response_met": sla.first_response_met,
+        "resolution_met": sla.resolution_met,
+        "breach_reason": sla.breach_reason,
+        "done": list(sla.done),
+        "next_checkpoint_at": _iso(sla.next_checkpoint_at),
+        "assigned_at": _iso(sla.assigned_at),
+        "acknowledged_at": _iso(sla.acknowledged_at),
+        "acknowledge_due_at": _iso(sla.acknowledge_due_at),
+        "passed_over": list(sla.passed_over),
+    }
+
+
+def clock_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of `SlaState` for the fields `clock_to_json` wrote (absent on older tickets)."""
+    return {
+        "state": data.get("state") or "running",
+        "policy": data.get("policy"),
+        "warned": bool(data.get("warned", False)),
+        "breached": bool(data.get("breached", False)),
+        "first_response_met": data.get("first_response_met"),
+        "resolution_met": data.get("resolution_met"),
+        "breach_reason": data.get("breach_reason"),
+        "done": tuple(data.get("done") or ()),
+        "next_checkpoint_at": _dt(data.get("next_checkpoint_at")),
+        "assigned_at": _dt(data.get("assigned_at")),
+        "acknowledged_at": _dt(data.get("acknowledged_at")),
+        "acknowledge_due_at": _dt(data.get("acknowledge_due_at")),
+        "passed_over": tuple(data.get("passed_over") or ()),
+    }

@@ -94,6 +94,7 @@ class Ticket:
     version: int = 0
     status_history: list[StatusEntry] = field(default_factory=list)
     sla: SlaState = field(default_factory=SlaState)
+    cc: list[str] = field(default_factory=list)  # email tickets: addresses copied on the conversation
 
     @property
     def is_open(self) -> bool:

@@ -46,6 +46,10 @@ class MailComposer:
         message_id: str,
         automatic: bool,
         references: list[str] | None = None,
+        reply_to: str | None = None,
+        in_reply_to: str | None = None,
+        cc: list[str] | None = None,
+        auto_submitted: str = "auto-replied",
     ) -> EmailMessage:
         language = language if language in LANGUAGES else LANGUAGES[0]
         values = {**context, "portal_url": self._public_url, "support_address": self._support}
@@ -56,6 +60,13 @@ class MailComposer:
         mail["Subject"] = subject
         mail["From"] = formataddr(("客服中心" if language == "zh-CN" else "Support", self._support))
         mail["To"] = to
+        if cc:
+            mail["Cc"] = ", ".join(cc)
+        if reply_to:
+            # A signed reply address: the answer threads by its token alone (shared/domain/mail/threads.py).
+            mail["Reply-To"] = reply_to
+        if in_reply_to:
+            mail["In-Reply-To"] = in_reply_to
         mail["Message-ID"] = message_id
         mail["Date"] = format_datetime(context["now"])
         # SES rewrites Message-ID, so our own id travels in References too, for threading replies.
@@ -64,7 +75,7 @@ class MailComposer:
         if "ticket" in context:
             mail["X-Helpdesk-Ticket"] = context["ticket"]["number"]
         if automatic:
-            mail["Auto-Submitted"] = "auto-replied"
+            mail["Auto-Submitted"] = auto_submitted
             mail["X-Auto-Response-Suppress"] = "All"
         mail.set_content(text)
         mail.add_alternative(html, subtype="html")

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from shared.adapters.directory_store import InboxStore
 from shared.adapters.tickets_store import TicketStore
 from shared.domain.access import STAFF_ROLES, Permission, Principal
 from shared.domain.events import AuditEvent, EventType
+from shared.domain.mail.loop_guard import is_system_address
 from shared.errors import Forbidden
 from shared.services.cursors import CursorCodec
 from shared.services.mail import MailComposer
+
+if TYPE_CHECKING:
+    from shared.adapters.mail_store import MailStore
 
 PRIORITY_LABELS = {
     "zh-CN": {"P1": "紧急", "P2": "重要", "P3": "一般", "P4": "低"},
@@ -25,6 +30,13 @@ PRIORITY_LABELS = {
 
 # A job for `deliver`: {"idempotency_key", "from", "to", "raw" (base64)} -> {"message_id"}.
 Deliver = Callable[[dict[str, Any]], dict[str, Any]]
+# The signed reply address of a ticket (support+<token>@domain).
+ReplyAddress = Callable[[str], str]
+
+
+def _minute_of(at: datetime) -> datetime:
+    """The acknowledgment limit's window: the UTC minute the event happened in."""
+    return at.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 class NotificationService:
@@ -35,7 +47,13 @@ class NotificationService:
         composer: MailComposer,
         deliver: Deliver,
         cursors: CursorCodec,
+        mail: MailStore | None = None,
+        reply_address: ReplyAddress | None = None,
+        acknowledgments_per_minute: int = 3,
     ) -> None:
+        self._mail_store = mail
+        self._reply_address = reply_address
+        self._ack_limit = acknowledgments_per_minute
         self._cursors = cursors
         self._store = store
         self._inbox = inbox
@@ -50,6 +68,9 @@ class NotificationService:
             done += self._acknowledge(event, ticket)
         if event.type is EventType.MESSAGE_ADDED and not event.internal and event.actor.role in STAFF_ROLES:
             done += self._send_reply(event, ticket)
+        status = event.changed("status")
+        if event.type is EventType.TICKET_UPDATED and status is not None and status.new == "resolved":
+            done += self._resolution_notice(event, ticket)
         assigned = event.changed("assignee")
         to_notify = assigned.new if assigned is not None and assigned.new != event.actor.email else None
         if to_notify and self._inbox.add(to_notify, event.id, "ticket.assigned", event.at, ticket):
@@ -57,6 +78,17 @@ class NotificationService:
         return done
 
     def _acknowledge(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
+        to = ticket["requester"]["email"]
+        if is_system_address(to):
+            return [f"no acknowledgment to system address {to}"]
+        if self._mail_store is not None:
+            # At most N acknowledgments per sender per minute: a set of event ids per window, so a redelivered
+            # event takes its own slot again instead of a new one.
+            window = _minute_of(event.at)
+            if not self._mail_store.claim_slot(
+                "ack", to, f"{window:%Y-%m-%dT%H:%M}", event.id, self._ack_limit, window + timedelta(hours=1)
+            ):
+                return [f"acknowledgment to {to} withheld: over {self._ack_limit} per minute"]
         language = ticket.get("language", "zh-CN")
         context = {
             "ticket": ticket,
@@ -77,12 +109,32 @@ class NotificationService:
         }
         return self._mail(event, "reply", ticket, context, automatic=False)
 
+    def _resolution_notice(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
+        context = {"ticket": ticket, "now": event.at}
+        return self._mail(event, "resolved", ticket, context, automatic=True, auto_submitted="auto-generated")
+
     def _mail(
-        self, event: AuditEvent, kind: str, ticket: dict[str, Any], context: dict[str, Any], automatic: bool
+        self,
+        event: AuditEvent,
+        kind: str,
+        ticket: dict[str, Any],
+        context: dict[str, Any],
+        automatic: bool,
+        auto_submitted: str = "auto-replied",
     ) -> list[str]:
         to = ticket["requester"]["email"]
+        cc = [] if automatic and kind == "acknowledgment" else list(ticket.get("cc") or [])
+        if self._mail_store is not None:
+            if self._mail_store.undeliverable(to) is not None:
+                return [f"no {kind} mail: {to} is undeliverable"]
+            cc = [address for address in cc if self._mail_store.undeliverable(address) is None]
         thread_root = f"<ticket-{ticket['id']}@{self._composer.domain}>"
         message_id = f"<{kind}-{event.id}@{self._composer.domain}>"
+        customer_root = self._mail_store.thread_root(ticket["id"]) if self._mail_store is not None else None
+        references = [*([customer_root] if customer_root else []), thread_root]
+        if self._mail_store is not None:
+            # SES replaces Message-ID on the way out: the ids we wrote are found again in In-Reply-To/References.
+            self._mail_store.remember_outbound([message_id, thread_root], ticket["id"])
         mail = self._composer.compose(
             kind,
             ticket.get("language", "zh-CN"),
@@ -90,14 +142,17 @@ class NotificationService:
             context,
             message_id,
             automatic,
-            references=[thread_root],
+            references=references,
+            reply_to=self._reply_address(ticket["id"]) if self._reply_address else None,
+            in_reply_to=customer_root or thread_root,
+            cc=cc,
+            auto_submitted=auto_submitted,
         )
-        mail["In-Reply-To"] = thread_root
         result = self._deliver(
             {
                 "idempotency_key": f"{event.id}#{kind}",
                 "from": self._composer.sender,
-                "to": [to],
+                "to": [to, *cc],
                 "raw": base64.b64encode(mail.as_bytes()).decode(),
             }
         )

@@ -6,10 +6,10 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from shared.adapters.directory_store import DirectoryStore
@@ -36,9 +36,17 @@ from shared.errors import (
 )
 from shared.services.cursors import CursorCodec
 
+
+class SlaKeeper(Protocol):
+    def refresh(self, ticket: Ticket, now: datetime, applied: Sequence[Any]) -> list[Any]: ...
+
+    def set_breach_reason(self, ticket: Ticket, reason: str | None) -> list[Any]: ...
+
+
 _NUMBER = re.compile(r"^GD\d{11,}$")
 _TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
-VIEWS = ("mine", "team", "unassigned", "all", "requested")
+VIEWS = ("mine", "team", "unassigned", "all", "requested", "at_risk", "breached")
+SLA_VIEWS = {"at_risk": "AT_RISK", "breached": "BREACHED"}  # partitions of the by_sla_view index
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,9 @@ class TicketService:
         cursors: CursorCodec,
         timezone: str,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        sla: SlaKeeper | None = None,
     ) -> None:
+        self._sla = sla
         self._store = store
         self._directory = directory
         self._clock = clock
@@ -82,27 +92,7 @@ class TicketService:
             request = json.dumps(asdict(draft), sort_keys=True, default=str, ensure_ascii=False)
             claim = IdempotencyClaim(principal.email, idempotency_key, hashlib.sha256(request.encode()).hexdigest())
         now = self._clock.now()
-        local_day = now.astimezone(self._tz).date()
-        number = ticket_number(local_day, self._store.next_sequence(local_day, now))
-        priority = draft.priority or Priority.P3
-        ticket = Ticket(
-            id=self._new_id(),
-            number=number,
-            subject=draft.subject,
-            description=draft.description,
-            requester=requester,
-            created_at=now,
-            updated_at=now,
-            priority=priority,
-            channel=channel,
-            team=draft.team,
-            category=draft.category,
-            tags=list(draft.tags),
-            custom_fields=dict(draft.custom_fields),
-            language=draft.language or "zh-CN",
-            status_history=[StatusEntry(Status.NEW, now)],
-        )
-        ticket.start_sla(default_targets(priority, channel))
+        ticket = self._new_ticket(self._new_id(), draft, requester, channel, now)
         event = self._event(ticket, EventType.TICKET_CREATED, principal, now)
         try:
             self._store.create(ticket, event, claim, now)
@@ -116,6 +106,57 @@ class TicketService:
                 raise
             return Created(existing, replayed=True)
         return Created(ticket, replayed=False)
+
+    def prepare_intake(self, draft: TicketDraft, ticket_id: str, cc: list[str]) -> tuple[Ticket, AuditEvent]:
+        """System intake (the email channel): a ticket whose requester is the customer who wrote, numbered and with
+        its SLA started, and its creation event; the caller writes both with its own items in one transaction."""
+        if draft.requester is None:
+            raise InvalidInput("system intake needs the requester", field="requester")
+        requester = Person(draft.requester.email.lower(), draft.requester.name or "", "customer")
+        now = self._clock.now()
+        ticket = self._new_ticket(ticket_id, draft, requester, draft.channel or Channel.EMAIL, now, cc)
+        actor = Principal.of(requester.email, requester.name, "customer")
+        return ticket, self._event(ticket, EventType.TICKET_CREATED, actor, now)
+
+    def _new_ticket(
+        self,
+        ticket_id: str,
+        draft: TicketDraft,
+        requester: Person,
+        channel: Channel,
+        now: datetime,
+        cc: Sequence[str] = (),
+    ) -> Ticket:
+        """A new ticket (受理): numbered from the day's counter, status new, its SLA clocks started."""
+        local_day = now.astimezone(self._tz).date()
+        priority = draft.priority or Priority.P3
+        ticket = Ticket(
+            id=ticket_id,
+            number=ticket_number(local_day, self._store.next_sequence(local_day, now)),
+            subject=draft.subject,
+            description=draft.description,
+            requester=requester,
+            created_at=now,
+            updated_at=now,
+            priority=priority,
+            channel=channel,
+            team=draft.team,
+            category=draft.category,
+            tags=list(draft.tags),
+            custom_fields=dict(draft.custom_fields),
+            language=draft.language or "zh-CN",
+            status_history=[StatusEntry(Status.NEW, now)],
+            cc=list(cc),
+        )
+        ticket.start_sla(default_targets(priority, channel))
+        self._refresh_sla(ticket, now)
+        return ticket
+
+    def apply_customer_reply(self, ticket: Ticket, now: datetime, moves: bool = True) -> list[Any]:
+        """What a customer's answer arriving by mail changes (status, SLA), as `post_message` does for the web;
+        `moves=False` for automatic mail, which is kept but moves nothing."""
+        applied = ticket.record_customer_reply(now) if moves else []
+        return applied + self._refresh_sla(ticket, now, applied)
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, principal: Principal, ref: str) -> Ticket:
@@ -135,6 +176,8 @@ class TicketService:
             raise InvalidInput(f"view must be one of {', '.join(VIEWS)}", field="view")
         if view != "requested" and not principal.can(Permission.TICKET_READ_ALL):
             raise Forbidden("customers can only list the tickets they opened")
+        if view in SLA_VIEWS and not principal.can(Permission.SLA_MONITOR):
+            raise Forbidden("supervisors and admins only")
         partition = self._partition(principal, view, query.team)
         statuses = sorted(s.value for s in query.statuses)
         priorities = sorted(p.value for p in query.priorities)
@@ -152,6 +195,8 @@ class TicketService:
             return UNASSIGNED
         if view == "all":
             return ALL_TICKETS
+        if view in SLA_VIEWS:
+            return SLA_VIEWS[view]
         if team is None:
             teams = principal.teams
             if not teams:
@@ -173,7 +218,13 @@ class TicketService:
                 field="If-Match",
             )
         now = self._clock.now()
+        changes = dict(changes)
+        breach_reason = changes.pop("breach_reason", ...)
         applied = ticket.apply_changes(changes, default_targets, now)
+        if self._sla is not None:
+            if breach_reason is not ...:
+                applied += self._sla.set_breach_reason(ticket, breach_reason)
+            applied += self._refresh_sla(ticket, now, applied)
         if not applied:
             return ticket
         # A new assignee or team must exist in the directory: checked in the write's own transaction.
@@ -194,6 +245,7 @@ class TicketService:
             applied = [] if internal else ticket.record_staff_reply(now)
         else:
             applied = ticket.record_customer_reply(now)
+        applied += self._refresh_sla(ticket, now, applied)
         ticket.updated_at = now
         message = Message(
             id=self._new_id(),
@@ -227,6 +279,10 @@ class TicketService:
         scope = f"events|{ticket.id}"
         page = self._store.list_events(ticket.id, limit, self._cursors.decode(scope, cursor))
         return page.items, self._cursors.encode(scope, page.last_key)
+
+    def _refresh_sla(self, ticket: Ticket, now: datetime, applied: list[Any] | None = None) -> list[Any]:
+        """The policy clock's view of the ticket after a change (shared/services/sla.py); its 达标 changes."""
+        return [] if self._sla is None else self._sla.refresh(ticket, now, applied or [])
 
     def _event(
         self,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -11,6 +13,27 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from infra.local.process import LocalStackProcess
 
 AGENT = "wangfang@demo.local"
+LEAD = "lead@demo.local"
+
+
+@contextmanager
+def _nobody_free_in(stack: LocalStackProcess, team: str) -> Iterator[None]:
+    """The team's agents step away, so routing leaves a new ticket waiting in the unassigned queue."""
+    lead = stack.login(LEAD)
+    agents = stack.get(lead, "/api/agents").json()["items"]
+    members = {a["email"]: a["availability"] for a in agents if team in a["teams"]}
+
+    def set_availability(email: str, availability: str) -> None:
+        url = f"{stack.url}/api/agents/{email}/availability"
+        lead.put(url, json={"availability": availability}, timeout=10).raise_for_status()
+
+    for email in members:
+        set_availability(email, "away")
+    try:
+        yield
+    finally:
+        for email, availability in members.items():
+            set_availability(email, availability)
 
 
 def _sign_in(page: Page, email: str) -> None:
@@ -44,23 +67,24 @@ def test_customer_and_agent_work_a_ticket_together(
 ):
     customer = f"portal.{uuid.uuid4().hex[:8]}@example.com"
     _sign_in(page, customer)
-    number = _submit_in_portal(page, "电脑无法开机", "按下电源键后没有任何反应，指示灯也不亮。")
-    expect(page.get_by_test_id("portal-progress")).to_contain_text("我们已收到您的工单")
-
     agent_context = _new_context(browser, browser_context_args)
     console = agent_context.new_page()
     _sign_in(console, AGENT)
-    console.get_by_test_id("view-tab-unassigned").click()
-    row = console.get_by_test_id(f"ticket-row-{number}")
-    expect(row).to_be_visible()
-    row.click()
-    expect(console.get_by_test_id("ticket-page")).to_be_visible()
-    expect(console.get_by_test_id("ticket-number")).to_have_text(number)
+    with _nobody_free_in(stack, "tech"):  # the rules send this ticket to the tech team
+        number = _submit_in_portal(page, "电脑无法开机", "按下电源键后没有任何反应，指示灯也不亮。")
+        expect(page.get_by_test_id("portal-progress")).to_contain_text("我们已收到您的工单")
 
-    # Take it: assign to oneself.
-    console.get_by_test_id("assignee-select").click()
-    console.get_by_test_id(f"assignee-option-{AGENT}").click()
-    expect(console.get_by_test_id("status-select")).to_contain_text("处理中")
+        console.get_by_test_id("view-tab-unassigned").click()
+        row = console.get_by_test_id(f"ticket-row-{number}")
+        expect(row).to_be_visible()
+        row.click()
+        expect(console.get_by_test_id("ticket-page")).to_be_visible()
+        expect(console.get_by_test_id("ticket-number")).to_have_text(number)
+
+        # Take it: assign to oneself.
+        console.get_by_test_id("assignee-select").click()
+        console.get_by_test_id(f"assignee-option-{AGENT}").click()
+        expect(console.get_by_test_id("status-select")).to_contain_text("处理中")
 
     # An internal note, sent with ctrl+Enter, then a public reply.
     console.get_by_test_id("internal-toggle").click()

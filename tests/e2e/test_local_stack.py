@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import requests
 
-from infra.local.process import LocalStackProcess
+from infra.local.process import LocalStackProcess, wait_for
 
 SEEDED_STAFF = {
     "admin@demo.local": "admin",
@@ -17,15 +17,6 @@ SEEDED_STAFF = {
     "liqiang@demo.local": "agent",
     "liuyang@demo.local": "agent",
 }
-
-
-def _wait_for(check, timeout: float = 5.0, step: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(step)
 
 
 def test_health_and_the_spa_placeholder(stack: LocalStackProcess):
@@ -61,7 +52,7 @@ def test_acknowledgment_reaches_the_outbox_within_seconds_exactly_once(stack: Lo
         return [m for m in items if ticket["number"] in m["subject"]]
 
     started = time.monotonic()
-    assert _wait_for(acks, timeout=5), "no acknowledgment within 5 s"
+    assert wait_for(acks, timeout=5), "no acknowledgment within 5 s"
     assert time.monotonic() - started < 5
     time.sleep(1)  # any duplicate would have arrived by now
     (mail,) = acks()
@@ -94,7 +85,7 @@ def test_state_survives_a_restart(tmp_path):
         ticket = stack.post(customer, "/api/tickets", json={"subject": "保留", "description": "重启后还在"}).json()
         lead = stack.login("lead@demo.local")
         stack.post(lead, "/api/dev/clock", json={"advance_minutes": 120})
-        _wait_for(
+        wait_for(
             lambda: any(ticket["number"] in m["subject"] for m in stack.get(lead, "/api/dev/outbox").json()["items"])
         )
     finally:
@@ -127,7 +118,7 @@ def test_a_customer_signs_in_with_an_emailed_code(stack: LocalStackProcess):
     assert sent.status_code == 202
     again = requests.post(f"{stack.url}/api/auth/code", json={"email": email}, timeout=5)
     assert again.status_code == 429 and int(again.headers["Retry-After"]) > 0
-    mails = _wait_for(lambda: [m for m in stack.get(lead, "/api/dev/outbox").json()["items"] if m["to"] == [email]])
+    mails = wait_for(lambda: [m for m in stack.get(lead, "/api/dev/outbox").json()["items"] if m["to"] == [email]])
     (mail,) = mails
     code = re.search(r"(\d{6})", mail["subject"]).group(1)
     wrong = "000000" if code != "000000" else "111111"
@@ -148,7 +139,7 @@ def test_wrong_codes_lock_the_code(stack: LocalStackProcess):
     email = f"guess.{uuid.uuid4().hex[:8]}@example.com"
     assert requests.post(f"{stack.url}/api/auth/code", json={"email": email}, timeout=5).status_code == 202
     lead = stack.login("lead@demo.local")
-    (mail,) = _wait_for(lambda: [m for m in stack.get(lead, "/api/dev/outbox").json()["items"] if m["to"] == [email]])
+    (mail,) = wait_for(lambda: [m for m in stack.get(lead, "/api/dev/outbox").json()["items"] if m["to"] == [email]])
     code = mail["subject"].rsplit("：", 1)[-1].strip()
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):

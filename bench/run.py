@@ -18,8 +18,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HANDLERS = ["app", "functions.notification.handler"]
 RUNS = 5
+
+
+def handler_modules() -> list[str]:
+    """Every function's handler module, as template.yaml names it (`functions/x/handler.lambda_handler`)."""
+    from infra.template import load_template, resources_of_type
+
+    functions = resources_of_type(load_template(), "AWS::Serverless::Function").values()
+    return [f["Properties"]["Handler"].rpartition(".")[0].replace("/", ".") for f in functions]
 
 
 def import_seconds(module: str) -> float:
@@ -29,7 +36,7 @@ def import_seconds(module: str) -> float:
 
 
 def bench_imports() -> list[dict[str, Any]]:
-    samples: dict[str, list[float]] = {m: [] for m in ["boto3", *HANDLERS]}
+    samples: dict[str, list[float]] = {m: [] for m in ["boto3", *handler_modules()]}
     for _ in range(RUNS):
         for module in samples:
             samples[module].append(import_seconds(module))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from functions.sla_sweep.handler import lambda_handler as sweep_handler
+from infra.local.process import ROOT
 from infra.local.pump import LambdaContext, StreamPump, _lambda_record
 from shared.domain.directory import Agent, Team
 
@@ -34,8 +36,12 @@ def drain(*pumps: StreamPump, rounds: int = 10) -> None:
             return
 
 
+SCHEDULED = json.loads((ROOT / "events" / "sla_sweep" / "scheduled.json").read_text())
+
+
 def sweep() -> dict[str, Any]:
-    return sweep_handler({"source": "aws.events", "detail-type": "Scheduled Event"}, LambdaContext("SlaSweepFunction"))
+    """One run of the sweep, given the sample EventBridge event (`sam local invoke SlaSweepFunction` takes it too)."""
+    return sweep_handler(SCHEDULED, LambdaContext("SlaSweepFunction"))
 
 
 def stream_records(env: Any) -> list[dict[str, Any]]:

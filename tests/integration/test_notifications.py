@@ -147,8 +147,8 @@ def test_a_function_error_bisects_the_batch(env):
 
 
 def test_the_sample_event_sends_one_acknowledgment(env):
-    """events/notification/ticket_created.json is what `sam local invoke NotificationFunction -e ...` is given."""
-    event = json.loads((ROOT / "events" / "notification" / "ticket_created.json").read_text())
+    """events/ticket_stream/ticket_created.json is what `sam local invoke NotificationFunction -e ...` is given."""
+    event = json.loads((ROOT / "events" / "ticket_stream" / "ticket_created.json").read_text())
     assert lambda_handler(event, LambdaContext("NotificationFunction")) == {"batchItemFailures": []}
     assert lambda_handler(event, LambdaContext("NotificationFunction")) == {"batchItemFailures": []}
     mails = _mails(env)

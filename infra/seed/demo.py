@@ -23,7 +23,10 @@ TEAMS = [
 
 STAFF = [
     Agent("admin@demo.local", "系统管理员", ADMIN, teams=[], capacity=0),
-    Agent("lead@demo.local", "李娜", SUPERVISOR, teams=["tech", "billing"], skills=["escalation"], senior=True),
+    # Capacity 0: the supervisor takes tickets by hand (escalations, transfers), never by automatic assignment.
+    Agent(
+        "lead@demo.local", "李娜", SUPERVISOR, teams=["tech", "billing"], skills=["escalation"], senior=True, capacity=0
+    ),
     Agent("zhangwei@demo.local", "张伟", AGENT, teams=["tech"], skills=["network", "hardware"], senior=True),
     Agent("wangfang@demo.local", "王芳", AGENT, teams=["tech"], skills=["software", "account"]),
     Agent("chenjing@demo.local", "陈静", AGENT, teams=["tech"], skills=["software"]),

@@ -110,17 +110,7 @@ class MailStore:
         item = to_item(ticket)
         try:
             with TransactWrite(connection=_connection()) as tx:
-                for message_id in mail_ids:
-                    tx.save(
-                        MailIdItem(
-                            mail_id_pk(message_id),
-                            "MAILID",
-                            ticket_id=ticket.id,
-                            message_id=message.id,
-                            raw_key=files.raw_key if files else None,
-                        ),
-                        condition=MailIdItem.pk.does_not_exist(),
-                    )
+                _claim_mail_ids(tx, mail_ids, ticket.id, message.id, files)
                 tx.save(item, condition=TicketItem.pk.does_not_exist())
                 tx.save(
                     TicketNumberItem(f"NUMBER#{ticket.number}", "NUMBER", ticket_id=ticket.id),
@@ -157,17 +147,7 @@ class MailStore:
         item = to_item(ticket)
         try:
             with TransactWrite(connection=_connection()) as tx:
-                for message_id in mail_ids:
-                    tx.save(
-                        MailIdItem(
-                            mail_id_pk(message_id),
-                            "MAILID",
-                            ticket_id=ticket.id,
-                            message_id=message.id,
-                            raw_key=files.raw_key if files else None,
-                        ),
-                        condition=MailIdItem.pk.does_not_exist(),
-                    )
+                _claim_mail_ids(tx, mail_ids, ticket.id, message.id, files)
                 tx.save(item)
                 tx.save(event_item(event))
                 tx.save(message_item(message, ticket.version + 1), condition=MessageItem.pk.does_not_exist())
@@ -280,3 +260,20 @@ class MailStore:
 def _conditional(error: Exception) -> bool:
     cause = getattr(error, "cause_response_code", None)
     return cause == "ConditionalCheckFailedException"
+
+
+def _claim_mail_ids(
+    tx: TransactWrite, mail_ids: list[str], ticket_id: str, message_id: str, files: MailFiles | None
+) -> None:
+    """Each Message-ID, claimed for this message in the writing transaction: a second claim fails it whole."""
+    for mail_id in mail_ids:
+        tx.save(
+            MailIdItem(
+                mail_id_pk(mail_id),
+                "MAILID",
+                ticket_id=ticket_id,
+                message_id=message_id,
+                raw_key=files.raw_key if files else None,
+            ),
+            condition=MailIdItem.pk.does_not_exist(),
+        )

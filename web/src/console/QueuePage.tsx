@@ -188,19 +188,7 @@ export default function QueuePage() {
       ) : null}
       <div className="hd-table-wrap">
         <table className="hd-table" data-testid="queue-table">
-          <thead>
-            <tr>
-              <th style={{ width: 150 }}>{t('console.columns.number')}</th>
-              <th>{t('console.columns.subject')}</th>
-              <th style={{ width: 110 }}>{t('console.columns.status')}</th>
-              <th style={{ width: 100 }}>{t('console.columns.priority')}</th>
-              <th style={{ width: 160 }}>{t('console.columns.requester')}</th>
-              <th style={{ width: 120 }}>{t('console.columns.assignee')}</th>
-              <th style={{ width: 110 }}>{t('console.columns.team')}</th>
-              <th style={{ width: 150 }}>{t('console.columns.sla')}</th>
-              <th style={{ width: 140 }}>{t('console.columns.updated')}</th>
-            </tr>
-          </thead>
+          <QueueTableHead />
           <tbody ref={tbodyRef}>
             {tickets.map((r, i) => (
               <QueueRow
@@ -237,6 +225,26 @@ export default function QueuePage() {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** The columns of every ticket list in the console (queues, the risk list), matching `QueueRow`. */
+export function QueueTableHead() {
+  const { t } = useTranslation();
+  return (
+    <thead>
+      <tr>
+        <th style={{ width: 150 }}>{t('console.columns.number')}</th>
+        <th>{t('console.columns.subject')}</th>
+        <th style={{ width: 110 }}>{t('console.columns.status')}</th>
+        <th style={{ width: 100 }}>{t('console.columns.priority')}</th>
+        <th style={{ width: 160 }}>{t('console.columns.requester')}</th>
+        <th style={{ width: 120 }}>{t('console.columns.assignee')}</th>
+        <th style={{ width: 110 }}>{t('console.columns.team')}</th>
+        <th style={{ width: 150 }}>{t('console.columns.sla')}</th>
+        <th style={{ width: 140 }}>{t('console.columns.updated')}</th>
+      </tr>
+    </thead>
   );
 }
 

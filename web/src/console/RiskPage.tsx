@@ -9,7 +9,7 @@ import { Navigate, useNavigate, useParams } from 'react-router-dom';
 import { listTickets } from '../api';
 import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries';
 import { Muted } from '../shared/ui';
-import { QueueRow } from './QueuePage';
+import { QueueRow, QueueTableHead } from './QueuePage';
 
 export const RISK_VIEWS = ['at_risk', 'breached'] as const;
 export type RiskView = (typeof RISK_VIEWS)[number];
@@ -66,19 +66,7 @@ export default function RiskPage() {
       ) : null}
       <div className="hd-table-wrap">
         <table className="hd-table" data-testid="risk-table">
-          <thead>
-            <tr>
-              <th style={{ width: 150 }}>{t('console.columns.number')}</th>
-              <th>{t('console.columns.subject')}</th>
-              <th style={{ width: 110 }}>{t('console.columns.status')}</th>
-              <th style={{ width: 100 }}>{t('console.columns.priority')}</th>
-              <th style={{ width: 160 }}>{t('console.columns.requester')}</th>
-              <th style={{ width: 120 }}>{t('console.columns.assignee')}</th>
-              <th style={{ width: 110 }}>{t('console.columns.team')}</th>
-              <th style={{ width: 150 }}>{t('console.columns.sla')}</th>
-              <th style={{ width: 140 }}>{t('console.columns.updated')}</th>
-            </tr>
-          </thead>
+          <QueueTableHead />
           <tbody>
             {tickets.map((r, i) => (
               <QueueRow

@@ -57,7 +57,7 @@ from shared.api.schemas import (
 )
 from shared.container import get_container
 from shared.domain.requests import TicketDraft, TicketQuery
-from shared.domain.tickets import Person
+from shared.domain.tickets import Person, Ticket
 
 app = Chalice(app_name="helpdesk")
 api = ApiRouter(app, get_container)
@@ -65,6 +65,11 @@ api = ApiRouter(app, get_container)
 
 def _tz(call: Call) -> ZoneInfo:
     return ZoneInfo(call.container.settings.timezone)
+
+
+def _ticket_reply(call: Call, ticket: Ticket) -> Response:
+    """A ticket with its version as the ETag, for the next If-Match."""
+    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})
 
 
 @api.route("/api/health", "GET", summary="Liveness", public=True, response=Health)
@@ -139,7 +144,7 @@ def list_tickets(call: Call) -> TicketPage:
 @api.route("/api/tickets/{id}", "GET", summary="A ticket, by id or GD number", response=TicketOut)
 def get_ticket(call: Call, id: str) -> Response:
     ticket = call.container.tickets.get(call.principal, id)
-    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})
+    return _ticket_reply(call, ticket)
 
 
 @api.route("/api/tickets/{id}", "PATCH", summary="Edit a ticket (staff)", body=TicketPatch, response=TicketOut)
@@ -147,7 +152,7 @@ def patch_ticket(call: Call, id: str) -> Response:
     changes = call.body.model_dump(exclude_unset=True)
     expected = parse_if_match(call.headers.get("if-match"))
     ticket = call.container.tickets.update(call.principal, id, changes, expected)
-    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})
+    return _ticket_reply(call, ticket)
 
 
 @api.route(
@@ -325,7 +330,7 @@ def put_availability(call: Call, email: str) -> AgentOut:
 @api.route("/api/tickets/{id}/acknowledge", "POST", summary="Acknowledge (确认接单; the assignee)", response=TicketOut)
 def acknowledge_ticket(call: Call, id: str) -> Response:
     ticket = call.container.routing.acknowledge(call.principal, id)
-    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})
+    return _ticket_reply(call, ticket)
 
 
 @api.route(
@@ -339,7 +344,7 @@ def transfer_ticket(call: Call, id: str) -> Response:
     body: TransferBody = call.body
     given = "assignee" in body.model_fields_set
     ticket = call.container.routing.transfer(call.principal, id, body.team, body.assignee, given, body.reason)
-    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})
+    return _ticket_reply(call, ticket)
 
 
 @api.route(
@@ -351,4 +356,4 @@ def transfer_ticket(call: Call, id: str) -> Response:
 )
 def urge_ticket(call: Call, id: str) -> Response:
     ticket = call.container.routing.urge(call.principal, id, call.body.note)
-    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})
+    return _ticket_reply(call, ticket)

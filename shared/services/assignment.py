@@ -24,6 +24,7 @@ import copy
 import logging
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -84,15 +85,7 @@ class Directory:
     def candidates(self, exclude: Iterable[str] = ()) -> list[Candidate]:
         skip = set(exclude)
         return [
-            Candidate(
-                email=a.email,
-                teams=frozenset(a.teams),
-                skills=frozenset(a.skills),
-                availability=Availability(a.availability),
-                capacity=a.capacity,
-                senior=a.senior,
-                open_tickets=self.loads.get(email, {}),
-            )
+            Candidate.of(a, Counter(self.loads.get(email, {})).elements())
             for email, a in self.agents().items()
             if email not in skip
         ]

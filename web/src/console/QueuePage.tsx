@@ -214,16 +214,32 @@ export default function QueuePage() {
           </div>
         ) : null}
       </div>
-      <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginTop: 12 }}>
-        <Muted testId="queue-count">{t('common.loaded', { count: tickets.length })}</Muted>
-        {query.hasNextPage ? (
-          <Button data-testid="load-more" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
-            {t('common.loadMore')}
-          </Button>
-        ) : tickets.length > 0 ? (
-          <Muted>{t('common.noMore')}</Muted>
-        ) : null}
-      </div>
+      <QueueFooter count={tickets.length} countTestId="queue-count" query={query} />
+    </div>
+  );
+}
+
+/** How many tickets are loaded, and the button for the next page. */
+export function QueueFooter({
+  count,
+  countTestId,
+  query,
+}: {
+  count: number;
+  countTestId: string;
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
+}) {
+  const { t } = useTranslation();
+  return (
+    <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginTop: 12 }}>
+      <Muted testId={countTestId}>{t('common.loaded', { count })}</Muted>
+      {query.hasNextPage ? (
+        <Button data-testid="load-more" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
+          {t('common.loadMore')}
+        </Button>
+      ) : count > 0 ? (
+        <Muted>{t('common.noMore')}</Muted>
+      ) : null}
     </div>
   );
 }

@@ -1,7 +1,6 @@
 // 风险工单 (supervisors): open tickets past the SLA warning share (view=at_risk) or past a target (view=breached).
 import { useInfiniteQuery } from '@tanstack/react-query';
 import Alert from 'antd/es/alert';
-import Button from 'antd/es/button';
 import Spin from 'antd/es/spin';
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +8,7 @@ import { Navigate, useNavigate, useParams } from 'react-router-dom';
 import { listTickets } from '../api';
 import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries';
 import { Muted } from '../shared/ui';
-import { QueueRow, QueueTableHead } from './QueuePage';
+import { QueueFooter, QueueRow, QueueTableHead } from './QueuePage';
 
 export const RISK_VIEWS = ['at_risk', 'breached'] as const;
 export type RiskView = (typeof RISK_VIEWS)[number];
@@ -92,16 +91,7 @@ export default function RiskPage() {
           </div>
         ) : null}
       </div>
-      <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginTop: 12 }}>
-        <Muted testId="risk-count">{t('common.loaded', { count: tickets.length })}</Muted>
-        {query.hasNextPage ? (
-          <Button data-testid="load-more" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
-            {t('common.loadMore')}
-          </Button>
-        ) : tickets.length > 0 ? (
-          <Muted>{t('common.noMore')}</Muted>
-        ) : null}
-      </div>
+      <QueueFooter count={tickets.length} countTestId="risk-count" query={query} />
     </div>
   );
 }

@@ -25,22 +25,13 @@ metrics = Metrics(namespace="Helpdesk", service="assignment")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-def _plain(image: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not image:
-        return None
-    from boto3.dynamodb.types import TypeDeserializer
-
-    deserializer = TypeDeserializer()
-    return {key: deserializer.deserialize(value) for key, value in image.items()}
-
-
 def record_handler(record: DynamoDBRecord) -> None:
     container = get_container()
-    images = record.raw_event.get("dynamodb", {})
-    new_image = images.get("NewImage") or {}
-    if new_image.get("kind", {}).get("S") == "agent" and record.event_name and record.event_name.name != "REMOVE":
+    stream = record.dynamodb
+    new_image = (stream.new_image if stream else None) or {}
+    if new_image.get("kind") == "agent" and record.event_name and record.event_name.name != "REMOVE":
         # An agent came online or got more room: serve their teams' queues.
-        done = container.assignment.agent_changed(_plain(images.get("OldImage")), _plain(new_image) or {})
+        done = container.assignment.agent_changed((stream.old_image if stream else None) or None, new_image)
         for line in done:
             logger.info(line)
         return

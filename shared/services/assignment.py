@@ -267,7 +267,7 @@ class AssignmentService:
     ) -> str:
         if wait is not None and not changes:
             return f"{ticket.number} still waits in team {ticket.team} ({choice.reason.value})"
-        note = FieldChange("routing", None, f"waiting in team {ticket.team}'s queue: {choice.detail}")
+        note = FieldChange("routing", None, f"{choice.reason.value}: {choice.detail}")
         if changes:
             self._write(ticket, [*changes, note], RoutingWrite(old_claim=claim, enqueue=ticket.team))
         else:

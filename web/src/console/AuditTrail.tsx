@@ -75,8 +75,12 @@ export function routingSentence(c: FieldChange, actor: string, t: TFunction, age
       return t('audit.rulesFired', { rules: list(c.new) });
     case 'routing.errors':
       return t('audit.rulesErrors', { errors: list(c.new) });
-    case 'routing':
-      return t('audit.routing', { detail: String(c.new ?? '') });
+    case 'routing': {
+      // `<reason code>: <detail>`: the code says why in the reader's language; the detail is for support staff.
+      const text = String(c.new ?? '');
+      const code = text.split(':', 1)[0];
+      return t('audit.routing', { detail: t(`assignReason.${code}`, { defaultValue: text }) });
+    }
     case 'notify':
       return t('audit.notified', { who: list(Array.isArray(c.new) ? c.new.map((e) => agentName(agents, String(e))) : c.new) });
     case 'sla.warning':

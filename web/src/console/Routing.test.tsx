@@ -255,3 +255,14 @@ describe('routing actions in the console', () => {
     expect(screen.queryByTestId('nav-rules')).toBeNull();
   });
 });
+
+describe('assignment reasons in the audit trail', () => {
+  it('says why in the reader language, from the reason code', async () => {
+    const { default: i18n } = await import('../i18n');
+    const { routingSentence } = await import('./AuditTrail');
+    const change = { field: 'routing', old: null, new: 'least_loaded: lowest weighted load (0) among 4 agents' };
+    expect(routingSentence(change, '自动分派', i18n.t)).toBe('分派依据：分给负载最低的坐席（同负载轮流）');
+    const unknown = { field: 'routing', old: null, new: 'something new: detail' };
+    expect(routingSentence(unknown, '自动分派', i18n.t)).toBe('分派依据：something new: detail');
+  });
+});

@@ -229,6 +229,16 @@ const en: Messages<typeof zhCN> = {
     staff: 'Support',
     messageCount: '{{count}} messages',
   },
+  assignReason: {
+    previous_agent: 'kept with the agent who served this customer before',
+    senior_least_loaded: 'urgent/high: the least-loaded senior agent',
+    least_loaded: 'the least-loaded agent (round-robin on ties)',
+    no_team: 'no team yet: waiting to be routed',
+    no_team_members: 'the team has no members: waiting in its queue',
+    nobody_available: 'nobody in the team is online: waiting in its queue',
+    missing_skills: 'nobody has the skills needed: waiting in the team queue',
+    all_at_capacity: 'everyone in the team is at capacity: waiting in its queue',
+  },
   audit: {
     created: '{{actor}} created the ticket',
     replied: '{{actor}} replied to the customer',

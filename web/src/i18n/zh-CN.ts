@@ -224,6 +224,16 @@ const zhCN = {
     staff: '客服',
     messageCount: '共 {{count}} 条',
   },
+  assignReason: {
+    previous_agent: '由上次服务该客户的坐席继续处理',
+    senior_least_loaded: '紧急/重要工单，分给负载最低的资深坐席',
+    least_loaded: '分给负载最低的坐席（同负载轮流）',
+    no_team: '未指定团队，等待分派',
+    no_team_members: '团队暂无成员，在团队队列中等待',
+    nobody_available: '团队坐席均不在线，在团队队列中等待',
+    missing_skills: '暂无具备所需技能的坐席，在团队队列中等待',
+    all_at_capacity: '团队坐席均已满负荷，在团队队列中等待',
+  },
   audit: {
     created: '{{actor}} 创建了工单',
     replied: '{{actor}} 回复了客户',

@@ -120,11 +120,13 @@ class LocalRuntime:
             spool=self.mail_folder,
         )
 
-    def run_due(self) -> None:
+    def run_due(self, budget: float | None = None) -> None:
         """Deliver everything pending: stream records, then the schedules due by the (dev) clock, then the records
-        those produced, so that their effects are delivered before the dev clock answers."""
+        those produced, so that their effects are delivered before the dev clock answers. With a `budget` (seconds),
+        stream delivery stops after it and the next call goes on: the background loop never holds the work lock
+        for long, so a snapshot or a shutdown waits at most that."""
         with self._work_lock:
-            self._drain()
+            self._drain(until=None if budget is None else time.monotonic() + budget)
             if self.scheduler.run_due(self.clock.now()):
                 # What the schedules wrote, delivered within a few seconds; a long cascade (a jump of hours over
                 # many unacknowledged tickets) goes on in the background loop.
@@ -141,7 +143,7 @@ class LocalRuntime:
         last_snapshot = time.monotonic()
         while not self._stop.wait(0.2):
             try:
-                self.run_due()
+                self.run_due(budget=2)
                 if time.monotonic() - last_snapshot > 15:
                     self.save()
                     last_snapshot = time.monotonic()

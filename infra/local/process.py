@@ -75,10 +75,14 @@ class LocalStackProcess:
             time.sleep(0.2)
         raise RuntimeError(f"local stack not ready in {timeout}s: {self.log.read_text()[-3000:]}")
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 60) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+            self.process.terminate()  # local mode saves its snapshot and stops
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
 
     def login(self, email: str) -> requests.Session:
         response = requests.post(f"{self.url}/api/dev/login", json={"email": email}, timeout=10)

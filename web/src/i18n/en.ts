@@ -494,6 +494,13 @@ const en: Messages<typeof zhCN> = {
       skipped: 'Skipped',
       disabled: 'Disabled',
     },
+    traceWhy: {
+      fired: 'conditions hold; its actions applied',
+      not_matched: 'conditions do not hold',
+      skipped: 'not evaluated: an earlier rule stopped the pass',
+      disabled: 'disabled, not evaluated',
+      error: 'the rule failed (the others still ran): {{detail}}',
+    },
   },
   slaAdmin: {
     title: 'SLA policies and business calendars',

@@ -489,6 +489,13 @@ const zhCN = {
       skipped: '已跳过',
       disabled: '已停用',
     },
+    traceWhy: {
+      fired: '条件满足，已执行动作',
+      not_matched: '条件不满足',
+      skipped: '未评估：前面命中的规则已停止本轮',
+      disabled: '规则已停用，未评估',
+      error: '规则出错（其余规则照常执行）：{{detail}}',
+    },
   },
   slaAdmin: {
     title: 'SLA 策略与工作日历',

@@ -98,7 +98,9 @@ describe('routing rules editor', () => {
     expect(within(fired).getByTestId('fired-账务问题转账务组')).toBeTruthy();
     expect(within(result).getByTestId('dry-run-field-team').dataset.changed).toBe('true');
     expect(within(result).getByTestId('dry-run-field-priority').textContent).toContain('P1');
-    expect(within(result).getByTestId('trace-0').textContent).toContain("text contains '扣款'");
+    // The trace reads in the reader's language, from the condition's field, operator and values.
+    expect(within(result).getByTestId('trace-0').textContent).toContain('主题或描述 包含 扣款');
+    expect(within(result).getByTestId('trace-0').textContent).toContain('条件满足，已执行动作');
     expect(within(result).getByTestId('trace-0').dataset.status).toBe('fired');
     const post = server.requests.find((r) => r.path === '/api/admin/rules/dry-run')!;
     expect(post.body).toEqual({

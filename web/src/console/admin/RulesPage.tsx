@@ -17,6 +17,7 @@ import Switch from 'antd/es/switch';
 import Tag from 'antd/es/tag';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import {
   ACTION_TYPES,
   CHANNELS,
@@ -595,12 +596,14 @@ export function DryRunResult({ outcome }: { outcome: DryRunOutcome }) {
               <strong>{tr.rule}</strong>
               <span style={{ color: 'rgba(0,0,0,0.45)', fontSize: 12 }}>{t('rules.passNumber', { pass: tr.pass })}</span>
             </Space>
-            <div style={{ fontSize: 13 }}>{tr.detail}</div>
+            <div style={{ fontSize: 13 }} title={tr.detail}>
+              {t(`rules.traceWhy.${tr.status}`, { detail: tr.detail, defaultValue: tr.detail })}
+            </div>
             {tr.conditions.length > 0 ? (
               <ul style={{ paddingLeft: 18, margin: 0, fontSize: 12, color: '#595959' }}>
                 {tr.conditions.map((c, j) => (
-                  <li key={j}>
-                    {c.matched ? '✓' : '✗'} {c.detail}
+                  <li key={j} title={c.detail}>
+                    {c.matched ? '✓' : '✗'} {conditionText(c, t)}
                   </li>
                 ))}
               </ul>
@@ -610,6 +613,15 @@ export function DryRunResult({ outcome }: { outcome: DryRunOutcome }) {
       </ol>
     </div>
   );
+}
+
+/** A condition of the trace in the reader's language: field, operator and the values it looked for. */
+function conditionText(c: { field: string; operator: string; expected: unknown }, t: TFunction): string {
+  const field = c.field.startsWith('custom_fields.')
+    ? c.field.slice('custom_fields.'.length)
+    : t(`rules.fields.${c.field}`, { defaultValue: c.field });
+  const values = Array.isArray(c.expected) ? c.expected.map(String).join('、') : String(c.expected ?? '');
+  return `${field} ${t(`rules.operators.${c.operator}`, { defaultValue: c.operator })} ${values}`.trim();
 }
 
 export default function RulesPage({ canEdit }: { canEdit: boolean }) {

@@ -68,9 +68,9 @@ class LocalStackProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"local stack exited: {self.log.read_text()[-3000:]}")
             try:
-                if requests.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/api/health", timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy starting to answer in time
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"local stack not ready in {timeout}s: {self.log.read_text()[-3000:]}")

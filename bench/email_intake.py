@@ -57,23 +57,14 @@ def bench_handler() -> list[dict[str, Any]]:
     from functions.email_intake.handler import lambda_handler
     from infra.local.pump import LambdaContext
     from infra.local.smtp import receipt_event
-    from infra.local.stack import REGION, provision, start_emulator
-    from shared.config import Settings
+    from infra.local.stack import provision, start_emulator
     from shared.container import Container, set_container
 
     server, endpoint = start_emulator()
     rows = []
     try:
         stack = provision(endpoint)
-        settings = Settings(
-            tickets_table=stack.names["TicketsTable"],
-            idempotency_table=stack.names["IdempotencyTable"],
-            mail_bucket=stack.names["MailBucket"],
-            aws_endpoint_url=endpoint,
-            aws_region=REGION,
-            auth_mode="local",
-            token_secret="bench-secret-bench-secret-bench-secret",
-        )
+        settings = stack.settings(token_secret="bench-secret-bench-secret-bench-secret")
         set_container(Container(settings))
         s3 = stack.client("s3")
         index = 0

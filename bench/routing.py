@@ -37,7 +37,6 @@ def _setup() -> tuple[Any, Any, Any, Counter[str]]:
 
     from infra.local.stack import REGION, provision, start_emulator
     from shared.clock import FixedClock
-    from shared.config import Settings
     from shared.container import Container, set_container
 
     calls: Counter[str] = Counter()
@@ -53,14 +52,7 @@ def _setup() -> tuple[Any, Any, Any, Counter[str]]:
 
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)  # the emulator's state is per process, not per server
     stack = provision(endpoint)
-    settings = Settings(
-        tickets_table=stack.names["TicketsTable"],
-        idempotency_table=stack.names["IdempotencyTable"],
-        aws_endpoint_url=endpoint,
-        aws_region=REGION,
-        auth_mode="local",
-        token_secret="bench-secret-bench-secret-bench-secret",
-    )
+    settings = stack.settings(token_secret="bench-secret-bench-secret-bench-secret")
     container = Container(settings, FixedClock(NOW))
     set_container(container)
     return server, stack, container, calls

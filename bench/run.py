@@ -61,7 +61,6 @@ def bench_requests() -> list[dict[str, Any]]:
     from infra.local.stack import REGION, provision, start_emulator
     from infra.seed.demo import STAFF, TEAMS
     from shared.clock import FixedClock
-    from shared.config import Settings
     from shared.container import Container, set_container
 
     calls: Counter[str] = Counter()
@@ -74,14 +73,7 @@ def bench_requests() -> list[dict[str, Any]]:
     server, endpoint = start_emulator()
     try:
         stack = provision(endpoint)
-        settings = Settings(
-            tickets_table=stack.names["TicketsTable"],
-            idempotency_table=stack.names["IdempotencyTable"],
-            aws_endpoint_url=endpoint,
-            aws_region=REGION,
-            auth_mode="local",
-            token_secret="bench-secret-bench-secret-bench-secret",
-        )
+        settings = stack.settings(token_secret="bench-secret-bench-secret-bench-secret")
         container = Container(settings, FixedClock(datetime(2026, 11, 23, 2, tzinfo=UTC)))
         set_container(container)
         for team in TEAMS:

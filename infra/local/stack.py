@@ -17,6 +17,7 @@ from moto.server import ThreadedMotoServer
 
 from infra.local import emulator
 from infra.template import load_template, resources_of_type
+from shared.config import Settings
 
 ACCOUNT = "123456789012"
 REGION = "ap-southeast-1"
@@ -63,6 +64,18 @@ class LocalStack:
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
+
+    def settings(self, **overrides: Any) -> Settings:
+        """The product's settings for this emulated account (what tests and benchmarks run against)."""
+        values: dict[str, Any] = {
+            "tickets_table": self.names["TicketsTable"],
+            "idempotency_table": self.names["IdempotencyTable"],
+            "mail_bucket": self.names["MailBucket"],
+            "aws_endpoint_url": self.endpoint,
+            "aws_region": REGION,
+            "auth_mode": "local",
+        }
+        return Settings(**{**values, **overrides})
 
     def stop(self) -> None:
         if self.server is not None:

@@ -17,7 +17,6 @@ from infra.local.pump import StreamPump
 from infra.local.stack import REGION, LocalStack, provision, start_emulator
 from infra.seed.demo import STAFF, TEAMS
 from shared.clock import FixedClock
-from shared.config import Settings
 from shared.container import Container, set_container
 
 TOKEN_SECRET = "integration-test-secret-of-32-bytes-or-more"
@@ -53,15 +52,7 @@ class Env:
 def env(emulator: str, tmp_path: Any) -> Iterator[Env]:
     requests.post(f"{emulator}/moto-api/reset", timeout=10)
     stack = provision(emulator)
-    settings = Settings(
-        tickets_table=stack.names["TicketsTable"],
-        idempotency_table=stack.names["IdempotencyTable"],
-        aws_endpoint_url=emulator,
-        aws_region=REGION,
-        auth_mode="local",
-        token_secret=TOKEN_SECRET,
-        cursor_secret="cursor-secret",
-    )
+    settings = stack.settings(token_secret=TOKEN_SECRET, cursor_secret="cursor-secret")
     clock = FixedClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
     container = Container(settings, clock)
     set_container(container)

@@ -156,8 +156,9 @@ class LocalRuntime:
             bucket_state.save(self.mail_folder, self._mail_s3, self.stack.names["MailBucket"])
 
     def serve(self) -> None:
-        self.http.serve_in_background()
+        # SMTP first: once /api/health answers, every contract port is listening.
         self.smtp.start()
+        self.http.serve_in_background()
         worker = threading.Thread(target=self._background, name="pump", daemon=True)
         worker.start()
         log.info("helpdesk local mode: http://127.0.0.1:%d (API at /api, health at /api/health)", self.http.port)

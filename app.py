@@ -26,6 +26,7 @@ from shared.api.routing_schemas import (
     UrgeBody,
 )
 from shared.api.schemas import (
+    AgentIn,
     AgentList,
     AgentOut,
     AttachmentLink,
@@ -41,7 +42,9 @@ from shared.api.schemas import (
     NotificationPage,
     PageQuery,
     RawLink,
+    TeamIn,
     TeamList,
+    TeamOut,
     TicketCreate,
     TicketListQuery,
     TicketOut,
@@ -56,6 +59,7 @@ from shared.api.schemas import (
     user_out,
 )
 from shared.container import get_container
+from shared.domain.directory import AgentProfile, Availability
 from shared.domain.requests import TicketDraft, TicketQuery
 from shared.domain.tickets import Person, Ticket
 
@@ -229,9 +233,39 @@ def list_events(call: Call, id: str) -> EventPage:
     return EventPage(items=[event_out(e, tz) for e in items], next_cursor=cursor)
 
 
-@api.route("/api/agents", "GET", summary="Agents (staff)", response=AgentList)
+@api.route("/api/agents", "GET", summary="Agents, with the open tickets each holds (staff)", response=AgentList)
 def list_agents(call: Call) -> AgentList:
-    return AgentList(items=[agent_out(a) for a in call.container.directory.agents(call.principal)])
+    directory = call.container.directory
+    loads = directory.open_tickets(call.principal)
+    return AgentList(items=[agent_out(a, loads.get(a.email, 0)) for a in directory.agents(call.principal)])
+
+
+@api.route(
+    "/api/admin/agents/{email}",
+    "PUT",
+    summary="Add or change an agent: role, teams, skills, capacity (admin)",
+    body=AgentIn,
+    response=AgentOut,
+)
+def put_agent(call: Call, email: str) -> Response:
+    body: AgentIn = call.body
+    availability = Availability(body.availability) if body.availability else None
+    profile = AgentProfile(**body.model_dump(exclude={"availability"}), availability=availability)
+    agent, created = call.container.directory.save_agent(call.principal, unquote(email), profile)
+    return json_response(agent_out(agent), 201 if created else 200)
+
+
+@api.route("/api/admin/agents/{email}", "DELETE", summary="Remove an agent holding no tickets (admin)", status=204)
+def delete_agent(call: Call, email: str) -> Response:
+    call.container.directory.remove_agent(call.principal, unquote(email))
+    return Response(body="", status_code=204)
+
+
+@api.route("/api/admin/teams/{id}", "PUT", summary="Add or change a team (admin)", body=TeamIn, response=TeamOut)
+def put_team(call: Call, id: str) -> Response:
+    body: TeamIn = call.body
+    team, created = call.container.directory.save_team(call.principal, unquote(id), body.name, body.supervisor)
+    return json_response(team_out(team), 201 if created else 200)
 
 
 @api.route("/api/teams", "GET", summary="Teams (staff)", response=TeamList)

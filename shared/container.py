@@ -142,7 +142,12 @@ class Container:
     def directory(self) -> DirectoryService:
         from shared.services.directory import DirectoryService
 
-        return DirectoryService(self.directory_store)
+        accounts = None
+        if self.settings.auth_mode == "cognito":
+            from shared.adapters.cognito import CognitoStaffAccounts
+
+            accounts = CognitoStaffAccounts(self.aws.client("cognito-idp"), self.settings.user_pool_id or "")
+        return DirectoryService(self.directory_store, self.routing_store, accounts)
 
     @cached_property
     def authenticator(self) -> Authenticator:

@@ -74,3 +74,12 @@ class RateLimited(HelpdeskError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class StaffConflict(HelpdeskError):
+    """A directory change that would leave the desk worse off (an admin locking themselves out, an agent removed
+    while holding tickets); `code` says which."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

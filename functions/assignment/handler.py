@@ -30,7 +30,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     stream = record.dynamodb
     new_image = (stream.new_image if stream else None) or {}
     if new_image.get("kind") == "agent" and record.event_name and record.event_name.name != "REMOVE":
-        # An agent came online or got more room: serve their teams' queues.
+        # An agent came online, got more room, joined a team or learned a skill: serve their teams' queues.
         done = container.assignment.agent_changed((stream.old_image if stream else None) or None, new_image)
         for line in done:
             logger.info(line)

@@ -1,7 +1,9 @@
-"""Cognito's own one-time email codes (the EMAIL_OTP first factor), for customers signing in on AWS."""
+"""Cognito on AWS: customers' one-time email codes (the EMAIL_OTP first factor), and staff accounts in the group of
+their role."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import jwt
@@ -54,3 +56,47 @@ class CognitoCodeChannel:
         except self._cognito.exceptions.UsernameExistsException:
             return
         self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=CUSTOMER_GROUP)
+
+
+STAFF_GROUPS = ("admin", "supervisor", "agent")
+
+
+class CognitoStaffAccounts:
+    """Staff sign-in accounts: one Cognito user per agent, in exactly the group of their role (the claim the API
+    reads). A new agent gets Cognito's invitation mail with a temporary password."""
+
+    def __init__(self, client: Any, user_pool_id: str) -> None:
+        self._cognito = client
+        self._pool = user_pool_id
+
+    def grant(self, email: str, name: str, role: str) -> None:
+        # An existing account: a customer becoming staff, or the same change saved again.
+        with contextlib.suppress(self._cognito.exceptions.UsernameExistsException):
+            self._cognito.admin_create_user(
+                UserPoolId=self._pool,
+                Username=email,
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "name", "Value": name},
+                ],
+                DesiredDeliveryMediums=["EMAIL"],
+            )
+        for group in self._groups(email):
+            if group in STAFF_GROUPS and group != role:
+                self._cognito.admin_remove_user_from_group(UserPoolId=self._pool, Username=email, GroupName=group)
+        self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=role)
+
+    def revoke(self, email: str) -> None:
+        """Staff groups off; the account stays (its owner may still follow their own tickets as a customer)."""
+        try:
+            groups = self._groups(email)
+        except self._cognito.exceptions.UserNotFoundException:
+            return
+        for group in groups:
+            if group in STAFF_GROUPS:
+                self._cognito.admin_remove_user_from_group(UserPoolId=self._pool, Username=email, GroupName=group)
+
+    def _groups(self, email: str) -> list[str]:
+        response = self._cognito.admin_list_groups_for_user(UserPoolId=self._pool, Username=email)
+        return [str(g["GroupName"]) for g in response.get("Groups", [])]

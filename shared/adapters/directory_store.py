@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from shared.adapters.items import AgentItem, HelpdeskItem, NotificationItem, TeamItem
 from shared.adapters.tickets_store import Key, Page, sort_time
@@ -31,27 +31,86 @@ class DirectoryStore:
 
     def get_agent(self, email: str) -> Agent | None:
         try:
-            return _agent(AgentItem.get(DIRECTORY, f"AGENT#{email.lower()}"))
+            return _agent(AgentItem.get(DIRECTORY, _agent_sk(email)))
         except DoesNotExist:
             return None
 
     def put_agent(self, agent: Agent) -> None:
-        AgentItem(
-            DIRECTORY,
-            f"AGENT#{agent.email.lower()}",
-            email=agent.email.lower(),
-            name=agent.name,
-            role=agent.role,
-            teams=list(agent.teams),
-            skills=list(agent.skills),
-            capacity=agent.capacity,
-            availability=agent.availability.value,
-            senior=agent.senior,
-            language=agent.language,
-        ).save()
+        _agent_item(agent).save()
+
+    def add_agent(self, agent: Agent) -> bool:
+        """A new agent; False (and nothing written) when the address is in the directory already."""
+        try:
+            _agent_item(agent).save(condition=AgentItem.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def update_profile(self, agent: Agent, availability: Availability | None = None) -> Agent | None:
+        """An existing agent's profile, in one update: their availability (theirs to switch) stays as it is unless
+        given. None when the agent is not in the directory."""
+        item = AgentItem(DIRECTORY, _agent_sk(agent.email))
+        actions = [
+            AgentItem.name.set(agent.name),
+            AgentItem.role.set(agent.role),
+            AgentItem.teams.set(list(agent.teams)),
+            AgentItem.skills.set(list(agent.skills)),
+            AgentItem.capacity.set(agent.capacity),
+            AgentItem.senior.set(agent.senior),
+            AgentItem.language.set(agent.language),
+        ]
+        if availability is not None:
+            actions.append(AgentItem.availability.set(availability.value))
+        return self._update(item, actions)
+
+    def set_availability(self, email: str, availability: Availability) -> Agent | None:
+        item = AgentItem(DIRECTORY, _agent_sk(email))
+        return self._update(item, [AgentItem.availability.set(availability.value)])
+
+    @staticmethod
+    def _update(item: AgentItem, actions: list[Any]) -> Agent | None:
+        try:
+            item.update(actions=actions, condition=AgentItem.pk.exists())
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return _agent(item)
+
+    def remove_agent(self, email: str) -> None:
+        AgentItem(DIRECTORY, _agent_sk(email)).delete()
+
+    def get_team(self, team_id: str) -> Team | None:
+        try:
+            item = TeamItem.get(DIRECTORY, f"TEAM#{team_id}")
+        except DoesNotExist:
+            return None
+        return Team(item.id, item.name, item.supervisor)
 
     def put_team(self, team: Team) -> None:
         TeamItem(DIRECTORY, f"TEAM#{team.id}", id=team.id, name=team.name, supervisor=team.supervisor).save()
+
+
+def _agent_sk(email: str) -> str:
+    return f"AGENT#{email.lower()}"
+
+
+def _agent_item(agent: Agent) -> AgentItem:
+    return AgentItem(
+        DIRECTORY,
+        _agent_sk(agent.email),
+        email=agent.email.lower(),
+        name=agent.name,
+        role=agent.role,
+        teams=list(agent.teams),
+        skills=list(agent.skills),
+        capacity=agent.capacity,
+        availability=agent.availability.value,
+        senior=agent.senior,
+        language=agent.language,
+    )
 
 
 def _agent(item: AgentItem) -> Agent:

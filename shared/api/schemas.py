@@ -219,6 +219,26 @@ class AgentOut(Out):
     capacity: int
     availability: str
     senior: bool
+    language: str
+    load: int | None = None  # open tickets held now, in the directory listing
+
+
+class AgentIn(Strict):
+    """An agent as an admin sets them up (PUT /api/admin/agents/{email})."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    role: Literal["agent", "supervisor", "admin"]
+    teams: list[ShortText] = Field(default_factory=list, max_length=20)
+    skills: list[Tag] = Field(default_factory=list, max_length=30)
+    capacity: int = Field(default=8, ge=0, le=100)
+    senior: bool = False
+    language: Literal["zh-CN", "en"] = "zh-CN"
+    availability: Literal["online", "away", "offline"] | None = None
+
+
+class TeamIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    supervisor: EmailStr | None = None
 
 
 class AgentList(Out):
@@ -377,7 +397,7 @@ def user_out(principal: Principal) -> UserOut:
     )
 
 
-def agent_out(agent: Agent) -> AgentOut:
+def agent_out(agent: Agent, load: int | None = None) -> AgentOut:
     return AgentOut(
         email=agent.email,
         name=agent.name,
@@ -387,6 +407,8 @@ def agent_out(agent: Agent) -> AgentOut:
         capacity=agent.capacity,
         availability=agent.availability.value,
         senior=agent.senior,
+        language=agent.language,
+        load=load,
     )
 
 

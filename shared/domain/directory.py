@@ -31,3 +31,17 @@ class Team:
     name: str
     supervisor: str | None = None
     members: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AgentProfile:
+    """What an admin sets for an agent; availability is the agent's own switch, given only to set it."""
+
+    name: str
+    role: str
+    teams: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+    capacity: int = 8
+    senior: bool = False
+    language: str = "zh-CN"
+    availability: Availability | None = None

@@ -132,11 +132,15 @@ class AssignmentService:
         return done  # pragma: no cover
 
     def agent_changed(self, old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
-        """A directory change: an agent coming online (or given more capacity) serves their teams' queues."""
+        """A directory change: an agent coming online, given more capacity, joining a team or learning a skill
+        serves their teams' queues."""
         self._staff = None  # this very change must be seen
-        came_online = new.get("availability") == Availability.ONLINE and (old or {}).get("availability") != "online"
-        more_room = int(new.get("capacity", 0)) > int((old or {}).get("capacity", 0))
-        if not (came_online or more_room):
+        before = old or {}
+        came_online = new.get("availability") == Availability.ONLINE and before.get("availability") != "online"
+        more_room = int(new.get("capacity", 0)) > int(before.get("capacity", 0))
+        joined = set(new.get("teams") or []) - set(before.get("teams") or [])
+        learned = set(new.get("skills") or []) - set(before.get("skills") or [])
+        if not (came_online or more_room or joined or learned):
             return []
         return self.serve_queues(new.get("teams") or [])
 

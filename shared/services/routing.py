@@ -122,12 +122,11 @@ class RoutingService:
         email = email.lower()
         if email != principal.email and not principal.can(Permission.AVAILABILITY_MANAGE):
             raise Forbidden("only the agent or a supervisor may switch an agent's availability")
-        agent = self._directory.get_agent(email) if principal.is_staff else None
+        # Only the switch is written: an admin changing the agent's profile meanwhile keeps their change.
+        # The directory item's stream record tells the assignment function to serve the agent's queues.
+        agent = self._directory.set_availability(email, Availability(availability)) if principal.is_staff else None
         if agent is None:
             raise NotFound("no such agent")
-        agent.availability = Availability(availability)
-        # The directory item's stream record tells the assignment function to serve the agent's queues.
-        self._directory.put_agent(agent)
         return agent
 
     # -- 确认接单, 转办, 催办 ----------------------------------------------------------------------------

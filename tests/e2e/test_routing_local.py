@@ -83,3 +83,60 @@ def test_the_dev_clock_runs_the_sla_sweep(stack: LocalStackProcess):
 
     assert wait_for(reassigned, timeout=30), "not reassigned"
     assert wait_for(alerts, timeout=30) == ["ticket.ack_timeout"]
+
+
+def test_fifty_tickets_at_once_for_five_agents_of_capacity_eight(tmp_path: Any):
+    """Set up as an admin would (a team, five agents, a rule), then 50 tickets at once: nobody holds more than 8,
+    10 wait in the team queue and are assigned as tickets are resolved. A stack of its own: no other test's load."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    stack = LocalStackProcess(tmp_path / "state")
+    stack.start()
+    try:
+        admin = stack.login(ADMIN)
+        team = admin.put(f"{stack.url}/api/admin/teams/ops", json={"name": "运维组", "supervisor": LEAD}, timeout=10)
+        assert team.status_code == 201, team.text
+        agents = [f"ops{i}@demo.local" for i in range(5)]
+        for i, email in enumerate(agents):
+            profile = {"name": f"运维{i}", "role": "agent", "teams": ["ops"], "capacity": 8, "availability": "online"}
+            assert admin.put(f"{stack.url}/api/admin/agents/{email}", json=profile, timeout=10).status_code == 201
+        saved = stack.get(admin, "/api/admin/rules").json()
+        rule = {
+            "name": "机房报障转运维组",
+            "position": 0,
+            "conditions": [{"field": "subject", "operator": "contains", "value": "机房"}],
+            "actions": [{"type": "set_team", "value": "ops"}],
+            "stop": True,
+        }
+        assert admin.put(f"{stack.url}/api/admin/rules", json={"rules": [rule, *saved["rules"]]}, timeout=10).ok
+
+        customer = stack.login("e2e.many@example.com")
+
+        def open_one(i: int) -> Any:
+            return stack.post(customer, "/api/tickets", json={"subject": f"机房告警 {i}", "description": "d"})
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            created = list(pool.map(open_one, range(50)))
+        assert all(r.status_code == 201 for r in created)
+
+        def held() -> dict[str, int]:
+            loads = {a["email"]: a["load"] for a in stack.get(admin, "/api/agents").json()["items"]}
+            return {email: loads[email] for email in agents}
+
+        def waiting() -> list[dict[str, Any]]:
+            page = stack.get(admin, "/api/tickets?view=unassigned&limit=100").json()["items"]
+            return [t for t in page if t["team"] == "ops"]
+
+        # Routed and assigned as the stream delivers them: 40 held, then the last routed ones wait.
+        assert wait_for(lambda: sum(held().values()) == 40 and len(waiting()) == 10, timeout=60), held()
+        assert held() == dict.fromkeys(agents, 8)
+        for round_ in range(10):
+            agent = stack.login(agents[round_ % 5])
+            mine = stack.get(agent, "/api/tickets?view=mine&status=in_progress&limit=1").json()["items"]
+            resolved = agent.patch(f"{stack.url}/api/tickets/{mine[0]['id']}", json={"status": "resolved"}, timeout=10)
+            assert resolved.status_code == 200
+            assert wait_for(lambda left=9 - round_: len(waiting()) == left, timeout=20), (round_, len(waiting()))
+            assert max(held().values()) <= 8
+        assert held() == dict.fromkeys(agents, 8)
+    finally:
+        stack.stop()

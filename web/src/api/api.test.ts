@@ -6,6 +6,7 @@ import {
   ApiError,
   configureApi,
   createTicket,
+  deleteAgent,
   devLogin,
   getTicket,
   isVersionConflict,
@@ -13,6 +14,8 @@ import {
   listTickets,
   patchTicket,
   postMessage,
+  putAgent,
+  putTeam,
   VersionConflictError,
 } from './index';
 import type { Ticket } from './types';
@@ -241,5 +244,49 @@ describe('API module: errors', () => {
     await i18n.changeLanguage('en');
     const err2 = (await patchTicket('t1', { priority: 'P1' }, 3).catch((x: unknown) => x)) as Error;
     expect(err2.message).toBe('Changed by someone else, reload');
+  });
+});
+
+describe('API module: staff administration', () => {
+  it('puts and deletes agents and teams by their encoded id, and reads a 204 as done', async () => {
+    setToken('tok');
+    const agent = { name: 'A', role: 'agent' as const, teams: [], skills: [], capacity: 8, senior: false, language: 'en' as const };
+    const server = fakeFetch({
+      'PUT /api/admin/agents/a%2Bb%40demo.local': (req) => json(201, { email: 'a+b@demo.local', availability: 'offline', ...(req.body as object) }),
+      'DELETE /api/admin/agents/a%2Bb%40demo.local': () => new Response(null, { status: 204 }),
+      'PUT /api/admin/teams/vip': () => json(200, { id: 'vip', name: 'VIP', members: [], supervisor: null }),
+    });
+    configureApi({ fetch: server.fetch });
+
+    expect((await putAgent('a+b@demo.local', agent)).email).toBe('a+b@demo.local');
+    await expect(deleteAgent('a+b@demo.local')).resolves.toBeUndefined();
+    expect((await putTeam('vip', { name: 'VIP', supervisor: null })).id).toBe('vip');
+    expect(server.requests.map((r) => [r.method, r.path])).toEqual([
+      ['PUT', '/api/admin/agents/a%2Bb%40demo.local'],
+      ['DELETE', '/api/admin/agents/a%2Bb%40demo.local'],
+      ['PUT', '/api/admin/teams/vip'],
+    ]);
+    expect(server.requests[0].body).toEqual(agent);
+    expect(server.requests[2].body).toEqual({ name: 'VIP', supervisor: null });
+  });
+
+  it('maps own_role, own_account and agent_has_tickets to readable messages in both languages', async () => {
+    setToken('tok');
+    const codes = ['own_role', 'own_account', 'agent_has_tickets'];
+    let next = 0;
+    configureApi({
+      fetch: fakeFetch({
+        'DELETE /api/admin/agents/x%40demo.local': () => json(409, { error: { code: codes[next++ % 3], message: 'server words' } }),
+      }).fetch,
+    });
+    const zh: string[] = [];
+    for (let i = 0; i < 3; i++) zh.push(((await deleteAgent('x@demo.local').catch((e: unknown) => e)) as ApiError).message);
+    expect(zh).toEqual(['不能修改自己的角色', '不能移除自己的账号', '该成员还有未结工单，请先转办或关闭后再移除']);
+    await i18n.changeLanguage('en');
+    const e = (await deleteAgent('x@demo.local').catch((x: unknown) => x)) as ApiError;
+    expect(e.status).toBe(409);
+    expect(e.code).toBe('own_role');
+    expect(e.serverMessage).toBe('server words');
+    expect(e.message).toBe('You cannot change your own role');
   });
 });

@@ -2,6 +2,7 @@
 import { call, request, seg } from './client';
 import type {
   Agent,
+  AgentInput,
   AttachmentLink,
   Availability,
   AuthConfig,
@@ -22,6 +23,7 @@ import type {
   PageParams,
   SignInResult,
   Team,
+  TeamInput,
   Ticket,
   TicketChanges,
   TicketEvent,
@@ -201,6 +203,26 @@ export function listAgents(opts: ReadOpts = {}): Promise<Agent[]> {
 
 export function listTeams(opts: ReadOpts = {}): Promise<Team[]> {
   return call<Items<Team>>('GET', '/api/teams', { signal: opts.signal }).then((r) => r.items);
+}
+
+// ---- admin: staff and teams (directory.manage) ----
+
+/**
+ * Creates (201) or replaces (200) the staff member. 400 validation_error names the `field`; 409 own_role when an
+ * admin changes their own role.
+ */
+export function putAgent(email: string, agent: AgentInput): Promise<Agent> {
+  return call<Agent>('PUT', `/api/admin/agents/${seg(email)}`, { body: agent });
+}
+
+/** 204. 409 agent_has_tickets while they hold open tickets, 409 own_account for oneself, 404 unknown. */
+export async function deleteAgent(email: string): Promise<void> {
+  await call<unknown>('DELETE', `/api/admin/agents/${seg(email)}`);
+}
+
+/** Creates (201) or renames / re-supervises (200) a team; 400 for a bad id or a supervisor who is not one. */
+export function putTeam(id: string, team: TeamInput): Promise<Team> {
+  return call<Team>('PUT', `/api/admin/teams/${seg(id)}`, { body: team });
 }
 
 // ---- notifications ----

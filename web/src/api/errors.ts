@@ -90,6 +90,10 @@ const KNOWN_CODES = new Set([
   'network_error',
   'invalid_rules',
   'invalid_sla_policies',
+  'own_role',
+  'own_account',
+  'agent_has_tickets',
+  'supervises_team',
 ]);
 
 /** A message for people, in the current language; falls back to the server's text. */

@@ -184,6 +184,12 @@ export interface TicketEvent {
 
 export type Availability = 'online' | 'away' | 'offline';
 
+export const STAFF_ROLES = ['agent', 'supervisor', 'admin'] as const satisfies readonly StaffRole[];
+
+/** An agent's preferred language, kept on their profile. */
+export const AGENT_LANGUAGES = ['zh-CN', 'en'] as const;
+export type AgentLanguage = (typeof AGENT_LANGUAGES)[number];
+
 export interface Agent {
   email: string;
   name: string;
@@ -193,12 +199,40 @@ export interface Agent {
   capacity: number;
   availability: Availability | string;
   senior: boolean;
+  // Optional: an older server omits them.
+  language?: AgentLanguage | string;
+  /** Open tickets the agent holds now (GET /api/agents; a save's answer may carry null). */
+  load?: number | null;
+}
+
+/** PUT /api/admin/agents/{email}: creates (201) or replaces (200) a staff member. */
+export interface AgentInput {
+  name: string;
+  role: StaffRole;
+  teams: string[];
+  skills: string[];
+  /** 0-100 open tickets at once. */
+  capacity: number;
+  senior: boolean;
+  language: AgentLanguage;
+  /** Omitted: "offline" on create, unchanged on update. */
+  availability?: Availability;
 }
 
 export interface Team {
   id: string;
   name: string;
   members: string[];
+  supervisor: string | null;
+}
+
+/** What the API accepts as a team id. */
+export const TEAM_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+/** PUT /api/admin/teams/{id}: members follow the agents' `teams`, so they are not part of the body. */
+export interface TeamInput {
+  name: string;
+  /** A supervisor's or an admin's email. */
   supervisor: string | null;
 }
 

@@ -4,7 +4,7 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import { useAuth } from '../auth/AuthProvider';
 import { AppHeader, type NavItem } from '../shared/AppHeader';
 import { PageLoading } from '../shared/PageLoading';
-import { canManageRules, canMonitorSla, canReadRules } from '../shared/permissions';
+import { canManageRules, canManageStaff, canMonitorSla, canReadRules } from '../shared/permissions';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { NotificationsBell } from './NotificationsBell';
 import QueuePage from './QueuePage';
@@ -15,12 +15,14 @@ const NewTicketPage = lazy(() => import('./NewTicketPage'));
 const RiskPage = lazy(() => import('./RiskPage'));
 const RulesPage = lazy(() => import('./admin/RulesPage'));
 const SlaPoliciesPage = lazy(() => import('./admin/SlaPoliciesPage'));
+const StaffPage = lazy(() => import('./admin/StaffPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
   const { user } = useAuth();
   const monitor = canMonitorSla(user);
   const readRules = canReadRules(user);
+  const manageStaff = canManageStaff(user);
   const nav: NavItem[] = [
     { to: '/console/queue', label: t('console.nav.queue'), testId: 'nav-queue' },
     { to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' },
@@ -30,6 +32,7 @@ export default function ConsoleApp() {
     nav.push({ to: '/console/admin/rules', label: t('console.nav.rules'), testId: 'nav-rules' });
     nav.push({ to: '/console/admin/sla', label: t('console.nav.sla'), testId: 'nav-sla' });
   }
+  if (manageStaff) nav.push({ to: '/console/admin/staff', label: t('console.nav.staff'), testId: 'nav-staff' });
   return (
     <div data-testid="console" style={{ minHeight: '100vh' }}>
       <AppHeader
@@ -54,7 +57,8 @@ export default function ConsoleApp() {
             {monitor ? <Route path="risk/:view" element={<RiskPage />} /> : null}
             {readRules ? <Route path="admin/rules" element={<RulesPage canEdit={canManageRules(user)} />} /> : null}
             {readRules ? <Route path="admin/sla" element={<SlaPoliciesPage canEdit={canManageRules(user)} />} /> : null}
-            <Route path="*" element={<Navigate to="queue/mine" replace />} />
+            {manageStaff ? <Route path="admin/staff" element={<StaffPage />} /> : null}
+            <Route path="*" element={<Navigate to="/console/queue/mine" replace />} />
           </Routes>
         </Suspense>
       </main>

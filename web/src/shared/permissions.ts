@@ -13,6 +13,8 @@ export const PERM = {
   slaMonitor: 'sla.monitor',
   /** The raw MIME of an email message. */
   mailRaw: 'mail.raw',
+  /** Add, edit and remove staff; create and edit teams (admins). */
+  directoryManage: 'directory.manage',
 } as const;
 
 export function can(user: User | null | undefined, ...anyOf: string[]): boolean {
@@ -32,4 +34,9 @@ export function canReadRules(user: User | null | undefined): boolean {
 
 export function canManageRules(user: User | null | undefined): boolean {
   return can(user, PERM.rulesManage);
+}
+
+/** 团队成员与团队: the staff and teams screen. */
+export function canManageStaff(user: User | null | undefined): boolean {
+  return can(user, PERM.directoryManage);
 }

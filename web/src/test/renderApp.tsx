@@ -31,6 +31,8 @@ export const AGENTS: Agent[] = [
     capacity: 8,
     availability: 'online',
     senior: false,
+    language: 'zh-CN',
+    load: 3,
   },
   {
     email: 'lina@demo.local',
@@ -41,6 +43,8 @@ export const AGENTS: Agent[] = [
     capacity: 8,
     availability: 'away',
     senior: true,
+    language: 'zh-CN',
+    load: 0,
   },
 ];
 

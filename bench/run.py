@@ -119,6 +119,12 @@ def bench_requests() -> list[dict[str, Any]]:
             )
             call("reply", "POST", f"/api/tickets/{ticket['id']}/messages", agent, {"body": "您好，请重启后再试。"})
             call("list messages", "GET", f"/api/tickets/{ticket['id']}/messages", customer)
+            admin = container.authenticator.sign_in_local("admin@demo.local")[0]
+            call("list agents (with loads)", "GET", "/api/agents", agent)
+            profile = {"name": "孙丽", "role": "agent", "teams": ["tech"], "skills": ["network"], "capacity": 5}
+            call("add agent", "PUT", "/api/admin/agents/sunli@demo.local", admin, profile)
+            call("change agent", "PUT", "/api/admin/agents/sunli@demo.local", admin, {**profile, "capacity": 6})
+            call("remove agent", "DELETE", "/api/admin/agents/sunli@demo.local", admin)
         return rows
     finally:
         server.stop()

@@ -236,6 +236,22 @@ class RoutingStore:
                 raise VersionConflict("the ticket's load claim changed") from error
             raise
 
+    def reweigh_claim(self, ticket: Ticket, old: Claim) -> None:
+        """The ticket's priority changed while held: it weighs in its agent's load at the new one (the count of open
+        tickets, what capacity limits, stays). One item, so one update moves both counters."""
+        claim_key = (f"TICKET#{ticket.id}", CLAIM_SK)
+        new_field = getattr(AgentLoadItem, ticket.priority.value.lower())
+        old_field = getattr(AgentLoadItem, old.priority.value.lower())
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                claim = LoadClaimItem(*claim_key, agent=old.agent, priority=ticket.priority.value)
+                tx.save(claim, condition=(LoadClaimItem.agent == old.agent) & (LoadClaimItem.priority == old.priority))
+                tx.update(AgentLoadItem(*_load_key(old.agent)), actions=[new_field.add(1), old_field.add(-1)])
+        except TransactWriteError as error:
+            if any(r and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons):
+                raise VersionConflict("the ticket's load claim changed") from error
+            raise
+
     # -- writing ----------------------------------------------------------------------------------
     def save(self, ticket: Ticket, events: list[AuditEvent], routing: RoutingWrite | None = None) -> None:
         """The ticket (conditioned on its version), its events and the routing changes, in one transaction.

@@ -292,13 +292,16 @@ class AssignmentService:
         return ticket.assignee if ticket.is_open and ticket.assignee else None
 
     def _reconcile_claim(self, ticket: Ticket) -> str | None:
-        """Make the ticket count in its assignee's load and nobody else's; returns an agent whose capacity freed."""
+        """Make the ticket count in its assignee's load, at its priority, and nobody else's; returns an agent whose
+        capacity freed."""
         desired = self._claimed_assignee(ticket)
         for _ in range(_ATTEMPTS):
             claim = self._store.claim_of(ticket.id)
-            if (claim.agent if claim else None) == (desired.lower() if desired else None):
-                return None
             try:
+                if (claim.agent if claim else None) == (desired.lower() if desired else None):
+                    if claim is not None and claim.priority is not ticket.priority:
+                        self._store.reweigh_claim(ticket, claim)
+                    return None
                 self._store.move_claim(ticket, claim, desired)
             except VersionConflict:
                 continue

@@ -10,6 +10,7 @@ from infra.local.pump import LambdaContext
 from shared.domain.access import Principal
 from shared.domain.directory import Agent, Availability
 from shared.domain.requests import TicketDraft
+from shared.domain.tickets import Priority
 from tests.integration.routing_helpers import (
     ADMIN,
     LEAD,
@@ -279,6 +280,24 @@ def test_manual_assignment_and_resolution_keep_the_loads(api, env):
     api.call("POST", f"{path}/messages", "j@example.com", {"body": "还是不行"})  # reopens it
     drain(pump)
     assert loads(env) == {"chenjing@demo.local": 1}
+    # Raised to P1 while held: it weighs as a P1 in her load from now on (the open count stays 1).
+    before = env.container.routing_store.loads()["chenjing@demo.local"]
+    assert api.call("PATCH", path, LEAD, {"priority": "P1"}).status_code == 200
+    drain(pump)
+    raised = [
+        record
+        for record in stream_records(env)
+        if (image := record["dynamodb"].get("NewImage", {})).get("type", {}).get("S") == "ticket.updated"
+        and "P1" in str(image.get("changes"))
+    ]
+    assert len(raised) == 1
+    # The same record delivered again: nothing moves twice.
+    again = assignment_handler({"Records": raised[-1:]}, LambdaContext("AssignmentFunction"))
+    assert again == {"batchItemFailures": []}
+    after = env.container.routing_store.loads()["chenjing@demo.local"]
+    assert (after[Priority.P1], sum(after.values())) == (before[Priority.P1] + 1, 1)
+    claim = env.container.routing_store.claim_of(ticket["id"])
+    assert claim is not None and claim.priority is Priority.P1
     assert Availability.ONLINE.value == "online"
 
 

@@ -43,7 +43,13 @@ class InvalidRuleSet(InvalidInput, ValueError):
 
 
 class RuleError(Exception):
-    """A rule that cannot be evaluated on these facts; recorded in the trace, the other rules go on."""
+    """A rule that cannot be evaluated on these facts; recorded in the trace, the other rules go on. `code` and
+    `params` let a reader word it in their language; the message is the English detail."""
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class FactField(StrEnum):
@@ -202,7 +208,7 @@ class TicketFacts:
         if name == FactField.REQUESTER_DOMAIN:
             return self.requester_domain
         if name not in FactField.__members__.values():
-            raise RuleError(f"unknown field '{name}'")
+            raise RuleError("unknown_field", f"unknown field '{name}'", field=name)
         return getattr(self, name)
 
 
@@ -269,6 +275,7 @@ class RuleTrace:
     detail: str
     conditions: tuple[ConditionTrace, ...] = ()
     changes: tuple[FieldChange, ...] = ()
+    error: dict[str, Any] | None = None  # for an error: {"code", ...its parameters}
 
     @property
     def fired(self) -> bool:
@@ -284,6 +291,7 @@ class RuleTrace:
             "detail": self.detail,
             "conditions": [asdict(c) for c in self.conditions],
             "changes": [asdict(c) for c in self.changes],
+            "error": self.error,
         }
 
 
@@ -436,9 +444,15 @@ def _run(rule: Rule, facts: TicketFacts, state: _Fields, number: int) -> tuple[R
         after = state
         for action in rule.actions:
             after = _apply(action, after)
-    except (RuleError, re.error, TypeError, ValueError) as failure:
-        detail = f"error: {failure}"
-        return RuleTrace(rule.name, rule.position, number, RuleStatus.ERROR, detail), state
+    except RuleError as failure:
+        error = {"code": failure.code, **failure.params}
+        return RuleTrace(rule.name, rule.position, number, RuleStatus.ERROR, f"error: {failure}", error=error), state
+    except re.error as failure:
+        error = {"code": "bad_pattern", "reason": str(failure)}
+        return RuleTrace(rule.name, rule.position, number, RuleStatus.ERROR, f"error: {failure}", error=error), state
+    except (TypeError, ValueError) as failure:
+        error = {"code": "invalid_value"}
+        return RuleTrace(rule.name, rule.position, number, RuleStatus.ERROR, f"error: {failure}", error=error), state
     changes = tuple(
         FieldChange(name, getattr(state, name), getattr(after, name))
         for name in ("team", "priority", "category", "assignee", "tags", "notify")
@@ -475,7 +489,7 @@ def _check(condition: Condition, facts: TicketFacts) -> ConditionTrace:
     if operator is Operator.EXISTS:
         wanted = True if condition.value is None else condition.value
         if not isinstance(wanted, bool):
-            raise RuleError(f"'exists' takes true or false, not {condition.value!r}")
+            raise RuleError("exists_boolean", f"'exists' takes true or false, not {condition.value!r}")
         present = any(v.strip() for v in values)
         return trace(present == wanted, "is present" if present else "is missing or empty")
     positive = _NEGATION.get(operator, operator)
@@ -492,11 +506,11 @@ def _find(operator: Operator, values: list[str], expected: Any) -> str | None:
     """The expected item (keyword, value or pattern) that one of the values satisfies, or None."""
     if operator is Operator.MATCHES:
         if not isinstance(expected, str):
-            raise RuleError("'matches' takes a regular expression")
+            raise RuleError("matches_pattern", "'matches' takes a regular expression")
         pattern = _compiled(expected)
         return expected if any(pattern.search(_nfkc(v)) for v in values) else None
     if operator is Operator.IN and not isinstance(expected, list):
-        raise RuleError(f"'{operator}' takes a list of values")
+        raise RuleError("needs_list", f"'{operator}' takes a list of values", operator=str(operator))
     items = [str(x) if not isinstance(x, bool) else str(x).lower() for x in _as_list(expected)]
     folded = [_fold(v) for v in values]
     for item in items:
@@ -517,7 +531,8 @@ def _find(operator: Operator, values: list[str], expected: Any) -> str | None:
 @lru_cache(maxsize=512)
 def _compiled(pattern: str) -> re.Pattern[str]:
     if len(pattern) > MAX_PATTERN_LENGTH:
-        raise RuleError(f"pattern longer than {MAX_PATTERN_LENGTH} characters")
+        message = f"pattern longer than {MAX_PATTERN_LENGTH} characters"
+        raise RuleError("pattern_too_long", message, max=MAX_PATTERN_LENGTH)
     return re.compile(pattern, re.IGNORECASE)
 
 
@@ -539,7 +554,7 @@ def _texts(value: Any, name: str) -> list[str]:
         return [str(value)] if str(value) != "" else []
     if isinstance(value, list | tuple):
         return [t for item in value for t in _texts(item, name)]
-    raise RuleError(f"{name} holds a {type(value).__name__}, which rules cannot compare")
+    raise RuleError("not_comparable", f"{name} holds a {type(value).__name__}, which rules cannot compare", field=name)
 
 
 def _shown(value: Any) -> Any:
@@ -554,20 +569,20 @@ def _as_list(value: Any) -> list[Any]:
 
 def _nonempty_text(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise RuleError(f"{what} must be a non-empty string, not {value!r}")
+        raise RuleError("empty_text", f"{what} must be a non-empty string, not {value!r}", what=what)
     return value.strip()
 
 
 def _priority(value: Any) -> str:
     text = str(value).strip().upper() if isinstance(value, str) else None
     if text not in Priority.__members__:
-        raise RuleError(f"unknown priority {value!r} (P1, P2, P3, P4)")
+        raise RuleError("unknown_priority", f"unknown priority {value!r} (P1, P2, P3, P4)", value=str(value))
     return text
 
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise RuleError(f"'{value}' is not an email address")
+        raise RuleError("not_email", f"'{value}' is not an email address", value=str(value))
     return value.lower()
 
 

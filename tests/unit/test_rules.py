@@ -206,6 +206,11 @@ def test_a_failing_rule_is_recorded_and_the_others_go_on():
     assert by_rule["未知字段"].status is RuleStatus.ERROR
     assert by_rule["未知字段"].detail == "error: unknown field 'titel'"
     assert by_rule["坏优先级"].detail == "error: unknown priority 'P9' (P1, P2, P3, P4)"
+    # The same, structured for a reader's language (the SPA words the code).
+    assert by_rule["坏正则"].error is not None and by_rule["坏正则"].error["code"] == "bad_pattern"
+    assert by_rule["未知字段"].error == {"code": "unknown_field", "field": "titel"}
+    assert by_rule["坏优先级"].to_dict()["error"] == {"code": "unknown_priority", "value": "P9"}
+    assert by_rule["兜底"].to_dict()["error"] is None
     assert by_rule["订单号"].status is RuleStatus.NOT_MATCHED
     assert by_rule["订单号"].conditions[0].detail == "is missing or empty"
     assert by_rule["兜底"].status is RuleStatus.FIRED

@@ -392,6 +392,13 @@ export interface RuleTrace {
   detail: string;
   conditions: ConditionTrace[];
   changes: FieldChange[];
+  /** A rule that failed: what went wrong, as a code and its parameters (`detail` is the English text). */
+  error?: RuleTraceError | null;
+}
+
+export interface RuleTraceError {
+  code: string;
+  [param: string]: string | number | undefined;
 }
 
 /** rules.py Outcome.to_dict(). */

@@ -75,6 +75,17 @@ const OUTCOME: DryRunOutcome = {
       conditions: [],
       changes: [],
     },
+    {
+      rule: '旧规则',
+      position: 30,
+      pass: 1,
+      status: 'error',
+      fired: false,
+      detail: "error: unknown field 'titel'",
+      conditions: [],
+      changes: [],
+      error: { code: 'unknown_field', field: 'titel' },
+    },
   ],
 };
 
@@ -102,6 +113,10 @@ describe('routing rules editor', () => {
     expect(within(result).getByTestId('trace-0').textContent).toContain('主题或描述 包含 扣款');
     expect(within(result).getByTestId('trace-0').textContent).toContain('条件满足，已执行动作');
     expect(within(result).getByTestId('trace-0').dataset.status).toBe('fired');
+    // A failed rule's error is worded from its code, the English detail kept as the tooltip.
+    const failed = within(result).getByTestId('trace-2-why');
+    expect(failed.textContent).toBe('规则出错（其余规则照常执行）：未知字段「titel」');
+    expect(failed.getAttribute('title')).toBe("error: unknown field 'titel'");
     const post = server.requests.find((r) => r.path === '/api/admin/rules/dry-run')!;
     expect(post.body).toEqual({
       ticket: { subject: '重复扣款要退款', description: '', requester_email: 'a@example.com' },

@@ -33,6 +33,7 @@ import {
   type RuleAction,
   type RuleCondition,
   type RuleSet,
+  type RuleTrace,
   type RuleValue,
   type SampleTicket,
 } from '../../api';
@@ -596,8 +597,8 @@ export function DryRunResult({ outcome }: { outcome: DryRunOutcome }) {
               <strong>{tr.rule}</strong>
               <span style={{ color: 'rgba(0,0,0,0.45)', fontSize: 12 }}>{t('rules.passNumber', { pass: tr.pass })}</span>
             </Space>
-            <div style={{ fontSize: 13 }} title={tr.detail}>
-              {t(`rules.traceWhy.${tr.status}`, { detail: tr.detail, defaultValue: tr.detail })}
+            <div style={{ fontSize: 13 }} title={tr.detail} data-testid={`trace-${i}-why`}>
+              {t(`rules.traceWhy.${tr.status}`, { detail: traceDetail(tr, t), defaultValue: tr.detail })}
             </div>
             {tr.conditions.length > 0 ? (
               <ul style={{ paddingLeft: 18, margin: 0, fontSize: 12, color: '#595959' }}>
@@ -615,11 +616,23 @@ export function DryRunResult({ outcome }: { outcome: DryRunOutcome }) {
   );
 }
 
+/** What the trace says of a rule: for a failed rule, its error in the reader's language (the English detail else). */
+function traceDetail(tr: RuleTrace, t: TFunction): string {
+  if (!tr.error) return tr.detail;
+  const { code, ...params } = tr.error;
+  const field = typeof params.field === 'string' ? fieldLabel(params.field, t) : params.field;
+  return t(`rules.errors.${code}`, { ...params, field, defaultValue: tr.detail });
+}
+
+function fieldLabel(field: string, t: TFunction): string {
+  return field.startsWith('custom_fields.')
+    ? field.slice('custom_fields.'.length)
+    : t(`rules.fields.${field}`, { defaultValue: field });
+}
+
 /** A condition of the trace in the reader's language: field, operator and the values it looked for. */
 function conditionText(c: { field: string; operator: string; expected: unknown }, t: TFunction): string {
-  const field = c.field.startsWith('custom_fields.')
-    ? c.field.slice('custom_fields.'.length)
-    : t(`rules.fields.${c.field}`, { defaultValue: c.field });
+  const field = fieldLabel(c.field, t);
   const values = Array.isArray(c.expected) ? c.expected.map(String).join('、') : String(c.expected ?? '');
   return `${field} ${t(`rules.operators.${c.operator}`, { defaultValue: c.operator })} ${values}`.trim();
 }

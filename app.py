@@ -110,7 +110,7 @@ def verify_sign_in_code(call: Call) -> LoginOut:
 
 @api.route("/api/me", "GET", summary="The signed-in user", response=UserOut)
 def me(call: Call) -> UserOut:
-    return user_out(call.principal)
+    return user_out(call.principal, call.container.directory.language_of(call.principal))
 
 
 @api.route("/api/tickets", "POST", summary="Open a ticket", body=TicketCreate, response=TicketOut, status=201)

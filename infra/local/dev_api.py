@@ -26,14 +26,18 @@ def register_dev_api(
 ) -> ApiRouter:
     dev = ApiRouter(app, container)
 
-    @dev.route("/api/dev/accounts", "GET", summary="Seeded staff accounts", public=True)
+    @dev.route("/api/dev/accounts", "GET", summary="Staff accounts to sign in as (seeded and added)", public=True)
     def dev_accounts(call: Call) -> dict[str, Any]:
-        return {"items": [{"email": a.email, "name": a.name, "role": a.role} for a in STAFF]}
+        # The seeded ones first, in their order, then whoever an admin added.
+        order = {a.email: i for i, a in enumerate(STAFF)}
+        agents = call.container.directory_store.list_all()[0]
+        staff = sorted(agents, key=lambda a: (order.get(a.email, len(order)), a.email))
+        return {"items": [{"email": a.email, "name": a.name, "role": a.role} for a in staff]}
 
     @dev.route("/api/dev/login", "POST", summary="Sign in as anyone", public=True, body=DevLogin, response=LoginOut)
     def dev_login(call: Call) -> LoginOut:
         token, principal = call.container.authenticator.sign_in_local(call.body.email)
-        return LoginOut(token=token, user=user_out(principal))
+        return LoginOut(token=token, user=user_out(principal, call.container.directory.language_of(principal)))
 
     @dev.route("/api/dev/clock", "POST", summary="Move the clock forward", body=DevClock)
     def dev_clock(call: Call) -> dict[str, str]:

@@ -277,6 +277,7 @@ class UserOut(Out):
     role: str
     teams: list[str]
     permissions: list[str]
+    language: str | None = None  # a staff member's language from their profile; the SPA starts in it
 
 
 class LoginOut(Out):
@@ -387,13 +388,14 @@ def event_out(event: AuditEvent, tz: Any) -> EventOut:
     )
 
 
-def user_out(principal: Principal) -> UserOut:
+def user_out(principal: Principal, language: str | None = None) -> UserOut:
     return UserOut(
         email=principal.email,
         name=principal.name,
         role=principal.role,
         teams=list(principal.teams),
         permissions=sorted(p.value for p in principal.permissions),
+        language=language,
     )
 
 

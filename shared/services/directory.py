@@ -58,6 +58,13 @@ class DirectoryService:
         self._require(principal, Permission.DIRECTORY_READ)
         return sorted(self._store.list_all()[1], key=lambda t: t.id)
 
+    def language_of(self, principal: Principal) -> str | None:
+        """A staff member's language from their profile (None for customers, or staff not in the directory)."""
+        if not principal.is_staff:
+            return None
+        agent = self._store.get_agent(principal.email)
+        return agent.language if agent else None
+
     def open_tickets(self, principal: Principal) -> dict[str, int]:
         """How many open tickets each agent holds now (what counts against their capacity)."""
         self._require(principal, Permission.DIRECTORY_READ)

@@ -100,6 +100,8 @@ def test_fifty_tickets_at_once_for_five_agents_of_capacity_eight(tmp_path: Any):
         for i, email in enumerate(agents):
             profile = {"name": f"运维{i}", "role": "agent", "teams": ["ops"], "capacity": 8, "availability": "online"}
             assert admin.put(f"{stack.url}/api/admin/agents/{email}", json=profile, timeout=10).status_code == 201
+        accounts = [a["email"] for a in stack.get(admin, "/api/dev/accounts").json()["items"]]
+        assert accounts[0] == ADMIN and accounts[-5:] == agents  # the dev sign-in lists them too
         saved = stack.get(admin, "/api/admin/rules").json()
         rule = {
             "name": "机房报障转运维组",

@@ -52,7 +52,10 @@ def test_an_admin_adds_an_agent_and_changes_them_without_touching_their_availabi
     assert _agents(api)[NEW]["load"] == 0
     # The new agent signs in with their role and team.
     me = api.call("GET", "/api/me", NEW).json_body
-    assert (me["role"], me["teams"]) == ("agent", ["tech"])
+    assert (me["role"], me["teams"], me["language"]) == ("agent", ["tech"], "zh-CN")
+    english = _put_agent(api, NEW, {**PROFILE, "language": "en"})
+    assert english.status_code == 200 and api.call("GET", "/api/me", NEW).json_body["language"] == "en"
+    assert api.call("GET", "/api/me", "customer@example.com").json_body["language"] is None
 
     assert api.call("PUT", f"/api/agents/{NEW}/availability", NEW, {"availability": "away"}).status_code == 200
     changed = _put_agent(api, NEW, {**PROFILE, "capacity": 9, "senior": True, "skills": ["network", "network"]})

@@ -24,6 +24,8 @@ export interface User {
   role: Role;
   teams: string[];
   permissions: string[];
+  /** A staff member's language from their profile (null for customers). */
+  language?: string | null;
 }
 
 export interface Person {

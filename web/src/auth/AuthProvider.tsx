@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { useNavigate } from 'react-router-dom';
 import { configureApi, getAuthConfig, isApiError, isStaffRole, me, type Role, type SignInResult, type User } from '../api';
 import { qk } from '../shared/queries';
+import { adoptProfileLanguage } from '../i18n';
 import { clearToken, getToken, setToken } from './token';
 
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut' | 'error';
@@ -45,6 +46,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     retry: false,
     refetchOnWindowFocus: false,
   });
+
+  const profileLanguage = meQuery.data?.language;
+  useEffect(() => adoptProfileLanguage(profileLanguage), [profileLanguage]);
 
   useEffect(() => {
     configureApi({

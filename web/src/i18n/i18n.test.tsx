@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../test/renderApp';
+import i18n, { adoptProfileLanguage } from '.';
 import en from './en';
 import zhCN from './zh-CN';
 
@@ -62,5 +63,18 @@ describe('i18n', () => {
     expect((await screen.findByTestId('signin-submit')).textContent).toContain('Sign in');
     expect(document.documentElement.lang).toBe('en');
     expect(localStorage.getItem('helpdesk.lang')).toBe('en');
+  });
+
+  it("starts in a staff member's profile language unless this browser chose one with the switch", () => {
+    adoptProfileLanguage('en');
+    expect(i18n.language).toBe('en');
+    expect(localStorage.getItem('helpdesk.lang')).toBeNull(); // not saved: the next person's profile decides
+    adoptProfileLanguage('zh-CN');
+    expect(i18n.language).toBe('zh-CN');
+    adoptProfileLanguage('fr'); // not one we have
+    expect(i18n.language).toBe('zh-CN');
+    localStorage.setItem('helpdesk.lang', 'zh-CN');
+    adoptProfileLanguage('en');
+    expect(i18n.language).toBe('zh-CN');
   });
 });

@@ -43,6 +43,21 @@ export function setLanguage(lang: Language): void {
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
 }
 
+/**
+ * A staff member's language from their profile, for the first screen after sign-in: taken unless this browser has
+ * a language chosen with the switch (that choice wins, and is the only one saved).
+ */
+export function adoptProfileLanguage(lang: string | null | undefined): void {
+  if (!lang || !(LANGUAGES as readonly string[]).includes(lang) || lang === i18n.language) return;
+  try {
+    if (window.localStorage.getItem(LANG_KEY)) return;
+  } catch {
+    /* no storage: the profile decides */
+  }
+  void i18n.changeLanguage(lang);
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
+
 export function currentLanguage(): Language {
   return i18n.language === 'en' ? 'en' : 'zh-CN';
 }

@@ -188,7 +188,7 @@ export type Availability = 'online' | 'away' | 'offline';
 
 export const STAFF_ROLES = ['agent', 'supervisor', 'admin'] as const satisfies readonly StaffRole[];
 
-/** An agent's preferred language, kept on their profile. */
+/** The language the console opens in for an agent (unless their browser chose one). */
 export const AGENT_LANGUAGES = ['zh-CN', 'en'] as const;
 export type AgentLanguage = (typeof AGENT_LANGUAGES)[number];
 

@@ -594,7 +594,7 @@ const en: Messages<typeof zhCN> = {
     empty: 'No members yet',
     loadTitle: 'Holds {{load}} open tickets now, capacity {{capacity}}',
     capacityHint: 'Open tickets held at once (0–{{max}}); no new tickets are assigned once reached',
-    languageHint: "The member's preferred language (kept on their profile)",
+    languageHint: 'The console opens in this language for them (unless they switched language in their browser)',
     seniorTag: 'Senior',
     teamsPlaceholder: 'Choose teams',
     skillsPlaceholder: 'Type a skill and press Enter',

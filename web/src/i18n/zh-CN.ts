@@ -589,7 +589,7 @@ const zhCN = {
     empty: '还没有成员',
     loadTitle: '当前持有 {{load}} 张未结工单，容量 {{capacity}}',
     capacityHint: '同时持有的未结工单上限（0–{{max}}），达到后不再分配新工单',
-    languageHint: '成员的语言偏好（资料中记录）',
+    languageHint: '该成员登录后控制台使用的语言（在浏览器中手动切换过的以切换为准）',
     seniorTag: '资深',
     teamsPlaceholder: '选择团队',
     skillsPlaceholder: '输入技能后回车，可填多个',

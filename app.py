@@ -139,7 +139,7 @@ def list_tickets(call: Call) -> TicketPage:
     q: TicketListQuery = call.query
     items, cursor = call.container.tickets.list(
         call.principal,
-        TicketQuery(q.view, q.statuses(), q.priorities(), q.team, q.limit, q.cursor),
+        TicketQuery(q.view, q.statuses(), q.priorities(), q.team, q.limit, q.cursor, q.requester),
     )
     tz = _tz(call)
     return TicketPage(items=[ticket_out(t, tz) for t in items], next_cursor=cursor)

@@ -433,6 +433,7 @@ class TicketListQuery(Out):
     status: str | None = Field(default=None, description="comma-separated statuses")
     priority: str | None = Field(default=None, description="comma-separated priorities")
     team: ShortText | None = None
+    requester: EmailStr | None = Field(default=None, description="with view=requested: the tickets this person opened")
     limit: int = Field(default=25, ge=1, le=100)
     cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
 

@@ -30,3 +30,4 @@ class TicketQuery:
     team: str | None = None
     limit: int = 25
     cursor: str | None = None
+    requester: str | None = None  # with the `requested` view: whose tickets (staff); the caller's own by default

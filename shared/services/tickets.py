@@ -171,14 +171,19 @@ class TicketService:
         return ticket
 
     def list(self, principal: Principal, query: TicketQuery) -> tuple[list[Ticket], str | None]:
-        view = query.view or ("mine" if principal.is_staff else "requested")
+        view = query.view or ("mine" if principal.is_staff and query.requester is None else "requested")
         if view not in VIEWS:
             raise InvalidInput(f"view must be one of {', '.join(VIEWS)}", field="view")
         if view != "requested" and not principal.can(Permission.TICKET_READ_ALL):
             raise Forbidden("customers can only list the tickets they opened")
         if view in SLA_VIEWS and not principal.can(Permission.SLA_MONITOR):
             raise Forbidden("supervisors and admins only")
-        partition = self._partition(principal, view, query.team)
+        if query.requester is not None:
+            if view != "requested":
+                raise InvalidInput("requester goes with view=requested", field="requester")
+            if query.requester != principal.email and not principal.can(Permission.TICKET_READ_ALL):
+                raise Forbidden("customers can only list the tickets they opened")
+        partition = self._partition(principal, view, query.team, query.requester)
         statuses = sorted(s.value for s in query.statuses)
         priorities = sorted(p.value for p in query.priorities)
         scope = f"tickets|{view}|{partition}|{','.join(statuses)}|{','.join(priorities)}"
@@ -186,9 +191,9 @@ class TicketService:
         page = self._store.list_tickets(view, partition, query.limit, start, statuses, priorities)
         return page.items, self._cursors.encode(scope, page.last_key)
 
-    def _partition(self, principal: Principal, view: str, team: str | None) -> str:
+    def _partition(self, principal: Principal, view: str, team: str | None, requester: str | None = None) -> str:
         if view == "requested":
-            return principal.email
+            return requester or principal.email
         if view == "mine":
             return f"AGENT#{principal.email}"
         if view == "unassigned":

@@ -99,6 +99,30 @@ def test_views_and_cursor_pages(api, env):
     assert [t["id"] for t in filtered] == [first["id"]]
 
 
+def test_staff_find_a_customers_tickets(api):
+    alices = [_ticket(api, subject=f"Alice {i}") for i in range(3)]
+    _ticket(api, who=BOB)
+    first = api.call("GET", "/api/tickets?view=requested&requester=Alice@Example.com&limit=2", AGENT).json_body
+    rest = api.call("GET", f"/api/tickets?requester={ALICE}&cursor={first['next_cursor']}", AGENT).json_body
+    assert [t["id"] for t in first["items"] + rest["items"]] == [t["id"] for t in reversed(alices)]
+    assert rest["next_cursor"] is None
+    # Alice's cursor does not page through Bob's tickets.
+    moved = api.call("GET", f"/api/tickets?requester={BOB}&limit=2&cursor={first['next_cursor']}", AGENT)
+    assert moved.status_code == 400 and moved.json_body["error"]["code"] == "invalid_cursor"
+    # A customer names only themselves.
+    own = api.call("GET", f"/api/tickets?requester={ALICE}", ALICE).json_body["items"]
+    assert len(own) == 3
+    assert api.call("GET", f"/api/tickets?requester={ALICE}", BOB).status_code == 403
+    wrong_view = api.call("GET", f"/api/tickets?view=all&requester={ALICE}", AGENT)
+    assert wrong_view.status_code == 400 and wrong_view.json_body["error"]["field"] == "requester"
+    bad = api.call("GET", "/api/tickets?view=requested&requester=not-an-address", AGENT)
+    assert bad.status_code == 400 and bad.json_body["error"]["field"] == "requester"
+    assert api.call("GET", "/api/tickets?view=requested&requester=nobody@example.com", AGENT).json_body == {
+        "items": [],
+        "next_cursor": None,
+    }
+
+
 def test_cursors_cannot_be_forged_or_moved_to_another_query(api):
     for _ in range(3):
         _ticket(api)

@@ -136,6 +136,17 @@ describe('API module: headers', () => {
     expect(q.get('limit')).toBe('50');
     expect(server.requests[1].url).toBe('/api/tickets/a%2Fb/messages?limit=200');
   });
+
+  it("asks for a customer's tickets with view=requested&requester=<email>, the email encoded", async () => {
+    setToken('tok');
+    const server = fakeFetch({ 'GET /api/tickets': () => json(200, { items: [TICKET], next_cursor: null }) });
+    configureApi({ fetch: server.fetch });
+
+    await listTickets({ view: 'requested', requester: 'wang+vip@example.com', status: ['new'], limit: 50 });
+
+    expect(server.requests[0].url).toBe('/api/tickets?view=requested&status=new&requester=wang%2Bvip%40example.com&limit=50');
+    expect(server.requests[0].query.get('requester')).toBe('wang+vip@example.com');
+  });
 });
 
 describe('API module: errors', () => {

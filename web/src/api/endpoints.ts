@@ -89,6 +89,7 @@ export function listTickets(params: TicketListParams = {}, opts: ReadOpts = {}):
       status: params.status,
       priority: params.priority,
       team: params.team,
+      requester: params.requester,
       limit: params.limit,
       cursor: params.cursor,
     },

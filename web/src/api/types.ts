@@ -475,6 +475,8 @@ export interface TicketListParams {
   status?: TicketStatus[];
   priority?: Priority[];
   team?: string;
+  /** Staff, with view=requested: the tickets this customer (email) opened, newest first. */
+  requester?: string;
   limit?: number;
   cursor?: string | null;
 }

@@ -8,10 +8,12 @@ import { canManageRules, canManageStaff, canMonitorSla, canReadRules } from '../
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { NotificationsBell } from './NotificationsBell';
 import QueuePage from './QueuePage';
+import { TicketSearch } from './TicketSearch';
 
 // The queue is the console's landing page and ships in this chunk; the rest loads on first use.
 const TicketPage = lazy(() => import('./TicketPage'));
 const NewTicketPage = lazy(() => import('./NewTicketPage'));
+const CustomerTicketsPage = lazy(() => import('./CustomerTicketsPage'));
 const RiskPage = lazy(() => import('./RiskPage'));
 const RulesPage = lazy(() => import('./admin/RulesPage'));
 const SlaPoliciesPage = lazy(() => import('./admin/SlaPoliciesPage'));
@@ -40,6 +42,7 @@ export default function ConsoleApp() {
         nav={nav}
         extra={
           <>
+            <TicketSearch />
             <AvailabilitySwitch />
             <NotificationsBell />
           </>
@@ -52,6 +55,7 @@ export default function ConsoleApp() {
             <Route path="queue" element={<Navigate to="mine" replace />} />
             <Route path="queue/:view" element={<QueuePage />} />
             <Route path="tickets/:id" element={<TicketPage />} />
+            <Route path="customers/:email" element={<CustomerTicketsPage />} />
             <Route path="new" element={<NewTicketPage />} />
             {monitor ? <Route path="risk" element={<RiskPage />} /> : null}
             {monitor ? <Route path="risk/:view" element={<RiskPage />} /> : null}

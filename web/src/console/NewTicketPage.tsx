@@ -8,7 +8,7 @@ import Row from 'antd/es/row';
 import Select from 'antd/es/select';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { CHANNELS, createTicket, PRIORITIES, type Channel, type NewTicket, type Priority } from '../api';
 import { newIdempotencyKey } from '../shared/idempotency';
 import { useToast } from '../shared/toast';
@@ -35,6 +35,10 @@ export default function NewTicketPage() {
   const qc = useQueryClient();
   const teams = useTeams();
   const [form] = Form.useForm<FormValues>();
+  // ?requester=<email>&name=<name>: "new ticket for this customer" from their ticket list.
+  const [search] = useSearchParams();
+  const prefillEmail = search.get('requester')?.trim() || undefined;
+  const prefillName = search.get('name')?.trim() || undefined;
   // One key per ticket being entered: a double click or a retry after a time-out cannot create two.
   const [idemKey, setIdemKey] = useState(newIdempotencyKey);
 
@@ -72,7 +76,7 @@ export default function NewTicketPage() {
         form={form}
         layout="vertical"
         onFinish={submit}
-        initialValues={{ channel: 'phone', priority: 'P3' }}
+        initialValues={{ channel: 'phone', priority: 'P3', requester_email: prefillEmail, requester_name: prefillName }}
         onValuesChange={() => create.reset()}
       >
         <Row gutter={16}>
@@ -126,7 +130,7 @@ export default function NewTicketPage() {
           </Col>
           <Col span={24}>
             <Form.Item name="subject" label={t('newTicket.subject')} rules={[required]}>
-              <Input data-testid="new-subject" maxLength={200} />
+              <Input data-testid="new-subject" maxLength={200} autoFocus={!!prefillEmail} />
             </Form.Item>
           </Col>
           <Col span={24}>

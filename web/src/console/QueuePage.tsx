@@ -2,12 +2,21 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import Alert from 'antd/es/alert';
 import Button from 'antd/es/button';
 import Spin from 'antd/es/spin';
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { listTickets, PRIORITIES, STATUSES, type Priority, type Ticket, type TicketStatus } from '../api';
+import {
+  listTickets,
+  PRIORITIES,
+  STATUSES,
+  type Priority,
+  type Ticket,
+  type TicketListParams,
+  type TicketStatus,
+} from '../api';
 import { useAuth } from '../auth/AuthProvider';
 import { formatTime } from '../shared/format';
+import { typingTarget } from '../shared/keyboard';
 import { PriorityTag, StatusTag } from '../shared/labels';
 import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries';
 import { NextSlaCountdown } from '../shared/SlaCountdown';
@@ -22,13 +31,51 @@ function parseList<T extends string>(raw: string | null, allowed: readonly T[]):
   return raw.split(',').filter((v): v is T => (allowed as readonly string[]).includes(v));
 }
 
-/** True when a key press belongs to a form control, not to the queue's shortcuts. */
-function typingTarget(target: EventTarget | null, forEnter: boolean): boolean {
-  const el = target as HTMLElement | null;
-  if (!el || typeof el.closest !== 'function') return false;
-  if (el.isContentEditable) return true;
-  if (el.closest('input, textarea, select, .ant-select, [contenteditable="true"]')) return true;
-  return forEnter && !!el.closest('button, a');
+/** The status/priority (and other) filters of a ticket list, kept in the page's query string. */
+export function useListFilters() {
+  const [search, setSearch] = useSearchParams();
+  const status = parseList<TicketStatus>(search.get('status'), STATUSES);
+  const priority = parseList<Priority>(search.get('priority'), PRIORITIES);
+
+  function setFilter(key: string, values: string[] | string | undefined) {
+    const next = new URLSearchParams(search);
+    const v = Array.isArray(values) ? values.join(',') : values;
+    if (v) next.set(key, v);
+    else next.delete(key);
+    setSearch(next, { replace: true });
+  }
+
+  function toggle<T extends string>(key: string, list: T[], value: T) {
+    setFilter(key, list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+  }
+
+  return { search, status, priority, setFilter, toggle };
+}
+
+/** One paged ticket list (a view of GET /api/tickets, "load more" by cursor), newest first, and how to open a row. */
+export function useTicketPages(params: TicketListParams, opts: { enabled: boolean; refetchInterval?: number }) {
+  const navigate = useNavigate();
+  const query = useInfiniteQuery({
+    queryKey: [...qk.tickets, params],
+    queryFn: ({ pageParam, signal }) => listTickets({ ...params, limit: PAGE_SIZE, cursor: pageParam }, { signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    enabled: opts.enabled,
+    refetchInterval: opts.refetchInterval,
+  });
+  const tickets = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  const open = useCallback(
+    (ticket: Ticket) => navigate(`/console/tickets/${encodeURIComponent(ticket.id)}`),
+    [navigate],
+  );
+  const openAt = useCallback(
+    (i: number) => {
+      const ticket = tickets[i];
+      if (ticket) open(ticket);
+    },
+    [tickets, open],
+  );
+  return { query, tickets, open, openAt };
 }
 
 export default function QueuePage() {
@@ -36,38 +83,20 @@ export default function QueuePage() {
   const navigate = useNavigate();
   const { user } = useAuth();
   const params = useParams();
-  const [search, setSearch] = useSearchParams();
+  const { search, status, priority, setFilter, toggle } = useListFilters();
   const view = params.view as QueueView;
-  const status = parseList<TicketStatus>(search.get('status'), STATUSES);
-  const priority = parseList<Priority>(search.get('priority'), PRIORITIES);
   const team = search.get('team') ?? undefined;
 
-  const agents = useAgents();
   const teams = useTeams();
 
   const filterKey = { view, status, priority, team: view === 'team' ? team : undefined };
-  const query = useInfiniteQuery({
-    queryKey: [...qk.tickets, filterKey],
-    queryFn: ({ pageParam, signal }) =>
-      listTickets(
-        { view, status, priority, team: filterKey.team, limit: PAGE_SIZE, cursor: pageParam },
-        { signal },
-      ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  const { query, tickets, open } = useTicketPages(filterKey, {
     enabled: (QUEUE_VIEWS as readonly string[]).includes(view),
   });
-
-  const tickets = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const [selected, setSelected] = useState(-1);
   const tbodyRef = useRef<HTMLTableSectionElement>(null);
   const filterSig = JSON.stringify(filterKey);
   useEffect(() => setSelected(-1), [filterSig]);
-
-  const open = useCallback(
-    (ticket: Ticket) => navigate(`/console/tickets/${encodeURIComponent(ticket.id)}`),
-    [navigate],
-  );
 
   // Stable between selections, so moving with j/k re-renders two rows, not the whole queue.
   const openAt = useCallback(
@@ -107,18 +136,6 @@ export default function QueuePage() {
 
   if (!(QUEUE_VIEWS as readonly string[]).includes(view)) return <Navigate to="/console/queue/mine" replace />;
 
-  function setFilter(key: string, values: string[] | string | undefined) {
-    const next = new URLSearchParams(search);
-    const v = Array.isArray(values) ? values.join(',') : values;
-    if (v) next.set(key, v);
-    else next.delete(key);
-    setSearch(next, { replace: true });
-  }
-
-  function toggle<T extends string>(key: string, list: T[], value: T) {
-    setFilter(key, list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
-  }
-
   const myTeams = user?.teams ?? [];
   const activeTeam = team ?? myTeams[0];
   return (
@@ -139,32 +156,12 @@ export default function QueuePage() {
         ))}
       </div>
       <div className="hd-filters">
-        <div data-testid="filter-status" className="hd-filter-group">
-          <Muted>{t('console.filters.status')}:</Muted>
-          {STATUSES.map((st) => (
-            <ToggleChip
-              key={st}
-              testId={`filter-status-${st}`}
-              checked={status.includes(st)}
-              onChange={() => toggle('status', status, st)}
-            >
-              {t(`status.${st}`)}
-            </ToggleChip>
-          ))}
-        </div>
-        <div data-testid="filter-priority" className="hd-filter-group">
-          <Muted>{t('console.filters.priority')}:</Muted>
-          {PRIORITIES.map((p) => (
-            <ToggleChip
-              key={p}
-              testId={`filter-priority-${p}`}
-              checked={priority.includes(p)}
-              onChange={() => toggle('priority', priority, p)}
-            >
-              {t(`priority.${p}`)}
-            </ToggleChip>
-          ))}
-        </div>
+        <StatusPriorityFilters
+          status={status}
+          priority={priority}
+          onToggleStatus={(st) => toggle('status', status, st)}
+          onTogglePriority={(p) => toggle('priority', priority, p)}
+        />
         {view === 'team' ? (
           <div data-testid="filter-team" className="hd-filter-group" role="radiogroup" aria-label={t('console.filters.team')}>
             <Muted>{t('console.filters.team')}:</Muted>
@@ -186,35 +183,119 @@ export default function QueuePage() {
       {query.isError ? (
         <Alert type="error" showIcon title={query.error.message} style={{ marginBottom: 12 }} data-testid="queue-error" />
       ) : null}
-      <div className="hd-table-wrap">
-        <table className="hd-table" data-testid="queue-table">
-          <QueueTableHead />
-          <tbody ref={tbodyRef}>
-            {tickets.map((r, i) => (
-              <QueueRow
-                key={r.id}
-                ticket={r}
-                selected={i === selected}
-                assigneeName={agentName(agents.data, r.assignee)}
-                teamLabel={teamName(teams.data, r.team)}
-                index={i}
-                onOpen={openAt}
-              />
-            ))}
-          </tbody>
-        </table>
-        {query.isPending && query.fetchStatus !== 'idle' ? (
-          <div style={{ padding: 24, textAlign: 'center' }}>
-            <Spin />
-          </div>
-        ) : null}
-        {!query.isPending && tickets.length === 0 && !query.isError ? (
-          <div style={{ padding: 24, textAlign: 'center' }} data-testid="queue-empty">
-            <Muted>{t('console.empty')}</Muted>
-          </div>
-        ) : null}
-      </div>
+      <TicketTable
+        tickets={tickets}
+        query={query}
+        testId="queue-table"
+        emptyTestId="queue-empty"
+        emptyText={t('console.empty')}
+        selected={selected}
+        tbodyRef={tbodyRef}
+        onOpen={openAt}
+      />
       <QueueFooter count={tickets.length} countTestId="queue-count" query={query} />
+    </div>
+  );
+}
+
+/** The status and priority chips of a ticket list (the queue, a customer's tickets). */
+export function StatusPriorityFilters({
+  status,
+  priority,
+  onToggleStatus,
+  onTogglePriority,
+}: {
+  status: TicketStatus[];
+  priority: Priority[];
+  onToggleStatus: (status: TicketStatus) => void;
+  onTogglePriority: (priority: Priority) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <div data-testid="filter-status" className="hd-filter-group">
+        <Muted>{t('console.filters.status')}:</Muted>
+        {STATUSES.map((st) => (
+          <ToggleChip
+            key={st}
+            testId={`filter-status-${st}`}
+            checked={status.includes(st)}
+            onChange={() => onToggleStatus(st)}
+          >
+            {t(`status.${st}`)}
+          </ToggleChip>
+        ))}
+      </div>
+      <div data-testid="filter-priority" className="hd-filter-group">
+        <Muted>{t('console.filters.priority')}:</Muted>
+        {PRIORITIES.map((p) => (
+          <ToggleChip
+            key={p}
+            testId={`filter-priority-${p}`}
+            checked={priority.includes(p)}
+            onChange={() => onTogglePriority(p)}
+          >
+            {t(`priority.${p}`)}
+          </ToggleChip>
+        ))}
+      </div>
+    </>
+  );
+}
+
+/** A console ticket list: the queue's columns and rows, a spinner while the first page loads, an empty state. */
+export function TicketTable({
+  tickets,
+  query,
+  testId,
+  emptyTestId,
+  emptyText,
+  rowTestIdPrefix,
+  selected = -1,
+  tbodyRef,
+  onOpen,
+}: {
+  tickets: Ticket[];
+  query: { isPending: boolean; isError: boolean; fetchStatus: string };
+  testId: string;
+  emptyTestId: string;
+  emptyText: string;
+  rowTestIdPrefix?: string;
+  selected?: number;
+  tbodyRef?: Ref<HTMLTableSectionElement>;
+  onOpen: (index: number) => void;
+}) {
+  const agents = useAgents();
+  const teams = useTeams();
+  return (
+    <div className="hd-table-wrap">
+      <table className="hd-table" data-testid={testId}>
+        <QueueTableHead />
+        <tbody ref={tbodyRef}>
+          {tickets.map((r, i) => (
+            <QueueRow
+              key={r.id}
+              ticket={r}
+              selected={i === selected}
+              assigneeName={agentName(agents.data, r.assignee)}
+              teamLabel={teamName(teams.data, r.team)}
+              index={i}
+              onOpen={onOpen}
+              testIdPrefix={rowTestIdPrefix}
+            />
+          ))}
+        </tbody>
+      </table>
+      {query.isPending && query.fetchStatus !== 'idle' ? (
+        <div style={{ padding: 24, textAlign: 'center' }}>
+          <Spin />
+        </div>
+      ) : null}
+      {!query.isPending && tickets.length === 0 && !query.isError ? (
+        <div style={{ padding: 24, textAlign: 'center' }} data-testid={emptyTestId}>
+          <Muted>{emptyText}</Muted>
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -223,10 +304,12 @@ export default function QueuePage() {
 export function QueueFooter({
   count,
   countTestId,
+  loadMoreTestId = 'load-more',
   query,
 }: {
   count: number;
   countTestId: string;
+  loadMoreTestId?: string;
   query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
 }) {
   const { t } = useTranslation();
@@ -234,7 +317,7 @@ export function QueueFooter({
     <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginTop: 12 }}>
       <Muted testId={countTestId}>{t('common.loaded', { count })}</Muted>
       {query.hasNextPage ? (
-        <Button data-testid="load-more" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
+        <Button data-testid={loadMoreTestId} onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
           {t('common.loadMore')}
         </Button>
       ) : count > 0 ? (
@@ -271,6 +354,7 @@ export const QueueRow = memo(function QueueRow({
   assigneeName,
   teamLabel,
   onOpen,
+  testIdPrefix = 'ticket-row-',
 }: {
   ticket: Ticket;
   index: number;
@@ -278,11 +362,13 @@ export const QueueRow = memo(function QueueRow({
   assigneeName: string | null;
   teamLabel: string | null;
   onOpen: (index: number) => void;
+  /** The row's data-testid is this prefix and the ticket number. */
+  testIdPrefix?: string;
 }) {
   const { t } = useTranslation();
   return (
     <tr
-      data-testid={`ticket-row-${r.number}`}
+      data-testid={`${testIdPrefix}${r.number}`}
       data-ticket-id={r.id}
       data-selected={selected ? 'true' : 'false'}
       aria-selected={selected}

@@ -1,18 +1,14 @@
 // 风险工单 (supervisors): open tickets past the SLA warning share (view=at_risk) or past a target (view=breached).
-import { useInfiniteQuery } from '@tanstack/react-query';
 import Alert from 'antd/es/alert';
 import Spin from 'antd/es/spin';
-import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useParams } from 'react-router-dom';
-import { listTickets } from '../api';
-import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries';
+import { agentName, teamName, useAgents, useTeams } from '../shared/queries';
 import { Muted } from '../shared/ui';
-import { QueueFooter, QueueRow, QueueTableHead } from './QueuePage';
+import { QueueFooter, QueueRow, QueueTableHead, useTicketPages } from './QueuePage';
 
 export const RISK_VIEWS = ['at_risk', 'breached'] as const;
 export type RiskView = (typeof RISK_VIEWS)[number];
-const PAGE_SIZE = 50;
 
 export default function RiskPage() {
   const { t } = useTranslation();
@@ -22,22 +18,7 @@ export default function RiskPage() {
   const valid = (RISK_VIEWS as readonly string[]).includes(view);
   const agents = useAgents();
   const teams = useTeams();
-  const query = useInfiniteQuery({
-    queryKey: [...qk.tickets, { view }],
-    queryFn: ({ pageParam, signal }) => listTickets({ view, limit: PAGE_SIZE, cursor: pageParam }, { signal }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    enabled: valid,
-    refetchInterval: 60_000,
-  });
-  const tickets = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
-  const openAt = useCallback(
-    (i: number) => {
-      const ticket = tickets[i];
-      if (ticket) navigate(`/console/tickets/${encodeURIComponent(ticket.id)}`);
-    },
-    [tickets, navigate],
-  );
+  const { query, tickets, openAt } = useTicketPages({ view }, { enabled: valid, refetchInterval: 60_000 });
   if (!valid) return <Navigate to="/console/risk/at_risk" replace />;
 
   return (

@@ -47,12 +47,31 @@ import {
   UrgeDialog,
 } from './TicketActions';
 import { TicketFields } from './TicketFields';
+import { customerPath } from './TicketSearch';
 import { Panel } from '../shared/ui';
 
 /** True when a target was missed (the server's flags): resolving asks for a breach reason. */
 export function slaBreached(ticket: Ticket): boolean {
   const sla = ticket.sla;
   return !!sla && (!!sla.breached || sla.first_response_met === false || sla.resolution_met === false);
+}
+
+/** The requester as "name <email>", the email linking to the customer's other tickets. */
+function RequesterLink({ requester }: { requester: Ticket['requester'] | null | undefined }) {
+  const { t } = useTranslation();
+  if (!requester?.email) return <>{requester?.name ?? ''}</>;
+  const link = (
+    <Link to={customerPath(requester.email)} title={t('customer.viewTickets')} data-testid="ticket-requester-link">
+      {requester.email}
+    </Link>
+  );
+  return requester.name ? (
+    <>
+      {requester.name} &lt;{link}&gt;
+    </>
+  ) : (
+    link
+  );
 }
 
 function MetTag({ met, testId }: { met: boolean | null | undefined; testId: string }) {
@@ -324,7 +343,7 @@ export default function TicketPage() {
           <Panel small title={t('ticket.fields.description')} style={{ marginBottom: 16 }}>
             <div style={{ marginBottom: 8 }}>
               <Typography.Text type="secondary">
-                {t('ticket.fields.requester')}: {tk.requester?.name ? `${tk.requester.name} <${tk.requester.email}>` : tk.requester?.email}
+                {t('ticket.fields.requester')}: <RequesterLink requester={tk.requester} />
                 {' · '}
                 {t('ticket.fields.channel')}: {t(`channel.${tk.channel}`, { defaultValue: tk.channel })}
                 {' · '}

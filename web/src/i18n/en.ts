@@ -280,6 +280,18 @@ const en: Messages<typeof zhCN> = {
     submit: 'Create ticket',
     created: 'Ticket {{number}} created',
   },
+  search: {
+    placeholder: 'Ticket number or customer email',
+    label: 'Search: a ticket number (starting with GD) or a customer email; shortcut /',
+    hint: 'Search by ticket number (e.g. GD20261201003) or customer email (e.g. wang@example.com)',
+  },
+  customer: {
+    title: 'Tickets of customer {{email}}',
+    empty: 'This customer has no tickets yet',
+    newTicket: 'New ticket for this customer',
+    invalidEmail: '“{{email}}” is not a valid email address',
+    viewTickets: "See all of this customer's tickets",
+  },
   notifications: {
     title: 'Notifications',
     empty: 'No notifications',

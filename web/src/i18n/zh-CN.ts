@@ -275,6 +275,18 @@ const zhCN = {
     submit: '创建工单',
     created: '工单 {{number}} 已创建',
   },
+  search: {
+    placeholder: '工单号或客户邮箱',
+    label: '搜索：输入工单号（GD 开头）或客户邮箱，快捷键 /',
+    hint: '可搜索工单号（如 GD20261201003）或客户邮箱（如 wang@example.com）',
+  },
+  customer: {
+    title: '客户 {{email}} 的工单',
+    empty: '该客户还没有工单',
+    newTicket: '为该客户新建工单',
+    invalidEmail: '“{{email}}”不是有效的邮箱地址',
+    viewTickets: '查看该客户的全部工单',
+  },
   notifications: {
     title: '通知',
     empty: '暂无通知',

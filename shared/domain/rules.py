@@ -444,15 +444,9 @@ def _run(rule: Rule, facts: TicketFacts, state: _Fields, number: int) -> tuple[R
         after = state
         for action in rule.actions:
             after = _apply(action, after)
-    except RuleError as failure:
-        error = {"code": failure.code, **failure.params}
-        return RuleTrace(rule.name, rule.position, number, RuleStatus.ERROR, f"error: {failure}", error=error), state
-    except re.error as failure:
-        error = {"code": "bad_pattern", "reason": str(failure)}
-        return RuleTrace(rule.name, rule.position, number, RuleStatus.ERROR, f"error: {failure}", error=error), state
-    except (TypeError, ValueError) as failure:
-        error = {"code": "invalid_value"}
-        return RuleTrace(rule.name, rule.position, number, RuleStatus.ERROR, f"error: {failure}", error=error), state
+    except (RuleError, re.error, TypeError, ValueError) as failure:
+        detail = f"error: {failure}"
+        return RuleTrace(rule.name, rule.position, number, RuleStatus.ERROR, detail, error=_error(failure)), state
     changes = tuple(
         FieldChange(name, getattr(state, name), getattr(after, name))
         for name in ("team", "priority", "category", "assignee", "tags", "notify")
@@ -460,6 +454,15 @@ def _run(rule: Rule, facts: TicketFacts, state: _Fields, number: int) -> tuple[R
     )
     detail = why + ("" if changes else "; nothing to change") + ("; stops the pass" if rule.stop else "")
     return RuleTrace(rule.name, rule.position, number, RuleStatus.FIRED, detail, conditions, changes), after
+
+
+def _error(failure: Exception) -> dict[str, Any]:
+    """A failed rule's error as a code and its parameters, for the reader's language."""
+    if isinstance(failure, RuleError):
+        return {"code": failure.code, **failure.params}
+    if isinstance(failure, re.error):
+        return {"code": "bad_pattern", "reason": str(failure)}
+    return {"code": "invalid_value"}
 
 
 def _apply(action: Action, state: _Fields) -> _Fields:

@@ -96,3 +96,8 @@ class LocalStackProcess:
 
     def post(self, session: requests.Session, path: str, **kwargs: Any) -> requests.Response:
         return session.post(f"{self.url}{path}", timeout=10, **kwargs)
+
+    def advance_clock(self, session: requests.Session, minutes: int) -> requests.Response:
+        """`POST /api/dev/clock`: it runs the due schedules and delivers their effects (up to 10 s) before answering,
+        longer than other calls may take."""
+        return session.post(f"{self.url}/api/dev/clock", json={"advance_minutes": minutes}, timeout=180)

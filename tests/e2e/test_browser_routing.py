@@ -43,7 +43,7 @@ def _assigned(stack: LocalStackProcess, lead: Any, ticket: dict[str, Any], fallb
 
 def _advance(stack: LocalStackProcess, lead: Any, minutes: int) -> None:
     """Moves the dev clock; the sweep runs inside the call, over every open ticket the session's tests left."""
-    response = lead.post(f"{stack.url}/api/dev/clock", json={"advance_minutes": minutes}, timeout=180)
+    response = stack.advance_clock(lead, minutes)
     assert response.status_code == 200, response.text
 
 

@@ -64,10 +64,10 @@ def test_acknowledgment_reaches_the_outbox_within_seconds_exactly_once(stack: Lo
 
 def test_the_clock_moves_forward(stack: LocalStackProcess):
     lead = stack.login("lead@demo.local")
-    before = stack.post(lead, "/api/dev/clock", json={"advance_minutes": 0}).json()["now"]
-    after = stack.post(lead, "/api/dev/clock", json={"advance_minutes": 90}).json()["now"]
+    before = stack.advance_clock(lead, 0).json()["now"]
+    after = stack.advance_clock(lead, 90).json()["now"]
     assert after > before and after.endswith("+08:00")
-    assert stack.post(lead, "/api/dev/clock", json={"advance_minutes": -5}).status_code == 400
+    assert stack.advance_clock(lead, -5).status_code == 400
 
 
 def test_a_request_over_256_kb_is_refused_whole(stack: LocalStackProcess):
@@ -84,7 +84,7 @@ def test_state_survives_a_restart(tmp_path):
         customer = stack.login("keep@example.com")
         ticket = stack.post(customer, "/api/tickets", json={"subject": "保留", "description": "重启后还在"}).json()
         lead = stack.login("lead@demo.local")
-        stack.post(lead, "/api/dev/clock", json={"advance_minutes": 120})
+        stack.advance_clock(lead, 120)
         wait_for(
             lambda: any(ticket["number"] in m["subject"] for m in stack.get(lead, "/api/dev/outbox").json()["items"])
         )
@@ -96,7 +96,7 @@ def test_state_survives_a_restart(tmp_path):
         again = stack.get(customer, f"/api/tickets/{ticket['number']}")
         assert again.status_code == 200 and again.json()["id"] == ticket["id"]
         lead = stack.login("lead@demo.local")
-        now = stack.post(lead, "/api/dev/clock", json={"advance_minutes": 0}).json()["now"]
+        now = stack.advance_clock(lead, 0).json()["now"]
         created = datetime.fromisoformat(ticket["created_at"])
         assert datetime.fromisoformat(now) >= created + timedelta(minutes=120)  # the clock kept its offset
         time.sleep(1)

@@ -71,7 +71,7 @@ def test_the_dev_clock_runs_the_sla_sweep(stack: LocalStackProcess):
     # Nobody acknowledges: 11 minutes on, the sweep (run by the dev clock before it answers) alerts the supervisor
     # and the ticket goes to another agent (delivered with the clock's answer, or moments after when earlier tests
     # left many unacknowledged tickets for the same sweep).
-    assert stack.post(lead, "/api/dev/clock", json={"advance_minutes": 11}).status_code == 200
+    assert stack.advance_clock(lead, 11).status_code == 200
 
     def reassigned() -> dict[str, Any] | None:
         current = stack.get(lead, f"/api/tickets/{ticket['id']}").json()

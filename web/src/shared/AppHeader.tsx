@@ -24,7 +24,7 @@ export function AppHeader({ area, nav, extra }: { area: string; nav: NavItem[]; 
       style={{
         display: 'flex',
         alignItems: 'center',
-        gap: 16,
+        gap: 12,
         height: 56,
         padding: '0 20px',
         background: '#001529',
@@ -35,9 +35,13 @@ export function AppHeader({ area, nav, extra }: { area: string; nav: NavItem[]; 
       }}
     >
       <div style={{ fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap' }}>
-        {t('app.title')} <span style={{ opacity: 0.65, fontWeight: 400, fontSize: 14 }}>· {area}</span>
+        {t('app.title')}{' '}
+        <span className="hd-header-area" style={{ opacity: 0.65, fontWeight: 400, fontSize: 14 }}>
+          · {area}
+        </span>
       </div>
-      <nav style={{ display: 'flex', gap: 4 }}>
+      {/* A narrow window (or a long language) scrolls the links rather than pushing the account off the bar. */}
+      <nav className="hd-header-nav" style={{ display: 'flex', gap: 2, minWidth: 0, overflowX: 'auto' }}>
         {nav.map((item) => (
           <NavLink
             key={item.to}
@@ -45,8 +49,9 @@ export function AppHeader({ area, nav, extra }: { area: string; nav: NavItem[]; 
             data-testid={item.testId}
             style={({ isActive }) => ({
               color: '#fff',
-              padding: '6px 12px',
+              padding: '6px 10px',
               borderRadius: 6,
+              whiteSpace: 'nowrap',
               textDecoration: 'none',
               background: isActive ? 'rgba(255,255,255,0.16)' : 'transparent',
             })}
@@ -55,7 +60,7 @@ export function AppHeader({ area, nav, extra }: { area: string; nav: NavItem[]; 
           </NavLink>
         ))}
       </nav>
-      <div style={{ marginLeft: 'auto', display: 'flex', alignItems: 'center', gap: 8 }}>
+      <div style={{ marginLeft: 'auto', display: 'flex', alignItems: 'center', gap: 6, flexShrink: 0 }}>
         {extra}
         <span className="hd-header-light" style={{ display: 'contents' }}>
           <LangSwitch />
@@ -73,9 +78,10 @@ export function AppHeader({ area, nav, extra }: { area: string; nav: NavItem[]; 
           icon={<LogoutOutlined />}
           onClick={() => void signOut()}
           data-testid="signout"
+          title={t('app.signOut')}
           style={{ color: '#fff' }}
         >
-          {t('app.signOut')}
+          <span className="hd-header-label">{t('app.signOut')}</span>
         </Button>
       </div>
     </header>

@@ -13,7 +13,7 @@ export function LangSwitch() {
       title={t('app.switchLanguageTitle')}
       onClick={() => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en')}
     >
-      {t('app.switchLanguage')}
+      <span className="hd-header-label">{t('app.switchLanguage')}</span>
     </Button>
   );
 }

@@ -340,7 +340,9 @@ function StaffTable({
             return (
               <tr key={a.email} data-testid={`staff-row-${a.email}`}>
                 <td>{a.name}</td>
-                <td style={{ wordBreak: 'break-all' }}>{a.email}</td>
+                <td title={a.email} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                  {a.email}
+                </td>
                 <td>{t(`role.${a.role}`, { defaultValue: a.role })}</td>
                 <td>
                   <span style={TAGS}>

@@ -268,6 +268,12 @@ def put_team(call: Call, id: str) -> Response:
     return json_response(team_out(team), 201 if created else 200)
 
 
+@api.route("/api/admin/teams/{id}", "DELETE", summary="Delete a team nothing refers to (admin)", status=204)
+def delete_team(call: Call, id: str) -> Response:
+    call.container.directory.remove_team(call.principal, unquote(id))
+    return Response(body="", status_code=204)
+
+
 @api.route("/api/teams", "GET", summary="Teams (staff)", response=TeamList)
 def list_teams(call: Call) -> TeamList:
     return TeamList(items=[team_out(t) for t in call.container.directory.teams(call.principal)])

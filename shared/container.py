@@ -147,7 +147,13 @@ class Container:
             from shared.adapters.cognito import CognitoStaffAccounts
 
             accounts = CognitoStaffAccounts(self.aws.client("cognito-idp"), self.settings.user_pool_id or "")
-        return DirectoryService(self.directory_store, self.routing_store, accounts)
+        return DirectoryService(
+            self.directory_store,
+            self.routing_store,
+            accounts,
+            tickets=self.ticket_store,
+            rules=lambda: self.routing.rule_set()[0],
+        )
 
     @cached_property
     def authenticator(self) -> Authenticator:

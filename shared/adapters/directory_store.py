@@ -89,6 +89,9 @@ class DirectoryStore:
             return None
         return Team(item.id, item.name, item.supervisor)
 
+    def remove_team(self, team_id: str) -> None:
+        TeamItem(DIRECTORY, f"TEAM#{team_id}").delete()
+
     def put_team(self, team: Team) -> None:
         TeamItem(DIRECTORY, f"TEAM#{team.id}", id=team.id, name=team.name, supervisor=team.supervisor).save()
 

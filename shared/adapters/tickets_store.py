@@ -212,6 +212,13 @@ class TicketStore:
         items = [from_item(TicketItem.from_raw_data(raw)) for raw in page.get("Items", [])]
         return Page(items, page.get("LastEvaluatedKey"))
 
+    def team_has_open_tickets(self, team: str) -> bool:
+        """Whether any open ticket names the team: pages of `by_team`, filtered to open ones, until one shows (an
+        admin's check before deleting the team, not a request path that lists)."""
+        open_statuses = TicketItem.status.is_in(*sorted(s.value for s in OPEN_STATUSES))
+        result = TicketItem.by_team.query(f"TEAM#{team}", filter_condition=open_statuses, limit=1, page_size=100)
+        return next(iter(result), None) is not None
+
     # -- conversation and audit ------------------------------------------------------------------
     def list_messages(self, ticket_id: str, limit: int, start: Key | None, include_internal: bool) -> Page:
         condition = None if include_internal else (MessageItem.internal == False)  # noqa: E712

@@ -244,6 +244,11 @@ class Rule:
     stop: bool = False  # stop the pass when this rule fires (else the next rules run too)
     enabled: bool = True
 
+    @property
+    def teams(self) -> set[str]:
+        """The teams this rule routes tickets to."""
+        return {str(a.value) for a in self.actions if a.type is ActionType.SET_TEAM}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,

@@ -7,13 +7,16 @@ sign-in account and its Cognito group (the role) are kept in step through `Staff
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from shared.adapters.directory_store import DirectoryStore
 from shared.domain.access import ADMIN, STAFF_ROLES, SUPERVISOR, Permission, Principal
 from shared.domain.directory import Agent, AgentProfile, Availability, Team
 from shared.errors import Forbidden, InvalidInput, NotFound, StaffConflict
+
+if TYPE_CHECKING:
+    from shared.domain.rules import RuleSet
 
 TEAM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -42,13 +45,24 @@ class LoadReader(Protocol):
     def loads(self) -> Mapping[str, Mapping[object, int]]: ...
 
 
+class TeamTickets(Protocol):
+    def team_has_open_tickets(self, team: str) -> bool: ...
+
+
 class DirectoryService:
     def __init__(
-        self, store: DirectoryStore, loads: LoadReader | None = None, accounts: StaffAccounts | None = None
+        self,
+        store: DirectoryStore,
+        loads: LoadReader | None = None,
+        accounts: StaffAccounts | None = None,
+        tickets: TeamTickets | None = None,
+        rules: Callable[[], RuleSet] | None = None,
     ) -> None:
         self._store = store
         self._loads = loads
         self._accounts = accounts or DirectorySignIn()
+        self._tickets = tickets
+        self._rules = rules
 
     def agents(self, principal: Principal) -> list[Agent]:
         self._require(principal, Permission.DIRECTORY_READ)
@@ -147,6 +161,24 @@ class DirectoryService:
         self._store.put_team(team)
         members = sorted(a.email for a in self._store.list_all()[0] if team_id in a.teams)
         return Team(team_id, name, supervisor, members), created
+
+    def remove_team(self, principal: Principal, team_id: str) -> None:
+        """Delete a team nothing refers to any more: no members, no rule routing to it, no open ticket in it."""
+        self._require(principal, Permission.DIRECTORY_MANAGE)
+        team = self._store.get_team(team_id) if TEAM_ID.match(team_id) else None
+        if team is None:
+            raise NotFound("no such team")
+        members = [a.name for a in self._store.list_all()[0] if team_id in a.teams]
+        if members:
+            message = f"{team.name} still has {len(members)} members ({', '.join(members)}); move them first"
+            raise StaffConflict("team_has_members", message)
+        routing = self._rules() if self._rules else None
+        naming = [r.name for r in routing.rules if team_id in r.teams] if routing else []
+        if naming:
+            raise StaffConflict("team_in_rules", f"routing rules send tickets to {team.name}: {', '.join(naming)}")
+        if self._tickets is not None and self._tickets.team_has_open_tickets(team_id):
+            raise StaffConflict("team_has_tickets", f"{team.name} still has open tickets; transfer them first")
+        self._store.remove_team(team_id)
 
     @staticmethod
     def _require(principal: Principal, permission: Permission) -> None:

@@ -1,5 +1,5 @@
 """Staff administration in a real browser against the local stack: the admin adds a team, a member in it, changes their
-capacity and removes them again."""
+capacity and removes them, then deletes the team."""
 
 from __future__ import annotations
 
@@ -60,3 +60,8 @@ def test_admin_adds_a_team_and_a_member_changes_and_removes_them(
     page.get_by_test_id(f"staff-remove-confirm-{email}").click()
     expect(page.get_by_test_id(f"staff-row-{email}")).to_have_count(0)
     assert email not in {a["email"] for a in stack.get(stack.login(ADMIN), "/api/agents").json()["items"]}
+
+    # With its only member gone and no rule or ticket naming it, the team can go too.
+    page.get_by_test_id(f"team-delete-{team_id}").click()
+    page.get_by_test_id(f"team-delete-confirm-{team_id}").click()
+    expect(page.get_by_test_id(f"team-row-{team_id}")).to_have_count(0)

@@ -182,3 +182,27 @@ def test_cognito_staff_accounts_follow_the_role(emulator):
     accounts.revoke(NEW)
     assert groups(NEW) == []
     accounts.revoke("never.existed@example.com")  # nothing to do
+
+
+def test_a_team_is_deleted_only_once_nothing_refers_to_it(api, env):
+    assert api.call("PUT", "/api/admin/teams/vip", ADMIN, {"name": "大客户组"}).status_code == 201
+    assert api.call("DELETE", "/api/admin/teams/vip", LEAD).status_code == 403
+    _put_agent(api, NEW, {**PROFILE, "teams": ["vip"]})
+
+    def refused(code: str) -> None:
+        response = api.call("DELETE", "/api/admin/teams/vip", ADMIN)
+        assert response.status_code == 409 and response.json_body["error"]["code"] == code, response.body
+
+    refused("team_has_members")
+    _put_agent(api, NEW, {**PROFILE, "teams": ["tech"]})
+    put_rules(api, route_all_to("vip"))
+    refused("team_in_rules")
+    put_rules(api, route_all_to("tech"))
+    body = {"subject": "大客户", "description": "d", "team": "vip", "requester": {"email": "big@example.com"}}
+    ticket = api.call("POST", "/api/tickets", LEAD, body).json_body
+    refused("team_has_tickets")
+    assert api.call("PATCH", f"/api/tickets/{ticket['id']}", LEAD, {"status": "resolved"}).status_code == 200
+    assert api.call("DELETE", "/api/admin/teams/vip", ADMIN).status_code == 204
+    assert "vip" not in {t["id"] for t in api.call("GET", "/api/teams", LEAD).json_body["items"]}
+    assert api.call("DELETE", "/api/admin/teams/vip", ADMIN).status_code == 404
+    assert api.call("DELETE", "/api/admin/teams/No%20Such", ADMIN).status_code == 404

@@ -221,6 +221,11 @@ export async function deleteAgent(email: string): Promise<void> {
   await call<unknown>('DELETE', `/api/admin/agents/${seg(email)}`);
 }
 
+/** 204; 409 team_has_members / team_in_rules / team_has_tickets while something still refers to the team. */
+export async function deleteTeam(id: string): Promise<void> {
+  await call<unknown>('DELETE', `/api/admin/teams/${seg(id)}`);
+}
+
 /** Creates (201) or renames / re-supervises (200) a team; 400 for a bad id or a supervisor who is not one. */
 export function putTeam(id: string, team: TeamInput): Promise<Team> {
   return call<Team>('PUT', `/api/admin/teams/${seg(id)}`, { body: team });

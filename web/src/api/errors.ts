@@ -94,6 +94,9 @@ const KNOWN_CODES = new Set([
   'own_account',
   'agent_has_tickets',
   'supervises_team',
+  'team_has_members',
+  'team_in_rules',
+  'team_has_tickets',
 ]);
 
 /** A message for people, in the current language; falls back to the server's text. */

@@ -93,6 +93,9 @@ const en: Messages<typeof zhCN> = {
     own_account: 'You cannot remove your own account',
     agent_has_tickets: 'This member still holds open tickets; transfer or close them before removing the member',
     supervises_team: 'This member supervises a team; choose another supervisor for it first',
+    team_has_members: 'The team still has members; move them to other teams first',
+    team_in_rules: 'Routing rules still send tickets to this team; change them first',
+    team_has_tickets: 'The team still has open tickets; transfer or close them first',
   },
   auth: {
     title: 'Sign in to Helpdesk',
@@ -586,6 +589,10 @@ const en: Messages<typeof zhCN> = {
     datesPlaceholder: 'Type a date (YYYY-MM-DD) and press Enter',
   },
   staff: {
+    deleteTeam: 'Delete',
+    deleteTeamConfirm: 'Delete the team {{name}}?',
+    teamDeleted: 'Deleted the team {{name}}',
+    deleteTeamFailed: 'Cannot delete the team {{name}}: {{message}}',
     title: 'Staff and teams',
     hint: 'Manage agents, supervisors and admins, and the teams they work in.',
     members: 'Staff',

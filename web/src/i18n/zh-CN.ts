@@ -89,6 +89,9 @@ const zhCN = {
     own_account: '不能移除自己的账号',
     agent_has_tickets: '该成员还有未结工单，请先转办或关闭后再移除',
     supervises_team: '该成员是团队主管，请先为团队另选主管再移除',
+    team_has_members: '团队里还有成员，请先在成员资料中把他们移到其他团队',
+    team_in_rules: '还有路由规则把工单转到该团队，请先修改规则',
+    team_has_tickets: '该团队还有未结工单，请先转办或关闭',
   },
   auth: {
     title: '登录工单系统',
@@ -581,6 +584,10 @@ const zhCN = {
     datesPlaceholder: '输入日期（YYYY-MM-DD）后回车',
   },
   staff: {
+    deleteTeam: '删除',
+    deleteTeamConfirm: '确定删除团队「{{name}}」吗？',
+    teamDeleted: '已删除团队「{{name}}」',
+    deleteTeamFailed: '无法删除团队「{{name}}」：{{message}}',
     title: '团队成员与团队',
     hint: '管理坐席、主管和管理员，以及他们所在的团队。',
     members: '团队成员',

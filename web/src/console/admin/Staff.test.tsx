@@ -287,6 +287,32 @@ describe('staff and teams admin', () => {
     expect(screen.queryByTestId('staff-remove-error')).toBeNull();
   });
 
+  it('deletes a team with DELETE; a team still in use shows the 409 message and stays', async () => {
+    const { state, routes } = directory(ADMIN);
+    let refuse = true;
+    renderApp('/console/admin/staff', {
+      ...routes,
+      'DELETE /api/admin/teams/billing': () => {
+        if (refuse) {
+          return json(409, { error: { code: 'team_in_rules', message: 'routing rules send tickets to 账务组: 账务' } });
+        }
+        state.teams = state.teams.filter((tm) => tm.id !== 'billing');
+        return new Response(null, { status: 204 });
+      },
+    });
+    fireEvent.click(await screen.findByTestId('team-delete-billing'));
+    fireEvent.click(await screen.findByTestId('team-delete-confirm-billing'));
+    const alert = await screen.findByTestId('team-delete-error');
+    expect(alert.dataset.code).toBe('team_in_rules');
+    expect(alert.textContent).toContain('无法删除团队「账务」：还有路由规则把工单转到该团队，请先修改规则');
+    expect(screen.getByTestId('team-row-billing')).toBeTruthy();
+    refuse = false;
+    fireEvent.click(screen.getByTestId('team-delete-billing'));
+    fireEvent.click(await screen.findByTestId('team-delete-confirm-billing'));
+    await waitFor(() => expect(screen.queryByTestId('team-row-billing')).toBeNull());
+    expect(screen.queryByTestId('team-delete-error')).toBeNull();
+  });
+
   it('adds a team with PUT /api/admin/teams/{id}, checking the id first; supervisors are the only choices', async () => {
     const { state, routes } = directory(ADMIN);
     const { server } = renderApp('/console/admin/staff', {

@@ -21,6 +21,7 @@ import { useTranslation } from 'react-i18next';
 import {
   AGENT_LANGUAGES,
   deleteAgent,
+  deleteTeam,
   isApiError,
   isStaffRole,
   listAgents,
@@ -535,7 +536,19 @@ function TeamDialog({
   );
 }
 
-function TeamsTable({ teams, agents, onEdit }: { teams: Team[]; agents: Agent[]; onEdit: (tm: Team) => void }) {
+function TeamsTable({
+  teams,
+  agents,
+  onEdit,
+  onDelete,
+  deleting,
+}: {
+  teams: Team[];
+  agents: Agent[];
+  onEdit: (tm: Team) => void;
+  onDelete: (tm: Team) => void;
+  deleting: string | null;
+}) {
   const { t } = useTranslation();
   return (
     <div className="hd-table-wrap">
@@ -566,9 +579,23 @@ function TeamsTable({ teams, agents, onEdit }: { teams: Team[]; agents: Agent[];
               <td>{agentName(agents, tm.supervisor) ?? <span style={{ color: 'rgba(0,0,0,0.45)' }}>{t('staff.noSupervisor')}</span>}</td>
               <td data-testid={`team-members-${tm.id}`}>{tm.members.length}</td>
               <td>
-                <Button size="small" data-testid={`team-edit-${tm.id}`} onClick={() => onEdit(tm)}>
-                  {t('staff.edit')}
-                </Button>
+                <Space size={4}>
+                  <Button size="small" data-testid={`team-edit-${tm.id}`} onClick={() => onEdit(tm)}>
+                    {t('staff.edit')}
+                  </Button>
+                  <Popconfirm
+                    title={t('staff.deleteTeamConfirm', { name: tm.name || tm.id })}
+                    okText={t('staff.deleteTeam')}
+                    okType="danger"
+                    cancelText={t('common.cancel')}
+                    okButtonProps={testIdProp(`team-delete-confirm-${tm.id}`)}
+                    onConfirm={() => onDelete(tm)}
+                  >
+                    <Button size="small" danger data-testid={`team-delete-${tm.id}`} loading={deleting === tm.id}>
+                      {t('staff.deleteTeam')}
+                    </Button>
+                  </Popconfirm>
+                </Space>
               </td>
             </tr>
           ))}
@@ -593,6 +620,11 @@ export default function StaffPage() {
   const [editingAgent, setEditingAgent] = useState<Editing<Agent>>(null);
   const [editingTeam, setEditingTeam] = useState<Editing<Team>>(null);
 
+  const dropTeam = useMutation({
+    mutationFn: (team: Team) => deleteTeam(team.id),
+    onSuccess: (_, team) => toast.success(t('staff.teamDeleted', { name: team.name || team.id })),
+    onSettled: () => refreshDirectory(qc, false),
+  });
   const remove = useMutation({
     mutationFn: (agent: Agent) => deleteAgent(agent.email),
     onSuccess: (_, agent) => toast.success(t('staff.removed', { name: agent.name || agent.email })),
@@ -606,6 +638,7 @@ export default function StaffPage() {
   const agentList = agents.data;
   const teamList = teams.data;
   const failed = remove.error && remove.variables ? remove : null;
+  const teamFailed = dropTeam.error && dropTeam.variables ? dropTeam : null;
 
   return (
     <div data-testid="staff-page">
@@ -665,7 +698,30 @@ export default function StaffPage() {
           </Button>
         }
       >
-        <TeamsTable teams={teamList} agents={agentList} onEdit={(tm) => setEditingTeam({ item: tm })} />
+        {teamFailed ? (
+          <Alert
+            type="error"
+            showIcon
+            data-testid="team-delete-error"
+            data-code={isApiError(teamFailed.error) ? teamFailed.error.code : ''}
+            style={{ marginBottom: 12 }}
+            title={t('staff.deleteTeamFailed', {
+              name: teamFailed.variables?.name || teamFailed.variables?.id,
+              message: teamFailed.error?.message,
+            })}
+            closable={{ onClose: () => dropTeam.reset() }}
+          />
+        ) : null}
+        <TeamsTable
+          teams={teamList}
+          agents={agentList}
+          onEdit={(tm) => setEditingTeam({ item: tm })}
+          deleting={dropTeam.isPending ? (dropTeam.variables?.id ?? null) : null}
+          onDelete={(tm) => {
+            dropTeam.reset();
+            dropTeam.mutate(tm);
+          }}
+        />
       </Panel>
       {editingAgent ? (
         <AgentDialog

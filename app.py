@@ -16,6 +16,8 @@ from shared.api.openapi import build_openapi
 from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
 from shared.api.routing_schemas import (
     AvailabilityBody,
+    CannedRepliesBody,
+    CannedRepliesOut,
     DryRunBody,
     DryRunOut,
     RuleSetBody,
@@ -59,6 +61,7 @@ from shared.api.schemas import (
     user_out,
 )
 from shared.container import get_container
+from shared.domain.canned_replies import CannedReply
 from shared.domain.directory import AgentProfile, Availability
 from shared.domain.requests import TicketDraft, TicketQuery
 from shared.domain.tickets import Person, Ticket
@@ -353,6 +356,31 @@ def put_sla_policies(call: Call) -> Response:
     config = call.container.sla.put(call.principal, call.body.model_dump(exclude_unset=True), expected)
     body = {**config.to_dict(), "version": config.version}
     return json_response(body, headers={"ETag": f'"{config.version}"'})
+
+
+def _canned_replies(items: list[CannedReply], version: int) -> Response:
+    body = CannedRepliesOut.model_validate({"items": [r.to_dict() for r in items], "version": version})
+    return json_response(body, headers={"ETag": f'"{version}"'})
+
+
+@api.route(
+    "/api/canned-replies", "GET", summary="The desk's canned replies, 快捷回复 (staff)", response=CannedRepliesOut
+)
+def get_canned_replies(call: Call) -> Response:
+    return _canned_replies(*call.container.canned_replies.get(call.principal))
+
+
+@api.route(
+    "/api/admin/canned-replies",
+    "PUT",
+    summary="Save the canned replies (supervisor, admin)",
+    body=CannedRepliesBody,
+    response=CannedRepliesOut,
+)
+def put_canned_replies(call: Call) -> Response:
+    expected = parse_if_match(call.headers.get("if-match"))
+    items = [CannedReply(i.id or "", i.title, i.body) for i in call.body.items]
+    return _canned_replies(*call.container.canned_replies.put(call.principal, items, expected))
 
 
 @api.route(

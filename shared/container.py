@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from shared.adapters.tickets_store import TicketStore
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
+    from shared.services.canned_replies import CannedReplyService
     from shared.services.cursors import CursorCodec
     from shared.services.directory import DirectoryService
     from shared.services.email_intake import EmailIntakeService
@@ -131,6 +132,12 @@ class Container:
             self.clock,
             lambda: self.routing.rule_set()[0],
         )
+
+    @cached_property
+    def canned_replies(self) -> CannedReplyService:
+        from shared.services.canned_replies import CannedReplyService
+
+        return CannedReplyService(self.routing_store, self.clock)
 
     @cached_property
     def sla_sweep(self) -> SweepService:

@@ -68,6 +68,10 @@ class SlaPoliciesRejected(Rejected):
     code = "invalid_sla_policies"
 
 
+class CannedRepliesRejected(Rejected):
+    code = "invalid_canned_replies"
+
+
 class RateLimited(HelpdeskError):
     code = "rate_limited"
 

@@ -30,6 +30,7 @@ STATUS_BY_CODE = {
     "invalid_header": 400,
     "invalid_rules": 400,
     "invalid_sla_policies": 400,
+    "invalid_canned_replies": 400,
     "unauthenticated": 401,
     "forbidden": 403,
     "not_found": 404,

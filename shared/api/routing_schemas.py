@@ -81,3 +81,24 @@ class TransferBody(Strict):
 
 class UrgeBody(Strict):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
+class CannedReplyIn(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")] | None = None
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+    body: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100_000)]
+
+
+class CannedRepliesBody(Strict):
+    items: list[CannedReplyIn] = Field(max_length=1000)
+
+
+class CannedReplyOut(Out):
+    id: str
+    title: str
+    body: str
+
+
+class CannedRepliesOut(Out):
+    items: list[CannedReplyOut]
+    version: int = Field(default=0, description="the stored version (0: the product's defaults)")

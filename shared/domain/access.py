@@ -24,6 +24,7 @@ class Permission(StrEnum):
     RULES_READ = "rules.read"  # read them, dry-run rules
     SLA_MONITOR = "sla.monitor"  # the at-risk and breached views
     AVAILABILITY_MANAGE = "availability.manage"  # switch another agent's availability
+    CANNED_MANAGE = "canned.manage"  # edit the desk's canned replies (快捷回复)
 
 
 CUSTOMER = "customer"
@@ -47,6 +48,7 @@ _SUPERVISOR = _AGENT | {
     Permission.SLA_MONITOR,
     Permission.AVAILABILITY_MANAGE,
     Permission.MAIL_REJECTIONS_READ,
+    Permission.CANNED_MANAGE,
 }
 _ADMIN = frozenset(Permission)
 

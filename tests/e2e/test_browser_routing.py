@@ -61,6 +61,7 @@ def test_admin_edits_a_rule_dry_runs_it_and_sees_the_reasons_of_an_invalid_set(
     name = f"VPN 问题转技术支持 {uuid.uuid4().hex[:4]}"
     try:
         _sign_in(page, ADMIN)
+        page.get_by_test_id("nav-admin").click()  # 管理: the settings tabs
         page.get_by_test_id("nav-rules").click()
         expect(page.get_by_test_id("rules-list")).to_have_attribute("data-count", str(count))
 
@@ -171,6 +172,7 @@ def test_admin_edits_sla_policies_and_sees_the_reasons_of_an_invalid_calendar(
     business = next(i for i, c in enumerate(original["calendars"]) if not c["always_open"])
     try:
         _sign_in(page, ADMIN)
+        page.get_by_test_id("nav-admin").click()  # 管理: the settings tabs
         page.get_by_test_id("nav-sla").click()
         expect(page.get_by_test_id("policies-table")).to_be_visible()
         cal = f"calendar-{business}"

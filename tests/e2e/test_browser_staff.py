@@ -20,6 +20,7 @@ def test_admin_adds_a_team_and_a_member_changes_and_removes_them(
     email = f"new.{uuid.uuid4().hex[:6]}@demo.local"
     team_id = f"vip-{uuid.uuid4().hex[:4]}"
     _sign_in(page, ADMIN)
+    page.get_by_test_id("nav-admin").click()  # 管理: the settings tabs
     page.get_by_test_id("nav-staff").click()
     expect(page.get_by_test_id("staff-table")).to_be_visible()
 

@@ -8,6 +8,7 @@ import {
   createTicket,
   deleteAgent,
   devLogin,
+  getCannedReplies,
   getTicket,
   isVersionConflict,
   listMessages,
@@ -15,6 +16,7 @@ import {
   patchTicket,
   postMessage,
   putAgent,
+  putCannedReplies,
   putTeam,
   VersionConflictError,
 } from './index';
@@ -299,5 +301,47 @@ describe('API module: staff administration', () => {
     expect(e.code).toBe('own_role');
     expect(e.serverMessage).toBe('server words');
     expect(e.message).toBe('You cannot change your own role');
+  });
+});
+
+describe('API module: canned replies', () => {
+  it('GETs the set (version from the body, else the ETag) and PUTs it whole with If-Match, ids only where known', async () => {
+    setToken('tok');
+    let withVersion = true;
+    const items = [{ id: 'r1', title: '查询物流', body: '您好 {customer_name}' }];
+    const server = fakeFetch({
+      'GET /api/canned-replies': () => json(200, withVersion ? { items, version: 3 } : { items }, { ETag: '"7"' }),
+      'PUT /api/admin/canned-replies': (req) => json(200, { items: (req.body as { items: unknown[] }).items, version: 4 }),
+    });
+    configureApi({ fetch: server.fetch });
+
+    expect(await getCannedReplies()).toEqual({ items, version: 3 });
+    withVersion = false;
+    expect((await getCannedReplies()).version).toBe(7);
+
+    await putCannedReplies({ items: [...items, { title: '结束语', body: '再见' }] }, 3);
+    const put = server.requests.find((r) => r.method === 'PUT')!;
+    expect(put.path).toBe('/api/admin/canned-replies');
+    expect(put.headers.get('If-Match')).toBe('"3"');
+    expect(put.body).toEqual({ items: [...items, { title: '结束语', body: '再见' }] });
+    await putCannedReplies({ items });
+    expect(server.requests.filter((r) => r.method === 'PUT')[1].headers.get('If-Match')).toBeNull();
+  });
+
+  it('maps invalid_canned_replies to a readable message with its reasons, in both languages', async () => {
+    setToken('tok');
+    configureApi({
+      fetch: fakeFetch({
+        'PUT /api/admin/canned-replies': () =>
+          json(400, { error: { code: 'invalid_canned_replies', message: 'invalid', reasons: ['item 1: title is empty'] } }),
+      }).fetch,
+    });
+    const e = (await putCannedReplies({ items: [{ title: '', body: 'x' }] }).catch((x: unknown) => x)) as ApiError;
+    expect(e.code).toBe('invalid_canned_replies');
+    expect(e.message).toBe('快捷回复有误');
+    expect(e.reasons).toEqual(['item 1: title is empty']);
+    await i18n.changeLanguage('en');
+    const e2 = (await putCannedReplies({ items: [] }).catch((x: unknown) => x)) as ApiError;
+    expect(e2.message).toBe('The canned replies are invalid');
   });
 });

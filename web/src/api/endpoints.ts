@@ -6,6 +6,8 @@ import type {
   AttachmentLink,
   Availability,
   AuthConfig,
+  CannedReplyInput,
+  CannedReplySet,
   DryRunOutcome,
   RawMessageLink,
   RuleSet,
@@ -185,6 +187,31 @@ export function getSlaPolicies(opts: ReadOpts = {}): Promise<SlaPolicySet> {
 export function putSlaPolicies(policies: SlaPolicySet, version?: number): Promise<SlaPolicySet> {
   const { version: _stored, ...body } = policies;
   return call<SlaPolicySet>('PUT', '/api/admin/sla-policies', { body, headers: ifMatch(version) });
+}
+
+// ---- canned replies (快捷回复) ----
+
+/** The version an ETag names ("3" or W/"3"), or undefined. */
+function versionFromEtag(etag: string | null): number | undefined {
+  const m = etag ? /^(?:W\/)?"?(\d+)"?$/.exec(etag.trim()) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** GET /api/canned-replies (staff). The version comes from the body, else from the ETag. */
+export async function getCannedReplies(opts: ReadOpts = {}): Promise<CannedReplySet> {
+  const res = await request<CannedReplySet>('GET', '/api/canned-replies', { signal: opts.signal });
+  const set = res.data;
+  const version = typeof set.version === 'number' ? set.version : versionFromEtag(res.headers.get('ETag'));
+  return version === undefined ? set : { ...set, version };
+}
+
+/**
+ * Saves the whole set in its order (canned.manage), If-Match: the version loaded, so a concurrent save by someone
+ * else is a 412, not an overwrite. New items go without an id. 400 invalid_canned_replies carries `reasons`.
+ */
+export function putCannedReplies(set: { items: CannedReplyInput[] }, version?: number): Promise<CannedReplySet> {
+  const items = set.items.map(({ id, title, body }) => (id ? { id, title, body } : { title, body }));
+  return call<CannedReplySet>('PUT', '/api/admin/canned-replies', { body: { items }, headers: ifMatch(version) });
 }
 
 // ---- audit trail ----

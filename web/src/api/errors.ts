@@ -10,7 +10,7 @@ export class ApiError extends Error {
   readonly retryAfter: number | null;
   /** The message the server sent (may be English or technical); `message` is what to show a person. */
   readonly serverMessage: string;
-  /** Every problem the server found (invalid_rules, invalid_sla_policies): shown as a list. */
+  /** Every problem the server found (invalid_rules, invalid_sla_policies, invalid_canned_replies): shown as a list. */
   readonly reasons: string[];
 
   constructor(opts: {
@@ -90,6 +90,7 @@ const KNOWN_CODES = new Set([
   'network_error',
   'invalid_rules',
   'invalid_sla_policies',
+  'invalid_canned_replies',
   'own_role',
   'own_account',
   'agent_has_tickets',

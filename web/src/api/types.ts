@@ -470,6 +470,29 @@ export interface SlaPolicySet {
   version?: number;
 }
 
+// ---- canned replies (快捷回复) ----
+
+/** A prepared answer; its body may hold {customer_name}, {ticket_number} and {agent_name}. */
+export interface CannedReply {
+  id: string;
+  title: string;
+  body: string;
+}
+
+/** GET /api/canned-replies: the whole set, in the order agents see it. */
+export interface CannedReplySet {
+  items: CannedReply[];
+  /** The stored version (also the ETag); sent back as If-Match on save (never in the body). */
+  version?: number;
+}
+
+/** One item of a save: no id for a new reply (the server assigns one). */
+export interface CannedReplyInput {
+  id?: string;
+  title: string;
+  body: string;
+}
+
 export interface TicketListParams {
   view?: TicketView;
   status?: TicketStatus[];

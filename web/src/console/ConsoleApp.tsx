@@ -1,10 +1,10 @@
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from '../auth/AuthProvider';
 import { AppHeader, type NavItem } from '../shared/AppHeader';
 import { PageLoading } from '../shared/PageLoading';
-import { canManageRules, canManageStaff, canMonitorSla, canReadRules } from '../shared/permissions';
+import { canManageCannedReplies, canManageRules, canManageStaff, canMonitorSla, canReadRules } from '../shared/permissions';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { NotificationsBell } from './NotificationsBell';
 import QueuePage from './QueuePage';
@@ -18,6 +18,7 @@ const RiskPage = lazy(() => import('./RiskPage'));
 const RulesPage = lazy(() => import('./admin/RulesPage'));
 const SlaPoliciesPage = lazy(() => import('./admin/SlaPoliciesPage'));
 const StaffPage = lazy(() => import('./admin/StaffPage'));
+const CannedRepliesPage = lazy(() => import('./admin/CannedRepliesPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -25,16 +26,23 @@ export default function ConsoleApp() {
   const monitor = canMonitorSla(user);
   const readRules = canReadRules(user);
   const manageStaff = canManageStaff(user);
+  const manageCanned = canManageCannedReplies(user);
   const nav: NavItem[] = [
     { to: '/console/queue', label: t('console.nav.queue'), testId: 'nav-queue' },
     { to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' },
   ];
   if (monitor) nav.push({ to: '/console/risk', label: t('console.nav.risk'), testId: 'nav-risk' });
+  // The settings screens sit behind one 管理 entry (tabs on those pages): the bar keeps room for the daily work.
+  const admin: NavItem[] = [];
   if (readRules) {
-    nav.push({ to: '/console/admin/rules', label: t('console.nav.rules'), testId: 'nav-rules' });
-    nav.push({ to: '/console/admin/sla', label: t('console.nav.sla'), testId: 'nav-sla' });
+    admin.push({ to: '/console/admin/rules', label: t('console.nav.rules'), testId: 'nav-rules' });
+    admin.push({ to: '/console/admin/sla', label: t('console.nav.sla'), testId: 'nav-sla' });
   }
-  if (manageStaff) nav.push({ to: '/console/admin/staff', label: t('console.nav.staff'), testId: 'nav-staff' });
+  if (manageCanned) admin.push({ to: '/console/admin/canned', label: t('console.nav.canned'), testId: 'nav-canned' });
+  if (manageStaff) admin.push({ to: '/console/admin/staff', label: t('console.nav.staff'), testId: 'nav-staff' });
+  if (admin.length > 0) {
+    nav.push({ to: admin[0].to, label: t('console.nav.admin'), testId: 'nav-admin', activePrefix: '/console/admin/' });
+  }
   return (
     <div data-testid="console" style={{ minHeight: '100vh' }}>
       <AppHeader
@@ -49,6 +57,7 @@ export default function ConsoleApp() {
         }
       />
       <main style={{ padding: 16 }}>
+        <AdminTabs items={admin} />
         <Suspense fallback={<PageLoading />}>
           <Routes>
             <Route index element={<Navigate to="queue/mine" replace />} />
@@ -61,11 +70,32 @@ export default function ConsoleApp() {
             {monitor ? <Route path="risk/:view" element={<RiskPage />} /> : null}
             {readRules ? <Route path="admin/rules" element={<RulesPage canEdit={canManageRules(user)} />} /> : null}
             {readRules ? <Route path="admin/sla" element={<SlaPoliciesPage canEdit={canManageRules(user)} />} /> : null}
+            {manageCanned ? <Route path="admin/canned" element={<CannedRepliesPage />} /> : null}
             {manageStaff ? <Route path="admin/staff" element={<StaffPage />} /> : null}
             <Route path="*" element={<Navigate to="/console/queue/mine" replace />} />
           </Routes>
         </Suspense>
       </main>
     </div>
+  );
+}
+
+/** The settings screens' own tabs, shown on those screens only. */
+function AdminTabs({ items }: { items: NavItem[] }) {
+  const { pathname } = useLocation();
+  if (!pathname.startsWith('/console/admin/') || items.length === 0) return null;
+  return (
+    <nav className="hd-tabs" data-testid="admin-tabs" style={{ marginBottom: 12 }}>
+      {items.map((item) => (
+        <NavLink
+          key={item.to}
+          to={item.to}
+          data-testid={item.testId}
+          className={({ isActive }) => (isActive ? 'hd-tab hd-tab-active' : 'hd-tab')}
+        >
+          {item.label}
+        </NavLink>
+      ))}
+    </nav>
   );
 }

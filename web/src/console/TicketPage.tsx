@@ -36,6 +36,8 @@ import { CcLine } from '../shared/EmailParts';
 import { can, PERM } from '../shared/permissions';
 import { clockFlags, isPaused, SlaCountdown } from '../shared/SlaCountdown';
 import { AuditTrail } from './AuditTrail';
+import { CannedReplyPicker } from './CannedReplyPicker';
+import { displayName } from './cannedReplies';
 import {
   AcknowledgeBar,
   BreachReasonDialog,
@@ -374,6 +376,17 @@ export default function TicketPage() {
               error={messagesQ.error}
               onSend={send}
               height="max(320px, calc(100vh - 420px))"
+              replyTools={({ insert, disabled }) => (
+                <CannedReplyPicker
+                  disabled={disabled}
+                  onInsert={insert}
+                  values={{
+                    customer_name: displayName(tk.requester),
+                    ticket_number: tk.number,
+                    agent_name: displayName(user),
+                  }}
+                />
+              )}
             />
           </Panel>
         </Col>

@@ -3,7 +3,7 @@ import Button from 'antd/es/button';
 import Tag from 'antd/es/tag';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink } from 'react-router-dom';
+import { NavLink, useLocation } from 'react-router-dom';
 import { useAuth } from '../auth/AuthProvider';
 import { LangSwitch } from './LangSwitch';
 
@@ -19,6 +19,7 @@ export interface NavItem {
 export function AppHeader({ area, nav, extra }: { area: string; nav: NavItem[]; extra?: ReactNode }) {
   const { t } = useTranslation();
   const { user, signOut } = useAuth();
+  const { pathname } = useLocation();
   return (
     <header
       style={{
@@ -53,7 +54,10 @@ export function AppHeader({ area, nav, extra }: { area: string; nav: NavItem[]; 
               borderRadius: 6,
               whiteSpace: 'nowrap',
               textDecoration: 'none',
-              background: isActive ? 'rgba(255,255,255,0.16)' : 'transparent',
+              background:
+                isActive || (item.activePrefix && pathname.startsWith(item.activePrefix))
+                  ? 'rgba(255,255,255,0.16)'
+                  : 'transparent',
             })}
           >
             {item.label}

@@ -9,11 +9,12 @@ import Button from 'antd/es/button';
 import Checkbox from 'antd/es/checkbox';
 import Empty from 'antd/es/empty';
 import Input from 'antd/es/input';
+import type { TextAreaRef } from 'antd/es/input/TextArea';
 import Skeleton from 'antd/es/skeleton';
 import Space from 'antd/es/space';
 import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
-import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError, isStaffRole, type Message } from '../api';
 import { EmailHtml } from './EmailHtml';
@@ -206,17 +207,46 @@ export function MessageList({
   );
 }
 
+/** What the reply box offers its tools (the console's 快捷回复 picker). */
+export interface ReplyTools {
+  /** Puts text at the textarea's cursor (replacing a selection), or at the end if it never had one; refocuses it. */
+  insert: (text: string) => void;
+  disabled: boolean;
+}
+
+/**
+ * The reply with `text` put in: at the cursor (replacing the selection) when the textarea had one, else appended on a
+ * line of its own. Returns the new value and where the cursor goes (just after the inserted text).
+ */
+export function insertText(
+  value: string,
+  text: string,
+  selection: { start: number; end: number } | null,
+): { value: string; caret: number } {
+  if (selection) {
+    const start = Math.max(0, Math.min(selection.start, value.length));
+    const end = Math.max(start, Math.min(selection.end, value.length));
+    return { value: value.slice(0, start) + text + value.slice(end), caret: start + text.length };
+  }
+  const sep = value && !value.endsWith('\n') ? '\n' : '';
+  const next = value + sep + text;
+  return { value: next, caret: next.length };
+}
+
 export function ReplyBox({
   allowInternal,
   onSend,
   disabled = false,
   placeholder,
+  tools,
 }: {
   /** Staff only: offer the internal-note toggle. */
   allowInternal: boolean;
   onSend: (body: string, internal: boolean) => Promise<unknown>;
   disabled?: boolean;
   placeholder?: string;
+  /** Controls shown beside the input (the console passes the 快捷回复 picker; the portal passes none). */
+  tools?: (api: ReplyTools) => ReactNode;
 }) {
   const { t } = useTranslation();
   const [body, setBody] = useState('');
@@ -230,6 +260,30 @@ export function ReplyBox({
       mounted.current = false;
     };
   }, []);
+  const inputRef = useRef<TextAreaRef>(null);
+  /** Whether the textarea has had a cursor since it was last emptied by a send: if not, inserts append. */
+  const hadCursor = useRef(false);
+  /** Set by an insert: after the new value renders, the cursor goes here and focus returns to the textarea. */
+  const [caret, setCaret] = useState<{ at: number } | null>(null);
+  useLayoutEffect(() => {
+    if (!caret) return;
+    const el = inputRef.current?.resizableTextArea?.textArea;
+    if (el) {
+      el.focus();
+      el.setSelectionRange(caret.at, caret.at);
+    }
+  }, [caret]);
+
+  function insert(text: string) {
+    if (!text) return;
+    const el = inputRef.current?.resizableTextArea?.textArea;
+    // A blurred textarea keeps its selection: that is the cursor the agent left when they opened the picker.
+    const selection =
+      el && hadCursor.current && el.value === body ? { start: el.selectionStart, end: el.selectionEnd } : null;
+    const next = insertText(body, text, selection);
+    setBody(next.value);
+    setCaret({ at: next.caret });
+  }
 
   const note = allowInternal && internal;
   const canSend = !disabled && !sending && body.trim().length > 0;
@@ -240,7 +294,10 @@ export function ReplyBox({
     setError(null);
     try {
       await onSend(body.trim(), note);
-      if (mounted.current) setBody('');
+      if (mounted.current) {
+        setBody('');
+        hadCursor.current = false;
+      }
     } catch (e) {
       if (mounted.current) setError(isApiError(e) || e instanceof Error ? e.message : String(e));
     } finally {
@@ -264,10 +321,14 @@ export function ReplyBox({
         <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} data-testid="reply-error" />
       ) : null}
       <Input.TextArea
+        ref={inputRef}
         data-testid="reply-input"
         aria-label={ph}
         value={body}
         onChange={(e) => setBody(e.target.value)}
+        onFocus={() => {
+          hadCursor.current = true;
+        }}
         onKeyDown={onKeyDown}
         placeholder={ph}
         autoSize={{ minRows: 3, maxRows: 10 }}
@@ -275,7 +336,8 @@ export function ReplyBox({
         maxLength={100_000}
         style={note ? { background: NOTE_BG, borderColor: NOTE_BORDER } : undefined}
       />
-      <div style={{ display: 'flex', alignItems: 'center', marginTop: 8, gap: 12 }}>
+      <div style={{ display: 'flex', alignItems: 'center', marginTop: 8, gap: 12, flexWrap: 'wrap' }}>
+        {tools ? tools({ insert, disabled: disabled || sending }) : null}
         {allowInternal ? (
           <Space size={4}>
             <Checkbox
@@ -320,6 +382,7 @@ export function Conversation({
   sendDisabled,
   height,
   placeholder,
+  replyTools,
 }: {
   messages: Message[] | undefined;
   loading?: boolean;
@@ -331,6 +394,8 @@ export function Conversation({
   sendDisabled?: boolean;
   height?: number | string;
   placeholder?: string;
+  /** Staff mode only: controls beside the reply input (the console's 快捷回复 picker). */
+  replyTools?: (api: ReplyTools) => ReactNode;
 }) {
   const { t } = useTranslation();
   return (
@@ -352,7 +417,13 @@ export function Conversation({
         <MessageList messages={messages ?? []} viewerEmail={viewerEmail} height={height} staffView={mode === 'staff'} />
       )}
       <div style={{ marginTop: 12 }}>
-        <ReplyBox allowInternal={mode === 'staff'} onSend={onSend} disabled={sendDisabled} placeholder={placeholder} />
+        <ReplyBox
+          allowInternal={mode === 'staff'}
+          onSend={onSend}
+          disabled={sendDisabled}
+          placeholder={placeholder}
+          tools={mode === 'staff' ? replyTools : undefined}
+        />
       </div>
     </div>
   );

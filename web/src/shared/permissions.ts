@@ -15,6 +15,8 @@ export const PERM = {
   mailRaw: 'mail.raw',
   /** Add, edit and remove staff; create and edit teams (admins). */
   directoryManage: 'directory.manage',
+  /** Add, edit, reorder and remove the canned replies (supervisors, admins). */
+  cannedManage: 'canned.manage',
 } as const;
 
 export function can(user: User | null | undefined, ...anyOf: string[]): boolean {
@@ -39,4 +41,9 @@ export function canManageRules(user: User | null | undefined): boolean {
 /** 团队成员与团队: the staff and teams screen. */
 export function canManageStaff(user: User | null | undefined): boolean {
   return can(user, PERM.directoryManage);
+}
+
+/** 快捷回复 management (every staff member uses them in the reply box). */
+export function canManageCannedReplies(user: User | null | undefined): boolean {
+  return can(user, PERM.cannedManage);
 }

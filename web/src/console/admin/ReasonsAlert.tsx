@@ -3,7 +3,7 @@ import Button from 'antd/es/button';
 import { useTranslation } from 'react-i18next';
 import { isApiError, isVersionConflict } from '../../api';
 
-/** A failed save: the server's `reasons` as a list (400 invalid_rules / invalid_sla_policies), else its message. */
+/** A failed save: the server's `reasons` as a list (400 invalid_rules / invalid_sla_policies / invalid_canned_replies), else its message. */
 export function ReasonsAlert({
   error,
   testId,

@@ -371,7 +371,11 @@ describe('staff and teams admin', () => {
     // the unknown route falls back to the queue
     await screen.findByTestId('nav-queue');
     await waitFor(() => expect(window.location.pathname).toBe('/console/queue/mine'));
-    expect(screen.getByTestId('nav-rules')).toBeTruthy();
+    // Supervisors reach the settings they have through 管理; the staff screen is not one of them.
+    expect(screen.getByTestId('nav-admin').getAttribute('href')).toBe('/console/admin/rules');
+    await waitFor(() => expect(screen.queryByTestId('admin-tabs')).toBeNull());
+    fireEvent.click(screen.getByTestId('nav-admin'));
+    expect(await screen.findByTestId('nav-rules')).toBeTruthy();
     expect(screen.queryByTestId('nav-staff')).toBeNull();
     expect(screen.queryByTestId('staff-page')).toBeNull();
   });

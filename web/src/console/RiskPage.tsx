@@ -1,11 +1,9 @@
 // 风险工单 (supervisors): open tickets past the SLA warning share (view=at_risk) or past a target (view=breached).
 import Alert from 'antd/es/alert';
-import Spin from 'antd/es/spin';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useParams } from 'react-router-dom';
-import { agentName, teamName, useAgents, useTeams } from '../shared/queries';
 import { Muted } from '../shared/ui';
-import { QueueFooter, QueueRow, QueueTableHead, useTicketPages } from './QueuePage';
+import { QueueFooter, TicketTable, useTicketPages } from './QueuePage';
 
 export const RISK_VIEWS = ['at_risk', 'breached'] as const;
 export type RiskView = (typeof RISK_VIEWS)[number];
@@ -16,8 +14,6 @@ export default function RiskPage() {
   const params = useParams();
   const view = (params.view ?? 'at_risk') as RiskView;
   const valid = (RISK_VIEWS as readonly string[]).includes(view);
-  const agents = useAgents();
-  const teams = useTeams();
   const { query, tickets, openAt } = useTicketPages({ view }, { enabled: valid, refetchInterval: 60_000 });
   if (!valid) return <Navigate to="/console/risk/at_risk" replace />;
 
@@ -44,34 +40,14 @@ export default function RiskPage() {
       {query.isError ? (
         <Alert type="error" showIcon title={query.error.message} style={{ marginBottom: 12 }} data-testid="risk-error" />
       ) : null}
-      <div className="hd-table-wrap">
-        <table className="hd-table" data-testid="risk-table">
-          <QueueTableHead />
-          <tbody>
-            {tickets.map((r, i) => (
-              <QueueRow
-                key={r.id}
-                ticket={r}
-                index={i}
-                selected={false}
-                assigneeName={agentName(agents.data, r.assignee)}
-                teamLabel={teamName(teams.data, r.team)}
-                onOpen={openAt}
-              />
-            ))}
-          </tbody>
-        </table>
-        {query.isPending && query.fetchStatus !== 'idle' ? (
-          <div style={{ padding: 24, textAlign: 'center' }}>
-            <Spin />
-          </div>
-        ) : null}
-        {!query.isPending && tickets.length === 0 && !query.isError ? (
-          <div style={{ padding: 24, textAlign: 'center' }} data-testid="risk-empty">
-            <Muted>{t(`risk.empty.${view}`)}</Muted>
-          </div>
-        ) : null}
-      </div>
+      <TicketTable
+        tickets={tickets}
+        query={query}
+        testId="risk-table"
+        emptyTestId="risk-empty"
+        emptyText={t(`risk.empty.${view}`)}
+        onOpen={openAt}
+      />
       <QueueFooter count={tickets.length} countTestId="risk-count" query={query} />
     </div>
   );

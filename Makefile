@@ -28,6 +28,8 @@ reset:
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
+	$(VENV)/bin/mypy
 
 unit: venv
 	$(PY) -m pytest tests/unit -q

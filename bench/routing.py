@@ -59,7 +59,7 @@ def _setup() -> tuple[Any, Any, Any, Counter[str]]:
 
 
 def _ticket(index: int, created: datetime, container: Any) -> Any:
-    from shared.domain.sla import SlaState
+    from shared.domain.sla.state import SlaState
     from shared.domain.tickets import Channel, Person, Priority, Status, StatusEntry, Ticket
 
     ticket = Ticket(
@@ -84,7 +84,7 @@ def _ticket(index: int, created: datetime, container: Any) -> Any:
 
 def _seed(container: Any, start: int, count: int, created: datetime) -> None:
     from shared.adapters.items import TicketItem
-    from shared.adapters.tickets_store import to_item
+    from shared.adapters.ticket_mapping import to_item
 
     with TicketItem.batch_write() as batch:
         for index in range(start, start + count):
@@ -172,9 +172,8 @@ def bench_assignment() -> dict[str, Any]:
         catch_all = {"name": "all", "position": 1, "conditions": [], "actions": [{"type": "set_team", "value": "big"}]}
         container.routing_store.put_config(RULES, {"rules": [catch_all]}, None, "admin@demo.local", NOW)
         customer = Principal.of("bench@example.com", "b", "customer")
-        from shared.adapters.tickets_store import TicketStore
 
-        store = TicketStore()
+        store = container.ticket_store
         samples, requests = [], []
         for i in range(60):
             created = container.tickets.create(customer, TicketDraft(subject=f"t{i}", description="d")).ticket

@@ -14,6 +14,6 @@ def domain_event_of(record: DynamoDBRecord) -> AuditEvent | None:
     image = record.raw_event.get("dynamodb", {}).get("NewImage") or {}
     if image.get("kind", {}).get("S") != "event":
         return None
-    from shared.adapters.tickets_store import parse_event_image  # PynamoDB loads with the first event
+    from shared.adapters.ticket_mapping import parse_event_image  # PynamoDB loads with the first event
 
     return parse_event_image(image)

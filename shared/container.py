@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from shared.adapters.mail_store import MailStore
     from shared.adapters.mailer import SesMailer
     from shared.adapters.routing_store import RoutingStore
+    from shared.adapters.ticket_writer import TicketWriter
     from shared.adapters.tickets_store import TicketStore
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
@@ -68,6 +69,13 @@ class Container:
         return TicketStore()
 
     @cached_property
+    def ticket_writer(self) -> TicketWriter:
+        from shared.adapters.ticket_writer import TicketWriter
+
+        self._tables  # noqa: B018
+        return TicketWriter()
+
+    @cached_property
     def directory_store(self) -> DirectoryStore:
         from shared.adapters.directory_store import DirectoryStore
 
@@ -88,11 +96,12 @@ class Container:
 
         return TicketService(
             self.ticket_store,
+            self.ticket_writer,
             self.directory_store,
+            self.sla,
             self.clock,
             self.cursors,
             self.settings.timezone,
-            sla=self.sla,
         )
 
     # -- routing, assignment and SLA (shared/services/routing.py, assignment.py, sla.py, sla_sweep.py) ---------
@@ -102,7 +111,7 @@ class Container:
 
         self._tables  # noqa: B018
         bind_models()
-        return RoutingStore()
+        return RoutingStore(self.ticket_writer)
 
     @cached_property
     def sla(self) -> SlaService:
@@ -115,7 +124,13 @@ class Container:
         from shared.services.routing import RoutingService
 
         return RoutingService(
-            self.routing_store, self.ticket_store, self.directory_store, self.sla, self.clock, self.tickets.get
+            self.routing_store,
+            self.ticket_writer,
+            self.directory_store,
+            self.sla,
+            self.clock,
+            self.tickets.get,
+            self.tickets.directory_checks,
         )
 
     @cached_property
@@ -125,6 +140,7 @@ class Container:
 
         return AssignmentService(
             self.ticket_store,
+            self.ticket_writer,
             self.routing_store,
             self.directory_store,
             InboxStore(),
@@ -143,7 +159,7 @@ class Container:
     def sla_sweep(self) -> SweepService:
         from shared.services.sla_sweep import SweepService
 
-        return SweepService(self.ticket_store, self.routing_store, self.sla, self.clock)
+        return SweepService(self.ticket_store, self.ticket_writer, self.routing_store, self.sla, self.clock)
 
     @cached_property
     def directory(self) -> DirectoryService:
@@ -234,6 +250,7 @@ class Container:
         return EmailIntakeService(
             self.tickets,
             self.ticket_store,
+            self.ticket_writer,
             self.mail_store,
             self.mail_blobs,
             self.clock,
@@ -247,7 +264,7 @@ class Container:
     def mail_feedback(self) -> MailFeedbackService:
         from shared.services.mail_feedback import MailFeedbackService
 
-        return MailFeedbackService(self.ticket_store, self.mail_store, self.clock)
+        return MailFeedbackService(self.ticket_store, self.ticket_writer, self.mail_store, self.clock)
 
     @cached_property
     def mail_files(self) -> MailFilesService:

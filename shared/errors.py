@@ -87,3 +87,24 @@ class StaffConflict(HelpdeskError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+# -- what the one ticket writer reports when a condition of its transaction failed (not client errors) -------------
+class WriteConflict(Exception):
+    """A part of a transaction found the table other than it expected; the caller decides what that means."""
+
+
+class AlreadyClaimed(WriteConflict):
+    """A claim (a Message-ID, an Idempotency-Key, a ticket id) was taken before: this write is a redelivery."""
+
+
+class CapacityTaken(WriteConflict):
+    """The chosen agent's last slot went to another ticket first: choose again with fresh loads."""
+
+
+class QueueEntryGone(WriteConflict):
+    """Another assignment took this waiting ticket first."""
+
+
+class UnstorableWrite(WriteConflict):
+    """DynamoDB refused the write itself (an item over 400 KB, a key too long): retrying cannot help."""

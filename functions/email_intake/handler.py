@@ -7,7 +7,8 @@ then send it to the on-failure queue. Redeliveries are harmless: one Message-ID 
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -16,20 +17,57 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.tracing import traced
 from shared.container import get_container
 
+if TYPE_CHECKING:
+    from shared.services.email_intake import InboundMail
+
 logger = Logger(service="email_intake")
 metrics = Metrics(namespace="Helpdesk", service="email_intake")
+INBOUND_PREFIX = "inbound/"  # the SES receipt rule's S3 action stores raw MIME under it (template.yaml)
+
+
+def inbound_from_ses(record: dict[str, Any], now: datetime) -> InboundMail:
+    """One record of the SES receipt event. With the rule's S3 action the event names the bucket and key; with
+    the Lambda action that follows it, the key is the prefix plus SES's message id. `now` stands in for a missing
+    or unreadable timestamp."""
+    from shared.services.email_intake import InboundMail
+
+    ses = record.get("ses") or {}
+    mail = ses.get("mail") or {}
+    receipt = ses.get("receipt") or {}
+    action = receipt.get("action") or {}
+    message_id = str(mail.get("messageId") or "")
+    if action.get("type") == "S3" and action.get("objectKey"):
+        bucket, key = action.get("bucketName"), str(action["objectKey"])
+    else:
+        bucket, key = None, f"{INBOUND_PREFIX}{message_id}"
+    if not message_id and not key.strip("/"):
+        raise ValueError("the SES record names no message")
+    timestamp = str(mail.get("timestamp") or receipt.get("timestamp") or "")
+    try:
+        received_at = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        received_at = now
+    if received_at.tzinfo is None:
+        received_at = received_at.replace(tzinfo=UTC)
+    recipients = receipt.get("recipients") or mail.get("destination") or []
+    return InboundMail(
+        key=key,
+        recipients=[str(r) for r in recipients],
+        ses_message_id=message_id or key.rsplit("/", 1)[-1],
+        received_at=received_at,
+        bucket=str(bucket) if bucket else None,
+    )
 
 
 @logger.inject_lambda_context
 @traced(service="email_intake")
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from shared.services.email_intake import inbound_from_ses
-
+    container = get_container()
     results = []
     for record in event.get("Records") or []:
-        inbound = inbound_from_ses(record)
-        result = get_container().email_intake.receive(inbound)
+        inbound = inbound_from_ses(record, container.clock.now())
+        result = container.email_intake.receive(inbound)
         logger.info(
             "mail %s",
             result.outcome,

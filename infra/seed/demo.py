@@ -10,10 +10,10 @@ from shared.domain.access import ADMIN, AGENT, SUPERVISOR, Principal
 from shared.domain.directory import Agent, Team
 from shared.domain.requests import TicketDraft
 from shared.domain.rules import default_rule_set
-from shared.domain.sla_policy import default_policies
+from shared.domain.sla.policy import Escalation, SlaConfig, default_policies
 from shared.domain.tickets import Channel, Person, Priority
 from shared.services.routing import RULES
-from shared.services.sla import SLA_POLICIES, Escalation, SlaConfig
+from shared.services.sla import SLA_POLICIES
 from shared.services.tickets import TicketService
 
 TEAMS = [

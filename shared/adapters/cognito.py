@@ -8,8 +8,7 @@ from typing import Any
 
 import jwt
 
-from shared.domain.access import Principal
-from shared.services.auth import principal_from_claims
+from shared.domain.access import Principal, principal_from_claims
 
 CUSTOMER_GROUP = "customer"
 

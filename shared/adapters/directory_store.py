@@ -8,8 +8,9 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from shared.adapters.items import AgentItem, HelpdeskItem, NotificationItem, TeamItem
-from shared.adapters.tickets_store import Key, Page, sort_time
+from shared.adapters.ticket_mapping import sort_time
 from shared.domain.directory import Agent, Availability, Team
+from shared.domain.requests import Key, Page
 
 DIRECTORY = "DIRECTORY"
 

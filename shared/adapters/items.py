@@ -90,7 +90,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     created_key = UnicodeAttribute()
     sla_shard = UnicodeAttribute(null=True)
     sla_checkpoint = UnicodeAttribute(null=True)
-    sla_view = UnicodeAttribute(null=True)  # AT_RISK / BREACHED while open (shared/adapters/sla_index.py)
+    sla_view = UnicodeAttribute(null=True)  # AT_RISK / BREACHED while open (shared/adapters/sla_storage.py)
 
     by_requester = _index("by_requester", "requester_key")()
     by_queue = _index("by_queue", "queue_key")()

@@ -2,70 +2,40 @@
 rejections, undeliverable addresses and per-sender rate windows.
 
 A Message-ID is claimed (`MAILID#<id>`, conditioned on not existing) in the same transaction that writes the ticket
-or message it made, so one Message-ID never makes two tickets or two messages.
+or message it made, so one Message-ID never makes two tickets or two messages: this store hands the claim, the file
+index and the thread root to the one ticket writer as parts of that transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import size
-from pynamodb.transactions import TransactWrite
 
 from shared.adapters.items import (
-    HelpdeskItem,
     MailAddressItem,
     MailFilesItem,
     MailIdItem,
     MailRejectionItem,
-    MessageItem,
     RateItem,
     TicketItem,
     TicketNumberItem,
 )
-from shared.adapters.tickets_store import Key, Page, event_item, message_item, sort_time, to_item
-from shared.domain.events import AuditEvent, Message
+from shared.adapters.ticket_mapping import sort_time
+from shared.adapters.ticket_writer import Part, put
+from shared.domain.events import Message
+from shared.domain.mail.records import MailFiles, Rejection
 from shared.domain.mail.threads import TicketParties
+from shared.domain.requests import Key, Page
 from shared.domain.tickets import Ticket
-from shared.errors import VersionConflict
+from shared.errors import AlreadyClaimed
 
 MAX_MESSAGE_ID = 900  # DynamoDB keys stop at 1 KB; longer ids are hostile and stored truncated
 
 
-@dataclass(frozen=True)
-class MailFiles:
-    raw_key: str | None
-    attachments: list[dict[str, Any]] = field(default_factory=list)  # {id, filename, content_type, size, inline, key}
-
-
-@dataclass(frozen=True)
-class Rejection:
-    raw_key: str
-    reason: str
-    detail: str
-    sender: str
-    subject: str
-    message_id: str | None
-    at: datetime
-
-
 def mail_id_pk(message_id: str) -> str:
     return f"MAILID#{message_id.strip()[:MAX_MESSAGE_ID]}"
-
-
-def _connection() -> Any:
-    return HelpdeskItem._get_connection().connection
-
-
-class UnstorableMail(Exception):
-    """DynamoDB refused the write itself (an item over 400 KB, a key too long): retrying cannot help."""
-
-
-def _failed(error: TransactWriteError) -> list[int]:
-    return [i for i, r in enumerate(error.cancellation_reasons or []) if r and r.code == "ConditionalCheckFailed"]
 
 
 class MailStore:
@@ -79,6 +49,11 @@ class MailStore:
             return MailIdItem.get(mail_id_pk(message_id), "MAILID", consistent_read=True)
         except DoesNotExist:
             return None
+
+    def claimed(self, message_id: str) -> tuple[str, str | None] | None:
+        """The ticket id and raw key a Message-ID was claimed with (a redelivery finds it)."""
+        item = self.mail_id(message_id)
+        return None if item is None else (item.ticket_id, item.raw_key)
 
     def parties_by_number(self, number: str) -> TicketParties | None:
         try:
@@ -95,93 +70,52 @@ class MailStore:
         except DoesNotExist:
             return None
 
-    # -- writes with the ticket ------------------------------------------------------------------
-    def create_ticket(
-        self,
-        ticket: Ticket,
-        event: AuditEvent,
-        message: Message,
-        mail_ids: list[str],
-        files: MailFiles | None,
-        root_message_id: str | None,
-    ) -> bool:
-        """Ticket, number, event, first message, claimed Message-IDs and file index in one transaction.
-        False (and nothing written) when a Message-ID or the ticket already exists: a redelivery."""
-        item = to_item(ticket)
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                _claim_mail_ids(tx, mail_ids, ticket.id, message.id, files)
-                tx.save(item, condition=TicketItem.pk.does_not_exist())
-                tx.save(
-                    TicketNumberItem(f"NUMBER#{ticket.number}", "NUMBER", ticket_id=ticket.id),
-                    condition=TicketNumberItem.pk.does_not_exist(),
-                )
-                tx.save(event_item(event))
-                tx.save(message_item(message, ticket.version + 1), condition=MessageItem.pk.does_not_exist())
-                if files is not None:
-                    tx.save(self._files_item(message, ticket.version + 1, files))
-                if root_message_id:
-                    tx.save(
-                        MailIdItem(f"MAILROOT#{ticket.id}", "ROOT", ticket_id=ticket.id, message_id=root_message_id)
-                    )
-        except TransactWriteError as error:
-            failed = _failed(error)
-            if failed and failed[0] <= len(mail_ids):
-                return False
-            if error.cause_response_code == "ValidationException":
-                raise UnstorableMail(error.cause_response_message or "refused") from error
-            raise
-        ticket.version = int(item.version)
-        return True
-
-    def add_message(
-        self,
-        ticket: Ticket,
-        event: AuditEvent,
-        message: Message,
-        mail_ids: list[str],
-        files: MailFiles | None,
-    ) -> bool:
-        """The changed ticket (at the version it was read), its event, the message and the claimed ids at once.
-        False when an id was claimed before (a redelivery); `VersionConflict` when the ticket moved on."""
-        item = to_item(ticket)
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                _claim_mail_ids(tx, mail_ids, ticket.id, message.id, files)
-                tx.save(item)
-                tx.save(event_item(event))
-                tx.save(message_item(message, ticket.version + 1), condition=MessageItem.pk.does_not_exist())
-                if files is not None:
-                    tx.save(self._files_item(message, ticket.version + 1, files))
-        except TransactWriteError as error:
-            failed = _failed(error)
-            if failed and failed[0] < len(mail_ids):
-                return False
-            if failed and failed[0] == len(mail_ids):
-                raise VersionConflict("the ticket was changed meanwhile") from error
-            if error.cause_response_code == "ValidationException":
-                raise UnstorableMail(error.cause_response_message or "refused") from error
-            raise
-        ticket.version = int(item.version)
-        return True
+    # -- parts of the ticket's write (shared/adapters/ticket_writer.py) ------------------------------
+    @staticmethod
+    def claim_parts(mail_ids: list[str], ticket_id: str, message_id: str, files: MailFiles | None) -> list[Part]:
+        """Each Message-ID, claimed for this message in the writing transaction: `AlreadyClaimed` (a redelivery, and
+        nothing written) when one was claimed before."""
+        return [
+            put(
+                MailIdItem(
+                    mail_id_pk(mail_id),
+                    "MAILID",
+                    ticket_id=ticket_id,
+                    message_id=message_id,
+                    raw_key=files.raw_key if files else None,
+                ),
+                MailIdItem.pk.does_not_exist(),
+                lambda mail_id=mail_id: AlreadyClaimed(f"Message-ID {mail_id[:200]} was taken in before"),
+            )
+            for mail_id in mail_ids
+        ]
 
     @staticmethod
-    def _files_item(message: Message, ticket_version: int, files: MailFiles) -> MailFilesItem:
-        return MailFilesItem(
-            f"TICKET#{message.ticket_id}",
-            f"MAILMSG#{message.id}",
-            message_id=message.id,
-            ticket_version=ticket_version,
-            raw_key=files.raw_key,
-            attachments=files.attachments,
-            internal=message.internal,
+    def files_part(message: Message, ticket: Ticket, files: MailFiles) -> Part:
+        """Where the message's raw MIME and attachments are, with the ticket version the write produces."""
+        return put(
+            MailFilesItem(
+                f"TICKET#{message.ticket_id}",
+                f"MAILMSG#{message.id}",
+                message_id=message.id,
+                ticket_version=ticket.version + 1,
+                raw_key=files.raw_key,
+                attachments=files.attachments,
+                internal=message.internal,
+            )
         )
 
-    def mail_files(self, ticket_id: str, message_id: str) -> MailFilesItem | None:
+    @staticmethod
+    def root_part(ticket_id: str, root_message_id: str) -> Part:
+        """The customer's Message-ID that opened the ticket: our mail threads on it in their client."""
+        return put(MailIdItem(f"MAILROOT#{ticket_id}", "ROOT", ticket_id=ticket_id, message_id=root_message_id))
+
+    def mail_files(self, ticket_id: str, message_id: str) -> MailFiles | None:
         try:
-            return MailFilesItem.get(f"TICKET#{ticket_id}", f"MAILMSG#{message_id}")
+            item = MailFilesItem.get(f"TICKET#{ticket_id}", f"MAILMSG#{message_id}")
         except DoesNotExist:
             return None
+        return MailFiles(item.raw_key, list(item.attachments or []), bool(item.internal))
 
     def remember_outbound(self, message_ids: list[str], ticket_id: str) -> None:
         """Ids we put on outgoing mail: replies quoting them in In-Reply-To/References thread into the ticket."""
@@ -232,12 +166,6 @@ class MailStore:
         except DoesNotExist:
             return None
 
-    def add_note_once(
-        self, ticket: Ticket, event: AuditEvent, message: Message, claim: str, files: MailFiles | None = None
-    ) -> bool:
-        """An internal note keyed on what caused it (`claim`, e.g. a bounce's Message-ID): written at most once."""
-        return self.add_message(ticket, event, message, [claim], files)
-
     # -- rate windows ----------------------------------------------------------------------------
     def claim_slot(self, what: str, who: str, window: str, token: str, limit: int, expires_at: datetime) -> bool:
         """Take one of `limit` slots of `who` in `window` for `token` (atomic ADD to a set, conditioned on its
@@ -260,20 +188,3 @@ class MailStore:
 def _conditional(error: Exception) -> bool:
     cause = getattr(error, "cause_response_code", None)
     return cause == "ConditionalCheckFailedException"
-
-
-def _claim_mail_ids(
-    tx: TransactWrite, mail_ids: list[str], ticket_id: str, message_id: str, files: MailFiles | None
-) -> None:
-    """Each Message-ID, claimed for this message in the writing transaction: a second claim fails it whole."""
-    for mail_id in mail_ids:
-        tx.save(
-            MailIdItem(
-                mail_id_pk(mail_id),
-                "MAILID",
-                ticket_id=ticket_id,
-                message_id=message_id,
-                raw_key=files.raw_key if files else None,
-            ),
-            condition=MailIdItem.pk.does_not_exist(),
-        )

@@ -9,20 +9,20 @@ both take an agent's last slot, and claiming or releasing twice for one ticket c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from shared.adapters.items import HelpdeskItem, TicketItem
-from shared.adapters.sla_index import due_bound
-from shared.adapters.tickets_store import _connection, event_item, sort_time, to_item
-from shared.domain.events import AuditEvent
+from shared.adapters.sla_storage import all_shards, due_bound
+from shared.adapters.ticket_mapping import sort_time
+from shared.adapters.ticket_writer import Part, TicketWriter, delete, put, update
+from shared.domain.assignment import Claim, RoutingWrite, Wait
+from shared.domain.settings import StoredConfig
 from shared.domain.tickets import Priority, Ticket
-from shared.errors import VersionConflict
+from shared.errors import CapacityTaken, QueueEntryGone, VersionConflict
 
 CONFIG = "CONFIG"
 AGENT_LOAD = "AGENT_LOAD"
@@ -69,50 +69,6 @@ def bind_models() -> None:
         model._connection = None
 
 
-class CapacityTaken(Exception):
-    """The chosen agent's last slot went to another ticket first: choose again with fresh loads."""
-
-
-class QueueEntryGone(Exception):
-    """Another assignment took this waiting ticket first."""
-
-
-@dataclass(frozen=True)
-class Claim:
-    agent: str
-    priority: Priority
-
-
-@dataclass(frozen=True)
-class StoredConfig:
-    data: dict[str, Any]
-    version: int
-    updated_at: datetime | None
-    updated_by: str | None
-
-
-@dataclass(frozen=True)
-class Wait:
-    """A ticket's place in its team's queue (highest priority, then oldest, first)."""
-
-    team: str
-    ticket_id: str
-    sk: str
-
-
-@dataclass
-class RoutingWrite:
-    """Everything one routing decision changes, written in one transaction with the ticket and its events."""
-
-    claim_agent: str | None = None  # the agent whose load the ticket now counts in (None: nobody's)
-    capacity: int | None = None  # the claim's hard limit (None: a staff decision, not limited)
-    old_claim: Claim | None = None  # the claim read before
-    enqueue: str | None = None  # the team whose queue the ticket joins
-    dequeue: Wait | None = None  # the queue entry it leaves (must still be there)
-    stale_waits: tuple[Wait, ...] = ()  # other queue entries to drop (no condition)
-    cursor: tuple[str, str] | None = None  # (team, agent): the round-robin cursor to store
-
-
 def wait_key(ticket: Ticket) -> str:
     return f"WAIT#{_PRIORITY_RANK[ticket.priority]}#{sort_time(ticket.created_at)}#{ticket.id}"
 
@@ -121,7 +77,18 @@ def _load_key(agent: str) -> tuple[str, str]:
     return AGENT_LOAD, f"AGENT#{agent.lower()}"
 
 
+def _claim_changed() -> Exception:
+    return VersionConflict("the ticket's load claim changed")
+
+
+def _ticket_changed() -> Exception:
+    return VersionConflict("the ticket was changed by someone else; reload it")
+
+
 class RoutingStore:
+    def __init__(self, writer: TicketWriter) -> None:
+        self._writer = writer  # commits the load-claim moves that change no ticket
+
     # -- configuration ------------------------------------------------------------------------------
     def get_config(self, name: str) -> StoredConfig | None:
         try:
@@ -185,6 +152,10 @@ class RoutingStore:
         return None
 
     # -- the sweep's due list ---------------------------------------------------------------------
+    @staticmethod
+    def shards() -> list[str]:
+        return all_shards()
+
     def due(self, shard: str, now: datetime, limit: int = 500) -> tuple[list[str], int]:
         """Ticket ids with a checkpoint due by `now` in one shard (the oldest `limit`: the rest wait for the next run),
         and how many index items the Query read."""
@@ -220,21 +191,17 @@ class RoutingStore:
         """Count the ticket in `agent`'s load instead of `old`'s (either may be None), conditioned on the claim read:
         a staff decision (manual assignment, resolution), so the new agent's capacity does not limit it."""
         claim_key = (f"TICKET#{ticket.id}", CLAIM_SK)
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                if agent is None and old is not None:
-                    tx.delete(LoadClaimItem(*claim_key), condition=LoadClaimItem.agent == old.agent)
-                elif agent is not None:
-                    claim = LoadClaimItem(*claim_key, agent=agent.lower(), priority=ticket.priority.value)
-                    cond = LoadClaimItem.pk.does_not_exist() if old is None else LoadClaimItem.agent == old.agent
-                    tx.save(claim, condition=cond)
-                    tx.update(AgentLoadItem(*_load_key(agent)), actions=_load_actions(ticket.priority, 1))
-                if old is not None:
-                    tx.update(AgentLoadItem(*_load_key(old.agent)), actions=_load_actions(old.priority, -1))
-        except TransactWriteError as error:
-            if any(r and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons):
-                raise VersionConflict("the ticket's load claim changed") from error
-            raise
+        parts: list[Part] = []
+        if agent is None and old is not None:
+            parts.append(delete(LoadClaimItem(*claim_key), LoadClaimItem.agent == old.agent, _claim_changed))
+        elif agent is not None:
+            claim = LoadClaimItem(*claim_key, agent=agent.lower(), priority=ticket.priority.value)
+            condition = LoadClaimItem.pk.does_not_exist() if old is None else LoadClaimItem.agent == old.agent
+            parts.append(put(claim, condition, _claim_changed))
+            parts.append(update(AgentLoadItem(*_load_key(agent)), _load_actions(ticket.priority, 1)))
+        if old is not None:
+            parts.append(update(AgentLoadItem(*_load_key(old.agent)), _load_actions(old.priority, -1)))
+        self._writer.commit(parts)
 
     def reweigh_claim(self, ticket: Ticket, old: Claim) -> None:
         """The ticket's priority changed while held: it weighs in its agent's load at the new one (the count of open
@@ -242,29 +209,22 @@ class RoutingStore:
         claim_key = (f"TICKET#{ticket.id}", CLAIM_SK)
         new_field = getattr(AgentLoadItem, ticket.priority.value.lower())
         old_field = getattr(AgentLoadItem, old.priority.value.lower())
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                claim = LoadClaimItem(*claim_key, agent=old.agent, priority=ticket.priority.value)
-                tx.save(claim, condition=(LoadClaimItem.agent == old.agent) & (LoadClaimItem.priority == old.priority))
-                tx.update(AgentLoadItem(*_load_key(old.agent)), actions=[new_field.add(1), old_field.add(-1)])
-        except TransactWriteError as error:
-            if any(r and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons):
-                raise VersionConflict("the ticket's load claim changed") from error
-            raise
+        claim = LoadClaimItem(*claim_key, agent=old.agent, priority=ticket.priority.value)
+        same = (LoadClaimItem.agent == old.agent) & (LoadClaimItem.priority == old.priority)
+        self._writer.commit(
+            [
+                put(claim, same, _claim_changed),
+                update(AgentLoadItem(*_load_key(old.agent)), [new_field.add(1), old_field.add(-1)]),
+            ]
+        )
 
-    # -- writing ----------------------------------------------------------------------------------
-    def save(self, ticket: Ticket, events: list[AuditEvent], routing: RoutingWrite | None = None) -> None:
-        """The ticket (conditioned on its version), its events and the routing changes, in one transaction.
-
-        Raises `VersionConflict` (the ticket changed), `CapacityTaken` (the agent filled up) or `QueueEntryGone`.
-        """
-        item = to_item(ticket)
-        routing = routing or RoutingWrite()
-        # TransactWriteItems orders conditions checks, deletes, puts, updates: labels follow that order.
-        deletes: list[tuple[str, Any, Any]] = []
-        puts: list[tuple[str, Any, Any]] = [("ticket", item, None)]
-        puts += [("event", event_item(e), None) for e in events]
-        updates: list[tuple[str, Any, list[Any], Any]] = []
+    # -- parts of the ticket's write (shared/adapters/ticket_writer.py) -------------------------------
+    @staticmethod
+    def parts(ticket: Ticket, routing: RoutingWrite) -> list[Part]:
+        """What one routing decision changes besides the ticket, for the same transaction. Its failures: the claim
+        changed (`VersionConflict`), the agent filled up (`CapacityTaken`), the queue entry was taken
+        (`QueueEntryGone`)."""
+        parts: list[Part] = []
         old, new = routing.old_claim, routing.claim_agent
         claim_key = (f"TICKET#{ticket.id}", CLAIM_SK)
         if old is not None and new is not None and old.agent == new.lower():
@@ -272,51 +232,30 @@ class RoutingStore:
         elif new is not None:
             claim = LoadClaimItem(*claim_key, agent=new.lower(), priority=ticket.priority.value)
             condition = LoadClaimItem.pk.does_not_exist() if old is None else LoadClaimItem.agent == old.agent
-            puts.append(("claim", claim, condition))
+            parts.append(put(claim, condition, _ticket_changed))
             if old is not None:
-                updates.append(("release", AgentLoadItem(*_load_key(old.agent)), _load_actions(old.priority, -1), None))
+                parts.append(update(AgentLoadItem(*_load_key(old.agent)), _load_actions(old.priority, -1)))
             limit = None
             if routing.capacity is not None:
                 limit = AgentLoadItem.open.does_not_exist() | (AgentLoadItem.open < routing.capacity)
-            updates.append(("capacity", AgentLoadItem(*_load_key(new)), _load_actions(ticket.priority, 1), limit))
+            load = AgentLoadItem(*_load_key(new))
+            parts.append(update(load, _load_actions(ticket.priority, 1), limit, lambda: CapacityTaken(new or "")))
         elif old is not None:
-            deletes.append(("claim", LoadClaimItem(*claim_key), LoadClaimItem.agent == old.agent))
-            updates.append(("release", AgentLoadItem(*_load_key(old.agent)), _load_actions(old.priority, -1), None))
+            parts.append(delete(LoadClaimItem(*claim_key), LoadClaimItem.agent == old.agent, _ticket_changed))
+            parts.append(update(AgentLoadItem(*_load_key(old.agent)), _load_actions(old.priority, -1)))
         if routing.dequeue is not None:
             wait = routing.dequeue
-            deletes.append(("queue", TeamWaitItem(f"TEAM_QUEUE#{wait.team}", wait.sk), TeamWaitItem.pk.exists()))
-        for wait in routing.stale_waits:
-            deletes.append(("stale", TeamWaitItem(f"TEAM_QUEUE#{wait.team}", wait.sk), None))
+            entry = TeamWaitItem(f"TEAM_QUEUE#{wait.team}", wait.sk)
+            parts.append(delete(entry, TeamWaitItem.pk.exists(), lambda: QueueEntryGone(ticket.id)))
+        parts += [delete(TeamWaitItem(f"TEAM_QUEUE#{w.team}", w.sk)) for w in routing.stale_waits]
         if routing.enqueue is not None:
             entry = TeamWaitItem(f"TEAM_QUEUE#{routing.enqueue}", wait_key(ticket), ticket_id=ticket.id)
             entry.since = ticket.created_at
-            puts.append(("enqueue", entry, None))
+            parts.append(put(entry))
         if routing.cursor is not None:
             team, agent = routing.cursor
-            puts.append(("cursor", RoundRobinItem(ROUND_ROBIN, f"TEAM#{team}", cursor=agent), None))
-        labels = [d[0] for d in deletes] + [p[0] for p in puts] + [u[0] for u in updates]
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                for _, model, condition in deletes:
-                    tx.delete(model, condition=condition)
-                for _, model, condition in puts:
-                    tx.save(model, condition=condition)
-                for _, model, actions, condition in updates:
-                    tx.update(model, actions=actions, condition=condition)
-        except TransactWriteError as error:
-            failed = [
-                labels[i]
-                for i, r in enumerate(error.cancellation_reasons)
-                if r and r.code == "ConditionalCheckFailed" and i < len(labels)
-            ]
-            if "ticket" in failed or "claim" in failed:
-                raise VersionConflict("the ticket was changed by someone else; reload it") from error
-            if "capacity" in failed:
-                raise CapacityTaken(new or "") from error
-            if "queue" in failed:
-                raise QueueEntryGone(ticket.id) from error
-            raise
-        ticket.version = int(item.version)
+            parts.append(put(RoundRobinItem(ROUND_ROBIN, f"TEAM#{team}", cursor=agent)))
+        return parts
 
 
 def _load_actions(priority: Priority, delta: int) -> list[Any]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from shared.errors import Unauthenticated
 
 
 class Permission(StrEnum):
@@ -86,3 +90,25 @@ class Principal:
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
+
+
+_ROLE_RANK = (ADMIN, SUPERVISOR, AGENT, CUSTOMER)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    """The caller from Cognito's verified claims: the highest role among the user's groups (customer by default)."""
+    email = str(claims.get("email") or "").lower()
+    if not email:
+        raise Unauthenticated("the token carries no email")
+    groups = _groups(claims.get("cognito:groups"))
+    role = next((r for r in _ROLE_RANK if r in groups), CUSTOMER)
+    if role not in STAFF_ROLES:
+        role = CUSTOMER
+    return Principal.of(email, str(claims.get("name") or email.split("@", 1)[0]), role)
+
+
+def _groups(value: Any) -> set[str]:
+    # API Gateway hands the claim over as a string ("[admin agent]" or "admin,agent"), a list in tests.
+    if isinstance(value, list):
+        return {str(v) for v in value}
+    return set(re.findall(r"[A-Za-z0-9_-]+", str(value or "")))

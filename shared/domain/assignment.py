@@ -175,3 +175,34 @@ def _nobody(
         skills = ", ".join(sorted(needs.required_skills))
         return Assignment(None, AssignmentReason.MISSING_SKILLS, f"nobody online has {skills} ({counts})", cursor)
     return Assignment(None, AssignmentReason.ALL_AT_CAPACITY, f"all at capacity ({counts})", cursor)
+
+
+# -- what an assignment decision changes ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Claim:
+    """Whose load a ticket counts in, and at which priority."""
+
+    agent: str
+    priority: Priority
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A ticket's place in its team's queue (highest priority, then oldest, first)."""
+
+    team: str
+    ticket_id: str
+    sk: str
+
+
+@dataclass
+class RoutingWrite:
+    """Everything one routing decision changes besides the ticket, written in the ticket's own transaction."""
+
+    claim_agent: str | None = None  # the agent whose load the ticket now counts in (None: nobody's)
+    capacity: int | None = None  # the claim's hard limit (None: a staff decision, not limited)
+    old_claim: Claim | None = None  # the claim read before
+    enqueue: str | None = None  # the team whose queue the ticket joins
+    dequeue: Wait | None = None  # the queue entry it leaves (must still be there)
+    stale_waits: tuple[Wait, ...] = ()  # other queue entries to drop (no condition)
+    cursor: tuple[str, str] | None = None  # (team, agent): the round-robin cursor to store

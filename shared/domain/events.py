@@ -6,6 +6,7 @@ the change, so a consumer needs no read to act on it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -56,6 +57,34 @@ class AuditEvent:
 
     def changed(self, name: str) -> FieldChange | None:
         return next((c for c in self.changes if c.field == name), None)
+
+    @classmethod
+    def of(
+        cls,
+        ticket: Ticket,
+        kind: EventType,
+        actor: Person,
+        at: datetime,
+        changes: Sequence[FieldChange] = (),
+        *,
+        id: str,
+        message_id: str | None = None,
+        internal: bool | None = None,
+    ) -> AuditEvent:
+        """The event of the write about to be made to `ticket` (as changed): it records the version that write
+        produces and a snapshot of the ticket after it. The only place audit events are built."""
+        return cls(
+            id=id,
+            ticket_id=ticket.id,
+            type=kind,
+            actor=actor,
+            at=at,
+            changes=tuple(changes),
+            message_id=message_id,
+            internal=internal,
+            snapshot={"id": ticket.id, **snapshot_of(ticket)},
+            ticket_version=ticket.version + 1,
+        )
 
 
 def snapshot_of(ticket: Ticket) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""What callers ask of the ticket service: a new ticket's draft, a queue view's query."""
+"""What callers ask of the ticket service and what they get back: a new ticket's draft and its Idempotency-Key, a
+queue view's query, a page of results."""
 
 from __future__ import annotations
 
@@ -31,3 +32,21 @@ class TicketQuery:
     limit: int = 25
     cursor: str | None = None
     requester: str | None = None  # with the `requested` view: whose tickets (staff); the caller's own by default
+
+
+Key = dict[str, Any]  # a store's position in a list (DynamoDB's LastEvaluatedKey), signed into a cursor by services
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    last_key: Key | None
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """A client's `Idempotency-Key` (per caller) and the hash of the request it first came with."""
+
+    owner: str
+    key: str
+    request_hash: str

@@ -212,6 +212,15 @@ class TicketFacts:
         return getattr(self, name)
 
 
+CUSTOMER_FACTS = ("customer_tier", "organization", "region")
+
+
+def facts_of(ticket: Ticket) -> TicketFacts:
+    """What rules see of a ticket: the customer's tier, organization and region come from its custom fields."""
+    extra = {name: ticket.custom_fields.get(name) for name in CUSTOMER_FACTS}
+    return TicketFacts.of_ticket(ticket, **{k: (str(v) if v not in (None, "") else None) for k, v in extra.items()})
+
+
 @dataclass(frozen=True)
 class Condition:
     field: str

@@ -2,49 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from shared.domain.sla import SlaState, SlaTargets
+from shared.domain.lifecycle import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Channel,
+    FieldChange,
+    Priority,
+    Status,
+    StatusEntry,
+)
+from shared.domain.sla.state import SlaState
 from shared.errors import InvalidTransition, TicketClosed
 
-
-class Status(StrEnum):
-    NEW = "new"  # 待处理
-    IN_PROGRESS = "in_progress"  # 处理中
-    WAITING_CUSTOMER = "waiting_customer"  # 待响应
-    RESOLVED = "resolved"  # 已解决
-    CLOSED = "closed"  # 已关闭
-
-
-class Priority(StrEnum):
-    P1 = "P1"  # 紧急
-    P2 = "P2"  # 重要
-    P3 = "P3"  # 一般
-    P4 = "P4"  # 低
-
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    WEB = "web"
-    PHONE = "phone"
-    CHAT = "chat"
-    WECHAT = "wechat"
-    APP = "app"
-    API = "api"
-
-
-# Closed is final: a later customer reply opens a linked follow-up ticket instead.
-TRANSITIONS: dict[Status, tuple[Status, ...]] = {
-    Status.NEW: (Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED),
-    Status.IN_PROGRESS: (Status.NEW, Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED),
-    Status.WAITING_CUSTOMER: (Status.NEW, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED),
-    Status.RESOLVED: (Status.NEW, Status.IN_PROGRESS, Status.CLOSED),
-    Status.CLOSED: (),
-}
-OPEN_STATUSES = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING_CUSTOMER})
+__all__ = [
+    "FINISHED_STATUSES",
+    "OPEN_STATUSES",
+    "PATCHABLE_FIELDS",
+    "TRANSITIONS",
+    "Channel",
+    "FieldChange",
+    "Person",
+    "Priority",
+    "Status",
+    "StatusEntry",
+    "Ticket",
+    "ticket_number",
+]
 PATCHABLE_FIELDS = ("status", "priority", "team", "assignee", "category", "tags", "custom_fields")
 
 
@@ -58,19 +47,6 @@ class Person:
     email: str
     name: str = ""
     role: str = "customer"
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
-
-
-@dataclass(frozen=True)
-class StatusEntry:
-    status: Status
-    at: datetime
 
 
 @dataclass
@@ -104,11 +80,9 @@ class Ticket:
     def next_statuses(self) -> tuple[Status, ...]:
         return TRANSITIONS[self.status]
 
-    def start_sla(self, targets: SlaTargets) -> None:
-        self.sla = SlaState.started(self.created_at, targets)
-
-    def apply_changes(self, changes: dict[str, Any], targets_for: Any, now: datetime) -> list[FieldChange]:
-        """Apply a staff edit; returns what changed. `targets_for(priority, channel)` gives SLA targets."""
+    def apply_changes(self, changes: dict[str, Any], now: datetime) -> list[FieldChange]:
+        """Apply an edit; returns what changed. The SLA is brought in step by whoever writes the ticket, once, after
+        every change of the write (`shared/services/sla.py`)."""
         applied: list[FieldChange] = []
         explicit_status = "status" in changes
         if explicit_status:
@@ -128,8 +102,6 @@ class Ticket:
                 applied += self._move_to(Status.IN_PROGRESS, now)
             elif not self.assignee and self.status is Status.IN_PROGRESS:
                 applied += self._move_to(Status.NEW, now)
-        if any(c.field == "priority" for c in applied):
-            self.sla = self.sla.retargeted(self.created_at, targets_for(self.priority, self.channel))
         if applied:
             self.updated_at = now
         return applied
@@ -138,7 +110,7 @@ class Ticket:
         self.updated_at = now
         if self.sla.first_responded_at is not None:
             return []
-        self.sla = self.sla.responded(now)
+        self.sla = replace(self.sla, first_responded_at=now)
         return [FieldChange("sla.first_responded_at", None, now.isoformat())]
 
     def record_customer_reply(self, now: datetime) -> list[FieldChange]:
@@ -146,7 +118,7 @@ class Ticket:
         if self.status is Status.CLOSED:
             raise TicketClosed("this ticket is closed; please open a new one")
         self.updated_at = now
-        if self.status in (Status.WAITING_CUSTOMER, Status.RESOLVED):
+        if self.status is Status.WAITING_CUSTOMER or self.status is Status.RESOLVED:
             return self._move_to(Status.IN_PROGRESS if self.assignee else Status.NEW, now)
         return []
 
@@ -161,7 +133,6 @@ class Ticket:
         old = self.status
         self.status = status
         self.status_history.append(StatusEntry(status, now))
-        self.sla = self.sla.on_status(old, status, now)
         self.updated_at = now
         return [FieldChange("status", old.value, status.value)]
 

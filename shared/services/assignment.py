@@ -25,22 +25,28 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from shared.adapters.directory_store import DirectoryStore, InboxStore
-from shared.adapters.routing_store import CapacityTaken, Claim, QueueEntryGone, RoutingStore, RoutingWrite, Wait
-from shared.adapters.tickets_store import TicketStore
 from shared.clock import Clock
-from shared.domain.assignment import Assignment, AssignmentReason, Candidate, TicketNeeds, choose_agent
+from shared.domain.assignment import (
+    Assignment,
+    AssignmentReason,
+    Candidate,
+    Claim,
+    RoutingWrite,
+    TicketNeeds,
+    Wait,
+    choose_agent,
+)
 from shared.domain.directory import Agent, Availability, Team
 from shared.domain.events import AuditEvent, EventType
-from shared.domain.rules import RuleSet, RuleStatus
-from shared.domain.sla import default_targets
+from shared.domain.notices import Audience, Sender, notices_for
+from shared.domain.rules import RuleSet, RuleStatus, facts_of
 from shared.domain.tickets import FieldChange, Priority, Ticket
-from shared.errors import VersionConflict
-from shared.services.routing import SYSTEM, facts_of, ticket_event
-from shared.services.sla import SlaService
+from shared.errors import CapacityTaken, QueueEntryGone, VersionConflict
+from shared.services.ports import DirectoryReader, Inbox, Routing, SlaKeeper, TicketReader, TicketWriter
+from shared.services.routing import SYSTEM
 
 log = logging.getLogger("helpdesk.assignment")
 SKILL_TAG = "skill:"
@@ -58,7 +64,7 @@ class Directory:
     """The directory and loads as one assignment decision sees them (read once per decision, refreshed on a lost
     race)."""
 
-    def __init__(self, list_all: Callable[[], tuple[list[Agent], list[Team]]], store: RoutingStore) -> None:
+    def __init__(self, list_all: Callable[[], tuple[list[Agent], list[Team]]], store: Routing) -> None:
         self._list_all = list_all
         self._store = store
         self._agents: dict[str, Agent] | None = None
@@ -70,7 +76,7 @@ class Directory:
             agents, teams = self._list_all()
             self._agents = {a.email.lower(): a for a in agents}
             self._teams = {t.id: t for t in teams}
-            self.loads = self._store.loads()
+            self.loads = _copy(self._store.loads())
         return self._agents
 
     def teams(self) -> dict[str, Team]:
@@ -80,7 +86,7 @@ class Directory:
 
     def refresh_loads(self) -> None:
         self.agents()
-        self.loads = self._store.loads()
+        self.loads = _copy(self._store.loads())
 
     def candidates(self, exclude: Iterable[str] = ()) -> list[Candidate]:
         skip = set(exclude)
@@ -91,19 +97,26 @@ class Directory:
         ]
 
 
+def _copy(loads: Mapping[str, Mapping[Priority, int]]) -> dict[str, dict[Priority, int]]:
+    """Loads this decision may count its own assignments into."""
+    return {agent: dict(by_priority) for agent, by_priority in loads.items()}
+
+
 class AssignmentService:
     def __init__(
         self,
-        tickets: TicketStore,
-        store: RoutingStore,
-        directory: DirectoryStore,
-        inbox: InboxStore,
-        sla: SlaService,
+        tickets: TicketReader,
+        writer: TicketWriter,
+        store: Routing,
+        directory: DirectoryReader,
+        inbox: Inbox,
+        sla: SlaKeeper,
         clock: Clock,
         rules: Callable[[], RuleSet],
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
         self._tickets = tickets
+        self._writer = writer
         self._store = store
         self._directory = directory
         self._inbox = inbox
@@ -214,7 +227,7 @@ class AssignmentService:
             else:
                 notes.append(FieldChange("routing.errors", None, [f"unknown assignee '{outcome.assignee}'"]))
         now = self._clock.now()
-        applied = ticket.apply_changes(wanted, default_targets, now)
+        applied = ticket.apply_changes(wanted, now)
         if outcome.fired:
             applied.append(FieldChange("routing.rules", None, list(outcome.fired)))
         if outcome.notify:
@@ -244,7 +257,7 @@ class AssignmentService:
             agent = directory.agents()[choice.agent or ""]
             before = copy.deepcopy(ticket)
             now = self._clock.now()
-            applied = ticket.apply_changes({"assignee": agent.email}, default_targets, now)
+            applied = ticket.apply_changes({"assignee": agent.email}, now)
             all_changes = [*changes, *applied, FieldChange("routing", None, f"{choice.reason.value}: {choice.detail}")]
             routing = RoutingWrite(
                 claim_agent=agent.email,
@@ -283,10 +296,10 @@ class AssignmentService:
         now = self._clock.now()
         changes = [*changes, *self._sla.refresh(ticket, now, changes)]
         ticket.updated_at = now
-        event = ticket_event(ticket, EventType.TICKET_UPDATED, SYSTEM, now, changes, self._new_id())
+        event = AuditEvent.of(ticket, EventType.TICKET_UPDATED, SYSTEM, now, changes, id=self._new_id())
         if routing.old_claim is None and routing.claim_agent is not None and routing.capacity is None:
             routing.old_claim = self._store.claim_of(ticket.id)
-        self._store.save(ticket, [event], routing)
+        self._writer.write(ticket, [event], self._store.parts(ticket, routing))
 
     def _claimed_assignee(self, ticket: Ticket) -> str | None:
         return ticket.assignee if ticket.is_open and ticket.assignee else None
@@ -308,30 +321,29 @@ class AssignmentService:
             return claim.agent if claim is not None else None
         raise VersionConflict("the ticket's load claim kept changing")
 
-    # -- notifications ---------------------------------------------------------------------------------
+    # -- notifications (the routing and SLA alerts of shared/domain/notices.py) --------------------------------
     def _notify(self, event: AuditEvent) -> list[str]:
         snapshot = {"id": event.ticket_id, **event.snapshot}
-        recipients: list[tuple[str, str]] = []
-        team = snapshot.get("team")
-        assignee = snapshot.get("assignee")
-        if event.type in (EventType.TICKET_ACK_TIMEOUT, EventType.SLA_BREACH):
-            recipients += [(kind, who) for kind, who in [(event.type.value, self._supervisor(team))] if who]
-        elif event.type is EventType.SLA_WARNING:
-            who = assignee or self._supervisor(team)
-            recipients += [(event.type.value, who)] if who else []
-        elif event.type is EventType.TICKET_URGED and assignee:
-            recipients.append((event.type.value, assignee))
-        elif event.type is EventType.TICKET_TRANSFERRED:
-            who = assignee or self._supervisor(team)
-            recipients += [(event.type.value, who)] if who and who != event.actor.email else []
-        notify = event.changed("notify")
-        if notify is not None:
-            recipients += [("rule.notify", who) for who in notify.new or []]
         done = []
-        for kind, who in recipients:
-            if self._inbox.add(who, f"{event.id}:{kind}", kind, event.at, snapshot):
-                done.append(f"notified {who} ({kind})")
+        for notice in notices_for(event, Sender.ROUTING):
+            for who in self._audience(notice.audience, event, snapshot):
+                if notice.not_to_actor and who == event.actor.email:
+                    continue
+                if self._inbox.add(who, f"{event.id}:{notice.kind}", notice.kind, event.at, snapshot):
+                    done.append(f"notified {who} ({notice.kind})")
         return done
+
+    def _audience(self, audience: Audience, event: AuditEvent, snapshot: dict[str, Any]) -> list[str]:
+        assignee = snapshot.get("assignee")
+        if audience is Audience.RULE_NOTIFY:
+            notify = event.changed("notify")
+            return list(notify.new or []) if notify is not None else []
+        if audience is Audience.ASSIGNEE:
+            return [assignee] if assignee else []
+        if audience is Audience.ASSIGNEE_OR_SUPERVISOR and assignee:
+            return [assignee]
+        supervisor = self._supervisor(snapshot.get("team"))
+        return [supervisor] if supervisor else []
 
     def _supervisor(self, team: str | None) -> str | None:
         if not team:

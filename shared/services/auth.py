@@ -5,26 +5,24 @@ Both paths end in the same `Principal`; no other code looks at tokens.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
 import jwt
 
-from shared.adapters.directory_store import DirectoryStore
 from shared.clock import Clock
-from shared.domain.access import ADMIN, AGENT, CUSTOMER, STAFF_ROLES, SUPERVISOR, Principal
+from shared.domain.access import CUSTOMER, Principal, principal_from_claims
 from shared.errors import Unauthenticated
+from shared.services.ports import DirectoryReader
 
 _ISSUER = "helpdesk-local"
-_ROLE_RANK = (ADMIN, SUPERVISOR, AGENT, CUSTOMER)
 
 
 class Authenticator:
     def __init__(
         self,
         mode: str,
-        directory: DirectoryStore,
+        directory: DirectoryReader,
         clock: Clock,
         secret: str | None = None,
         ttl: timedelta = timedelta(hours=12),
@@ -91,21 +89,3 @@ class Authenticator:
         role = claims.get("role", CUSTOMER)
         teams = tuple(t for t in claims.get("teams", []) if isinstance(t, str))
         return Principal.of(str(claims["sub"]), str(claims.get("name", "")), str(role), teams)
-
-
-def principal_from_claims(claims: dict[str, Any]) -> Principal:
-    email = str(claims.get("email") or "").lower()
-    if not email:
-        raise Unauthenticated("the token carries no email")
-    groups = _groups(claims.get("cognito:groups"))
-    role = next((r for r in _ROLE_RANK if r in groups), CUSTOMER)
-    if role not in STAFF_ROLES:
-        role = CUSTOMER
-    return Principal.of(email, str(claims.get("name") or email.split("@", 1)[0]), role)
-
-
-def _groups(value: Any) -> set[str]:
-    # API Gateway hands the claim over as a string ("[admin agent]" or "admin,agent"), a list in tests.
-    if isinstance(value, list):
-        return {str(v) for v in value}
-    return set(re.findall(r"[A-Za-z0-9_-]+", str(value or "")))

@@ -7,13 +7,13 @@ sign-in account and its Cognito group (the role) are kept in step through `Staff
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from shared.adapters.directory_store import DirectoryStore
 from shared.domain.access import ADMIN, STAFF_ROLES, SUPERVISOR, Permission, Principal
 from shared.domain.directory import Agent, AgentProfile, Availability, Team
 from shared.errors import Forbidden, InvalidInput, NotFound, StaffConflict
+from shared.services.ports import Directory, Loads
 
 if TYPE_CHECKING:
     from shared.domain.rules import RuleSet
@@ -41,10 +41,6 @@ class DirectorySignIn:
         return None
 
 
-class LoadReader(Protocol):
-    def loads(self) -> Mapping[str, Mapping[object, int]]: ...
-
-
 class TeamTickets(Protocol):
     def team_has_open_tickets(self, team: str) -> bool: ...
 
@@ -52,8 +48,8 @@ class TeamTickets(Protocol):
 class DirectoryService:
     def __init__(
         self,
-        store: DirectoryStore,
-        loads: LoadReader | None = None,
+        store: Directory,
+        loads: Loads | None = None,
         accounts: StaffAccounts | None = None,
         tickets: TeamTickets | None = None,
         rules: Callable[[], RuleSet] | None = None,

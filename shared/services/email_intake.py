@@ -9,26 +9,27 @@ Message-ID, so a retry after a crash writes the same keys and S3 objects.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from shared.adapters.mail_blobs import MailBlobs
-from shared.adapters.mail_store import MailFiles, MailStore, Rejection, UnstorableMail
-from shared.adapters.tickets_store import TicketStore
 from shared.clock import Clock
-from shared.domain.events import AuditEvent, EventType, Message, snapshot_of
+from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.mail.charsets import looks_chinese
 from shared.domain.mail.loop_guard import AutomaticReason, Bounce, bounce_of, is_automatic, is_support_address
 from shared.domain.mail.parsing import Address, ParsedMail, parse_mail
 from shared.domain.mail.quoting import fold_html, fold_text
+from shared.domain.mail.records import MailFiles, Rejection
 from shared.domain.mail.sanitize import html_to_text, normalize_cid
 from shared.domain.mail.threads import ThreadMatch, TicketParties, resolve_thread, ticket_numbers_in_subject
 from shared.domain.requests import TicketDraft
 from shared.domain.tickets import Channel, FieldChange, Person, Status, Ticket
-from shared.errors import VersionConflict
+from shared.errors import AlreadyClaimed, UnstorableWrite
+from shared.services.conflicts import retry_on_conflict
+from shared.services.ports import Blobs, Mail, MailIds, Tickets, TicketWriter, WritePart
 from shared.services.tickets import TicketService
 
 SYSTEM = Person("mailer-daemon", "邮件系统", "system")
@@ -38,7 +39,6 @@ MAX_HTML_BYTES = 160 * 1024
 MAX_QUOTED_BYTES = 48 * 1024
 MAX_SUBJECT = 200
 MAX_ATTACHMENTS = 100  # stored and listed; the rest stay in the raw MIME and are counted on the message
-_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class MailNotStored(Exception):
 
 
 class _Lookups:
-    def __init__(self, mail: MailStore) -> None:
+    def __init__(self, mail: MailIds) -> None:
         self._mail = mail
 
     def ticket_by_number(self, number: str) -> TicketParties | None:
@@ -90,9 +90,10 @@ class EmailIntakeService:
     def __init__(
         self,
         tickets: TicketService,
-        store: TicketStore,
-        mail: MailStore,
-        blobs: MailBlobs,
+        store: Tickets,
+        writer: TicketWriter,
+        mail: Mail,
+        blobs: Blobs,
         clock: Clock,
         support_address: str,
         reply_secret: str,
@@ -101,6 +102,7 @@ class EmailIntakeService:
     ) -> None:
         self._tickets = tickets
         self._store = store
+        self._writer = writer
         self._mail = mail
         self._blobs = blobs
         self._clock = clock
@@ -121,12 +123,13 @@ class EmailIntakeService:
             raise MailNotStored(inbound.key)
         parsed = parse_mail(raw)
         dedupe = parsed.message_id or f"<{inbound.ses_message_id}@ses>"
-        seen = self._mail.mail_id(dedupe)
+        seen = self._mail.claimed(dedupe)
         if seen is not None:
-            if seen.raw_key and seen.raw_key != inbound.key:
+            seen_ticket, seen_raw = seen
+            if seen_raw and seen_raw != inbound.key:
                 # Another message with the same Message-ID (a resend, or a client that reuses ids): kept on record.
                 self._reject(inbound, parsed, "duplicate", f"Message-ID {dedupe[:200]} already taken in")
-            return IntakeResult("duplicate", seen.ticket_id, reason="message id seen before")
+            return IntakeResult("duplicate", seen_ticket, reason="message id seen before")
         automatic = is_automatic(parsed, self._support)
         if automatic is AutomaticReason.OWN_MAIL:
             return self._reject(inbound, parsed, "own_mail", "X-Loop or From is our support address")
@@ -145,7 +148,7 @@ class EmailIntakeService:
         )
         try:
             return self._thread_or_open(parsed, author, inbound, dedupe, automatic, match)
-        except UnstorableMail as error:
+        except UnstorableWrite as error:
             return self._reject(inbound, parsed, "unstorable", str(error))
 
     def _thread_or_open(
@@ -207,7 +210,16 @@ class EmailIntakeService:
             email=email,
         )
         event = replace(event, message_id=message.id, internal=False)
-        if not self._mail.create_ticket(ticket, event, message, [dedupe], files, parsed.message_id):
+        parts = [
+            *self._mail.claim_parts([dedupe], ticket.id, message.id, files),
+            self._store_message(message, ticket),
+            self._mail.files_part(message, ticket, files),
+        ]
+        if parsed.message_id:
+            parts.append(self._mail.root_part(ticket.id, parsed.message_id))
+        try:
+            self._writer.write(ticket, [event], parts, create=True)
+        except AlreadyClaimed:
             return IntakeResult("duplicate", reason="message id seen before")
         return IntakeResult("follow_up" if follow_up_of else "ticket", ticket.id, message.id)
 
@@ -223,7 +235,10 @@ class EmailIntakeService:
     ) -> IntakeResult:
         message_id = _digest("message", dedupe)
         body, email, files = self._content(parsed, inbound, ticket.id, message_id, match)
-        for _ in range(_RETRIES):
+
+        def add(ticket: Ticket) -> IntakeResult:
+            if ticket.status is Status.CLOSED:  # closed meanwhile: the mail opens a follow-up instead
+                return self._open(parsed, author, inbound, dedupe, follow_up_of=ticket)
             now = self._clock.now()
             # Automatic mail (an out-of-office answer) is kept in the conversation but moves nothing.
             applied: list[FieldChange] = self._tickets.apply_customer_reply(ticket, now, moves=automatic is None)
@@ -244,17 +259,12 @@ class EmailIntakeService:
             )
             event = self._event(ticket, EventType.MESSAGE_ADDED, message.author, now, applied, message.id, False)
             try:
-                if not self._mail.add_message(ticket, event, message, [dedupe], files):
-                    return IntakeResult("duplicate", ticket.id, reason="message id seen before")
-                return IntakeResult("message", ticket.id, message.id, reason=str(match.rule))
-            except VersionConflict:
-                fresh = self._store.get(ticket.id)
-                if fresh is None:  # pragma: no cover - tickets are never deleted
-                    raise
-                if fresh.status is Status.CLOSED:
-                    return self._open(parsed, author, inbound, dedupe, follow_up_of=fresh)
-                ticket = fresh
-        raise VersionConflict(f"ticket {ticket.number} kept changing; the delivery is retried")
+                self._write_message(ticket, event, message, [dedupe], files)
+            except AlreadyClaimed:
+                return IntakeResult("duplicate", ticket.id, reason="message id seen before")
+            return IntakeResult("message", ticket.id, message.id, reason=str(match.rule))
+
+        return retry_on_conflict(ticket, self._store.get, add)
 
     def _bounce(self, inbound: InboundMail, parsed: ParsedMail, bounce: Bounce, dedupe: str) -> IntakeResult:
         now = self._clock.now()
@@ -272,28 +282,25 @@ class EmailIntakeService:
             f"{'，已标记为无法投递' if bounce.permanent else '（暂时失败，邮件服务器仍在重试）'}。"
             f"{(' ' + bounce.diagnostic) if bounce.diagnostic else ''}"
         )
-        for _ in range(_RETRIES):
-            message = Message(
-                id=_digest("message", dedupe),
-                ticket_id=ticket.id,
-                author=SYSTEM,
-                body=note,
-                internal=True,
-                created_at=now,
-                channel="email",
-                email={"raw_key": inbound.key, "message_id": parsed.message_id, "bounce": bounce.recipients},
-            )
+        message = Message(
+            id=_digest("message", dedupe),
+            ticket_id=ticket.id,
+            author=SYSTEM,
+            body=note,
+            internal=True,
+            created_at=now,
+            channel="email",
+            email={"raw_key": inbound.key, "message_id": parsed.message_id, "bounce": bounce.recipients},
+        )
+
+        def note_once(ticket: Ticket) -> IntakeResult:
             ticket.updated_at = now
             event = self._event(ticket, EventType.MESSAGE_ADDED, SYSTEM, now, [], message.id, True)
-            try:
-                self._mail.add_note_once(ticket, event, message, dedupe, MailFiles(inbound.key))
-                return IntakeResult("bounce", ticket.id, message.id, reason=detail)
-            except VersionConflict:
-                fresh = self._store.get(ticket.id)
-                if fresh is None:  # pragma: no cover
-                    raise
-                ticket = fresh
-        raise VersionConflict("ticket kept changing; the delivery is retried")
+            with contextlib.suppress(AlreadyClaimed):  # noted before: a redelivery
+                self._write_message(ticket, event, message, [dedupe], MailFiles(inbound.key))
+            return IntakeResult("bounce", ticket.id, message.id, reason=detail)
+
+        return retry_on_conflict(ticket, self._store.get, note_once)
 
     def _bounced_ticket(self, parsed: ParsedMail, bounce: Bounce) -> Ticket | None:
         candidates: list[str] = []
@@ -407,8 +414,23 @@ class EmailIntakeService:
             email["truncated"] = True
         return body, email, MailFiles(inbound.key, attachments)
 
+    def _write_message(
+        self, ticket: Ticket, event: AuditEvent, message: Message, mail_ids: list[str], files: MailFiles
+    ) -> None:
+        """The changed ticket, its event, the message, its file index and its claimed Message-IDs, in one write:
+        `AlreadyClaimed` when a Message-ID was taken in before (nothing written)."""
+        parts = [
+            *self._mail.claim_parts(mail_ids, ticket.id, message.id, files),
+            self._store_message(message, ticket),
+            self._mail.files_part(message, ticket, files),
+        ]
+        self._writer.write(ticket, [event], parts)
+
+    def _store_message(self, message: Message, ticket: Ticket) -> WritePart:
+        return self._store.message_part(message, ticket)
+
+    @staticmethod
     def _event(
-        self,
         ticket: Ticket,
         kind: EventType,
         actor: Person,
@@ -417,49 +439,6 @@ class EmailIntakeService:
         message_id: str | None,
         internal: bool | None,
     ) -> AuditEvent:
-        return AuditEvent(
-            id=_digest("event", ticket.id, str(ticket.version), message_id or ""),
-            ticket_id=ticket.id,
-            type=kind,
-            actor=actor,
-            at=at,
-            changes=tuple(changes),
-            message_id=message_id,
-            internal=internal,
-            snapshot={"id": ticket.id, **snapshot_of(ticket)},
-            ticket_version=ticket.version + 1,
-        )
-
-
-INBOUND_PREFIX = "inbound/"  # the SES receipt rule's S3 action stores raw MIME under it (template.yaml)
-
-
-def inbound_from_ses(record: dict[str, Any]) -> InboundMail:
-    """One record of the SES receipt event. With the rule's S3 action the event names the bucket and key; with
-    the Lambda action that follows it, the key is the prefix plus SES's message id."""
-    ses = record.get("ses") or {}
-    mail = ses.get("mail") or {}
-    receipt = ses.get("receipt") or {}
-    action = receipt.get("action") or {}
-    message_id = str(mail.get("messageId") or "")
-    if action.get("type") == "S3" and action.get("objectKey"):
-        bucket, key = action.get("bucketName"), str(action["objectKey"])
-    else:
-        bucket, key = None, f"{INBOUND_PREFIX}{message_id}"
-    if not message_id and not key.strip("/"):
-        raise ValueError("the SES record names no message")
-    timestamp = str(mail.get("timestamp") or receipt.get("timestamp") or "")
-    try:
-        received_at = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    except ValueError:
-        received_at = datetime.now(UTC)
-    if received_at.tzinfo is None:
-        received_at = received_at.replace(tzinfo=UTC)
-    recipients = receipt.get("recipients") or mail.get("destination") or []
-    return InboundMail(
-        key=key,
-        recipients=[str(r) for r in recipients],
-        ses_message_id=message_id or key.rsplit("/", 1)[-1],
-        received_at=received_at,
-        bucket=str(bucket) if bucket else None,
-    )
+        # Derived from the Message-ID's message and the version: a retried delivery writes the same event id.
+        event_id = _digest("event", ticket.id, str(ticket.version), message_id or "")
+        return AuditEvent.of(ticket, kind, actor, at, changes, id=event_id, message_id=message_id, internal=internal)

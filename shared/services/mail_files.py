@@ -7,14 +7,13 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from shared.adapters.mail_blobs import MailBlobs
-from shared.adapters.mail_store import MailStore
 from shared.clock import Clock
 from shared.domain.access import Permission, Principal
 from shared.domain.events import Message
 from shared.domain.mail.sanitize import resolve_cid_images
 from shared.errors import Forbidden, NotFound
 from shared.services.cursors import CursorCodec
+from shared.services.ports import Blobs, Mail
 from shared.services.tickets import TicketService
 
 LINK_TTL = timedelta(minutes=15)
@@ -28,9 +27,7 @@ def _image_type(attachment: dict[str, Any]) -> str:
 
 
 class MailFilesService:
-    def __init__(
-        self, tickets: TicketService, mail: MailStore, blobs: MailBlobs, clock: Clock, cursors: CursorCodec
-    ) -> None:
+    def __init__(self, tickets: TicketService, mail: Mail, blobs: Blobs, clock: Clock, cursors: CursorCodec) -> None:
         self._cursors = cursors
         self._tickets = tickets
         self._mail = mail

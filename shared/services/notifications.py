@@ -9,19 +9,16 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from shared.adapters.directory_store import InboxStore
-from shared.adapters.tickets_store import TicketStore
-from shared.domain.access import STAFF_ROLES, Permission, Principal
-from shared.domain.events import AuditEvent, EventType
+from shared.domain.access import Permission, Principal
+from shared.domain.events import AuditEvent
 from shared.domain.mail.loop_guard import is_system_address
+from shared.domain.notices import Audience, Delivery, Notice, Sender, notices_for
 from shared.errors import Forbidden
 from shared.services.cursors import CursorCodec
 from shared.services.mail import MailComposer
-
-if TYPE_CHECKING:
-    from shared.adapters.mail_store import MailStore
+from shared.services.ports import Inbox, Mail, Tickets
 
 PRIORITY_LABELS = {
     "zh-CN": {"P1": "紧急", "P2": "重要", "P3": "一般", "P4": "低"},
@@ -42,12 +39,12 @@ def _minute_of(at: datetime) -> datetime:
 class NotificationService:
     def __init__(
         self,
-        store: TicketStore,
-        inbox: InboxStore,
+        store: Tickets,
+        inbox: Inbox,
         composer: MailComposer,
         deliver: Deliver,
         cursors: CursorCodec,
-        mail: MailStore | None = None,
+        mail: Mail | None = None,
         reply_address: ReplyAddress | None = None,
         acknowledgments_per_minute: int = 3,
     ) -> None:
@@ -61,21 +58,30 @@ class NotificationService:
         self._deliver = deliver
 
     def handle(self, event: AuditEvent) -> list[str]:
-        """Everything one event calls for; returns what was done, for the log."""
+        """Everything one event calls for (shared/domain/notices.py); returns what was done, for the log."""
         done: list[str] = []
         ticket = {"id": event.ticket_id, **event.snapshot}
-        if event.type is EventType.TICKET_CREATED:
-            done += self._acknowledge(event, ticket)
-        if event.type is EventType.MESSAGE_ADDED and not event.internal and event.actor.role in STAFF_ROLES:
-            done += self._send_reply(event, ticket)
-        status = event.changed("status")
-        if event.type is EventType.TICKET_UPDATED and status is not None and status.new == "resolved":
-            done += self._resolution_notice(event, ticket)
-        assigned = event.changed("assignee")
-        to_notify = assigned.new if assigned is not None and assigned.new != event.actor.email else None
-        if to_notify and self._inbox.add(to_notify, event.id, "ticket.assigned", event.at, ticket):
-            done.append(f"notified {to_notify}")
+        for notice in notices_for(event, Sender.NOTIFICATION):
+            if notice.delivery is Delivery.MAIL:
+                done += self._requester_mail(notice, event, ticket)
+            else:
+                done += self._in_app(notice, event, ticket)
         return done
+
+    def _requester_mail(self, notice: Notice, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
+        if notice.kind == "acknowledgment":
+            return self._acknowledge(event, ticket)
+        if notice.kind == "reply":
+            return self._send_reply(event, ticket)
+        return self._resolution_notice(event, ticket)
+
+    def _in_app(self, notice: Notice, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
+        change = event.changed("assignee") if notice.audience is Audience.NEW_ASSIGNEE else None
+        who = change.new if change is not None else None
+        if not who or (notice.not_to_actor and who == event.actor.email):
+            return []
+        # Keyed on the event alone (one assignment per event): the key notices of this kind always had.
+        return [f"notified {who}"] if self._inbox.add(who, event.id, notice.kind, event.at, ticket) else []
 
     def _acknowledge(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
         to = ticket["requester"]["email"]

@@ -13,58 +13,35 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.directory_store import DirectoryStore
-from shared.adapters.routing_store import RoutingStore
-from shared.adapters.tickets_store import TicketStore
 from shared.clock import Clock
 from shared.domain.access import Permission, Principal
 from shared.domain.directory import Agent, Availability
-from shared.domain.events import AuditEvent, EventType, snapshot_of
+from shared.domain.events import AuditEvent, EventType
 from shared.domain.rules import Outcome, RuleSet, TicketFacts, default_rule_set, validate_rule_set
-from shared.domain.sla import default_targets
 from shared.domain.tickets import FieldChange, Person, Ticket
 from shared.errors import Forbidden, InvalidInput, NotFound, RulesRejected
-from shared.services.sla import SlaService
+from shared.services.ports import ConfigStore, Directory, SlaKeeper, TicketWriter, WritePart
 
 RULES = "RULES"
 CACHE_SECONDS = 30.0
 SYSTEM = Person("routing@system", "自动分派", "system")
 
 
-def facts_of(ticket: Ticket) -> TicketFacts:
-    """What rules see of a ticket: the customer's tier, organization and region come from its custom fields."""
-    extra = {name: ticket.custom_fields.get(name) for name in ("customer_tier", "organization", "region")}
-    return TicketFacts.of_ticket(ticket, **{k: (str(v) if v not in (None, "") else None) for k, v in extra.items()})
-
-
-def ticket_event(
-    ticket: Ticket, kind: EventType, actor: Person, at: datetime, changes: list[FieldChange], new_id: str
-) -> AuditEvent:
-    return AuditEvent(
-        id=new_id,
-        ticket_id=ticket.id,
-        type=kind,
-        actor=actor,
-        at=at,
-        changes=tuple(changes),
-        snapshot={"id": ticket.id, **snapshot_of(ticket)},
-        ticket_version=ticket.version + 1,
-    )
-
-
 class RoutingService:
     def __init__(
         self,
-        store: RoutingStore,
-        tickets: TicketStore,
-        directory: DirectoryStore,
-        sla: SlaService,
+        store: ConfigStore,
+        writer: TicketWriter,
+        directory: Directory,
+        sla: SlaKeeper,
         clock: Clock,
         get_ticket: Callable[[Principal, str], Ticket],
+        directory_checks: Callable[[list[FieldChange]], list[WritePart]],
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
         self._store = store
-        self._tickets = tickets
+        self._writer = writer
+        self._directory_checks = directory_checks
         self._directory = directory
         self._sla = sla
         self._clock = clock
@@ -140,8 +117,7 @@ class RoutingService:
         ticket.sla = replace(ticket.sla, acknowledged_at=now)
         ticket.updated_at = now
         changes = [FieldChange("acknowledged_at", None, now.isoformat()), *self._sla.refresh(ticket, now)]
-        event = ticket_event(ticket, EventType.TICKET_ACKNOWLEDGED, _person(principal), now, changes, self._new_id())
-        self._tickets.save(ticket, [event])
+        self._write(ticket, EventType.TICKET_ACKNOWLEDGED, principal, now, changes)
         return ticket
 
     def transfer(
@@ -166,13 +142,11 @@ class RoutingService:
             if target and target not in agent.teams:
                 raise InvalidInput(f"{assignee} is not in team {target}", field="assignee")
         now = self._clock.now()
-        applied = ticket.apply_changes(changes, default_targets, now)
+        applied = ticket.apply_changes(changes, now)
         applied += self._sla.refresh(ticket, now, applied)
         applied.append(FieldChange("transfer_reason", None, reason))
         ticket.updated_at = now
-        requires = {c.field: c.new for c in applied if c.field in ("assignee", "team") and c.new}
-        event = ticket_event(ticket, EventType.TICKET_TRANSFERRED, _person(principal), now, applied, self._new_id())
-        self._tickets.save(ticket, [event], requires=requires)
+        self._write(ticket, EventType.TICKET_TRANSFERRED, principal, now, applied, self._directory_checks(applied))
         return ticket
 
     def urge(self, principal: Principal, ref: str, note: str | None) -> Ticket:
@@ -184,10 +158,18 @@ class RoutingService:
         now = self._clock.now()
         ticket.updated_at = now
         changes = [FieldChange("urged", None, note or ""), *self._sla.refresh(ticket, now)]
-        event = ticket_event(ticket, EventType.TICKET_URGED, _person(principal), now, changes, self._new_id())
-        self._tickets.save(ticket, [event])
+        self._write(ticket, EventType.TICKET_URGED, principal, now, changes)
         return ticket
 
-
-def _person(principal: Principal) -> Person:
-    return Person(principal.email, principal.name, principal.role)
+    def _write(
+        self,
+        ticket: Ticket,
+        kind: EventType,
+        principal: Principal,
+        now: datetime,
+        changes: list[FieldChange],
+        parts: list[WritePart] | None = None,
+    ) -> None:
+        actor = Person(principal.email, principal.name, principal.role)
+        event = AuditEvent.of(ticket, kind, actor, now, changes, id=self._new_id())
+        self._writer.write(ticket, [event], parts or [])

@@ -13,13 +13,12 @@ import secrets
 from datetime import timedelta
 from typing import Protocol
 
-from shared.adapters.mailer import SesMailer
-from shared.adapters.sign_in_store import SignInStore
 from shared.clock import Clock
 from shared.domain.access import Principal
 from shared.errors import RateLimited, Unauthenticated
 from shared.services.auth import Authenticator
 from shared.services.mail import MailComposer
+from shared.services.ports import Mailer, SignIns
 
 CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)
@@ -37,7 +36,7 @@ class CodeChannel(Protocol):
 
 
 class SignInService:
-    def __init__(self, store: SignInStore, channel: CodeChannel, clock: Clock) -> None:
+    def __init__(self, store: SignIns, channel: CodeChannel, clock: Clock) -> None:
         self._store = store
         self._channel = channel
         self._clock = clock
@@ -72,7 +71,7 @@ class MailedCodeChannel:
     """Local mode: the product mails the code itself and signs its own token."""
 
     def __init__(
-        self, composer: MailComposer, mailer: SesMailer, authenticator: Authenticator, secret: str, clock: Clock
+        self, composer: MailComposer, mailer: Mailer, authenticator: Authenticator, secret: str, clock: Clock
     ) -> None:
         self._composer = composer
         self._mailer = mailer

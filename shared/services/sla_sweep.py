@@ -1,8 +1,8 @@
 """The SLA sweep (every minute): act on the checkpoints that fell due, exactly once each.
 
 Per shard, one Query of the sparse `by_sla_checkpoint` index for keys `<= now` gives the tickets with something
-due; each is read and, in one transaction conditioned on the version read, gets an audit event per checkpoint
-acted on and the checkpoint's name recorded in `sla.done`:
+due; each is read and, in one write conditioned on the version read, gets an audit event per checkpoint acted on and
+the checkpoint's name recorded in `sla.done`:
 - `ticket.ack_timeout`: the assignee did not acknowledge (确认接单) in time; the ticket is unassigned (the agent is
   passed over for it) and the assignment function alerts the team's supervisor and reassigns it;
 - `sla.warning`: a target passed the warning share; the assignee is alerted;
@@ -20,20 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from shared.adapters.routing_store import RoutingStore
-from shared.adapters.sla_index import all_shards
-from shared.adapters.tickets_store import TicketStore
 from shared.clock import Clock
 from shared.domain.events import AuditEvent, EventType
-from shared.domain.sla import default_targets
-from shared.domain.sla_policy import CheckpointKind
+from shared.domain.sla.clock import CheckpointKind
+from shared.domain.sla.keeper import ack_name, checkpoint_name, clock_of
+from shared.domain.sla.policy import SlaConfig
 from shared.domain.tickets import FieldChange, Person, Priority, Ticket
 from shared.errors import VersionConflict
-from shared.services.routing import ticket_event
-from shared.services.sla import SlaConfig, SlaService, ack_name, checkpoint_name
+from shared.services.conflicts import retry_on_conflict
+from shared.services.ports import DueList, TicketReader, TicketWriter
+from shared.services.sla import SlaService
 
 SWEEPER = Person("sla@system", "SLA 监控", "system")
 _RAISE = {Priority.P4: Priority.P3, Priority.P3: Priority.P2, Priority.P2: Priority.P1}
+_ATTEMPTS = 3  # a ticket that keeps changing is left for the next run
 
 
 @dataclass
@@ -48,14 +48,16 @@ class SweepReport:
 class SweepService:
     def __init__(
         self,
-        tickets: TicketStore,
-        store: RoutingStore,
+        tickets: TicketReader,
+        writer: TicketWriter,
+        due_list: DueList,
         sla: SlaService,
         clock: Clock,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
         self._tickets = tickets
-        self._store = store
+        self._writer = writer
+        self._due_list = due_list
         self._sla = sla
         self._clock = clock
         self._new_id = new_id
@@ -64,8 +66,8 @@ class SweepService:
         now = self._clock.now()
         config = self._sla.config()
         report = SweepReport()
-        for shard in all_shards():
-            ids, read = self._store.due(shard, now)
+        for shard in self._due_list.shards():
+            ids, read = self._due_list.due(shard, now)
             report.shards += 1
             report.index_items_read += read
             report.due += len(ids)
@@ -74,18 +76,22 @@ class SweepService:
         return report
 
     def _act(self, ticket_id: str, now: datetime, config: SlaConfig, report: SweepReport) -> list[str]:
-        for _ in range(3):
-            ticket = self._tickets.get(ticket_id)
+        def read(ticket_id: str) -> Ticket | None:
             report.tickets_read += 1
-            if ticket is None:
-                return []
+            return self._tickets.get(ticket_id)
+
+        def act(ticket: Ticket) -> list[str]:
             events = self._due_events(ticket, now, config)
-            try:
-                self._store.save(ticket, events)  # no events: only the index entry moves
-            except VersionConflict:
-                continue  # changed meanwhile (or by a concurrent sweep): read again, act on what is still due
+            self._writer.write(ticket, events)  # no events: only the index entry moves
             return [f"{ticket.number} {e.type.value}" for e in events]
-        return []
+
+        ticket = read(ticket_id)
+        if ticket is None:
+            return []
+        try:
+            return retry_on_conflict(ticket, read, act, _ATTEMPTS)
+        except VersionConflict:
+            return []  # changed meanwhile by every attempt (or by a concurrent sweep): the next run sees it
 
     def _due_events(self, ticket: Ticket, now: datetime, config: SlaConfig) -> list[AuditEvent]:
         if not ticket.is_open:
@@ -100,17 +106,15 @@ class SweepService:
             name = ack_name(ack_due)
             if name not in done:
                 done.append(name)
-                agent = ticket.assignee
-                passed_over.append(agent)
-                applied = ticket.apply_changes({"assignee": None}, default_targets, now)
+                passed_over.append(ticket.assignee)
+                applied = ticket.apply_changes({"assignee": None}, now)
                 planned.append(
                     (
                         EventType.TICKET_ACK_TIMEOUT,
                         [FieldChange("acknowledge_due_at", ack_due.isoformat(), None), *applied],
                     )
                 )
-        clock = self._sla.clock_of(ticket, config)
-        for checkpoint in clock.due_checkpoints(None, now):
+        for checkpoint in clock_of(ticket, config).due_checkpoints(None, now):
             name = checkpoint_name(checkpoint)
             if name in done:
                 continue
@@ -122,10 +126,10 @@ class SweepService:
             breached = True
             changes = [FieldChange("sla.breach", None, name)]
             if config.escalation.raise_priority_on_breach and ticket.priority in _RAISE:
-                changes += ticket.apply_changes({"priority": _RAISE[ticket.priority]}, default_targets, now)
+                changes += ticket.apply_changes({"priority": _RAISE[ticket.priority]}, now)
             if config.escalation.reassign_on_breach and ticket.assignee:
                 passed_over.append(ticket.assignee)
-                changes += ticket.apply_changes({"assignee": None}, default_targets, now)
+                changes += ticket.apply_changes({"assignee": None}, now)
             planned.append((EventType.SLA_BREACH, changes))
         ticket.sla = replace(
             ticket.sla,
@@ -138,4 +142,4 @@ class SweepService:
         self._sla.refresh(ticket, now, applied)
         if planned:
             ticket.updated_at = now
-        return [ticket_event(ticket, kind, SWEEPER, now, changes, self._new_id()) for kind, changes in planned]
+        return [AuditEvent.of(ticket, kind, SWEEPER, now, changes, id=self._new_id()) for kind, changes in planned]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import re
@@ -9,24 +10,16 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from shared.adapters.directory_store import DirectoryStore
-from shared.adapters.tickets_store import (
-    ALL_TICKETS,
-    UNASSIGNED,
-    DuplicateCreate,
-    IdempotencyClaim,
-    TicketStore,
-)
 from shared.clock import Clock
 from shared.domain.access import Permission, Principal
-from shared.domain.events import AuditEvent, EventType, Message, snapshot_of
-from shared.domain.requests import TicketDraft, TicketQuery
-from shared.domain.sla import default_targets
-from shared.domain.tickets import Channel, Person, Priority, Status, StatusEntry, Ticket, ticket_number
+from shared.domain.events import AuditEvent, EventType, Message
+from shared.domain.requests import IdempotencyClaim, TicketDraft, TicketQuery
+from shared.domain.tickets import Channel, FieldChange, Person, Priority, Status, StatusEntry, Ticket, ticket_number
 from shared.errors import (
+    AlreadyClaimed,
     Forbidden,
     IdempotencyKeyReused,
     InvalidInput,
@@ -35,18 +28,12 @@ from shared.errors import (
     VersionConflict,
 )
 from shared.services.cursors import CursorCodec
-
-
-class SlaKeeper(Protocol):
-    def refresh(self, ticket: Ticket, now: datetime, applied: Sequence[Any]) -> list[Any]: ...
-
-    def set_breach_reason(self, ticket: Ticket, reason: str | None) -> list[Any]: ...
-
+from shared.services.ports import DirectoryReader, SlaKeeper, Tickets, TicketWriter, WritePart
 
 _NUMBER = re.compile(r"^GD\d{11,}$")
 _TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
 VIEWS = ("mine", "team", "unassigned", "all", "requested", "at_risk", "breached")
-SLA_VIEWS = {"at_risk": "AT_RISK", "breached": "BREACHED"}  # partitions of the by_sla_view index
+SLA_VIEWS = frozenset({"at_risk", "breached"})
 
 
 @dataclass(frozen=True)
@@ -58,16 +45,18 @@ class Created:
 class TicketService:
     def __init__(
         self,
-        store: TicketStore,
-        directory: DirectoryStore,
+        store: Tickets,
+        writer: TicketWriter,
+        directory: DirectoryReader,
+        sla: SlaKeeper,
         clock: Clock,
         cursors: CursorCodec,
         timezone: str,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
-        sla: SlaKeeper | None = None,
     ) -> None:
         self._sla = sla
         self._store = store
+        self._writer = writer
         self._directory = directory
         self._clock = clock
         self._cursors = cursors
@@ -94,14 +83,19 @@ class TicketService:
         now = self._clock.now()
         ticket = self._new_ticket(self._new_id(), draft, requester, channel, now)
         event = self._event(ticket, EventType.TICKET_CREATED, principal, now)
+        parts = [self._store.idempotency_part(claim, ticket.id, now)] if claim is not None else []
         try:
-            self._store.create(ticket, event, claim, now)
-        except DuplicateCreate as duplicate:
-            if claim is None or duplicate.request_hash != claim.request_hash:
+            self._writer.write(ticket, [event], parts, create=True)
+        except AlreadyClaimed as duplicate:
+            found = self._store.find_claim(claim) if claim is not None else None
+            if found is None:
+                raise
+            ticket_id, request_hash = found
+            if claim is None or request_hash != claim.request_hash:
                 raise IdempotencyKeyReused(
                     "this Idempotency-Key was used for a different request", field="Idempotency-Key"
                 ) from duplicate
-            existing = self._store.get(duplicate.ticket_id)
+            existing = self._store.get(ticket_id)
             if existing is None:  # pragma: no cover - the claim and the ticket are written together
                 raise
             return Created(existing, replayed=True)
@@ -148,15 +142,14 @@ class TicketService:
             status_history=[StatusEntry(Status.NEW, now)],
             cc=list(cc),
         )
-        ticket.start_sla(default_targets(priority, channel))
-        self._refresh_sla(ticket, now)
+        self._sla.refresh(ticket, now)
         return ticket
 
-    def apply_customer_reply(self, ticket: Ticket, now: datetime, moves: bool = True) -> list[Any]:
+    def apply_customer_reply(self, ticket: Ticket, now: datetime, moves: bool = True) -> list[FieldChange]:
         """What a customer's answer arriving by mail changes (status, SLA), as `post_message` does for the web;
         `moves=False` for automatic mail, which is kept but moves nothing."""
         applied = ticket.record_customer_reply(now) if moves else []
-        return applied + self._refresh_sla(ticket, now, applied)
+        return applied + self._sla.refresh(ticket, now, applied)
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, principal: Principal, ref: str) -> Ticket:
@@ -183,25 +176,22 @@ class TicketService:
                 raise InvalidInput("requester goes with view=requested", field="requester")
             if query.requester != principal.email and not principal.can(Permission.TICKET_READ_ALL):
                 raise Forbidden("customers can only list the tickets they opened")
-        partition = self._partition(principal, view, query.team, query.requester)
+        owner = self._owner(principal, view, query.team, query.requester)
         statuses = sorted(s.value for s in query.statuses)
         priorities = sorted(p.value for p in query.priorities)
-        scope = f"tickets|{view}|{partition}|{','.join(statuses)}|{','.join(priorities)}"
+        scope = f"tickets|{view}|{owner or ''}|{','.join(statuses)}|{','.join(priorities)}"
         start = self._cursors.decode(scope, query.cursor)
-        page = self._store.list_tickets(view, partition, query.limit, start, statuses, priorities)
+        page = self._store.list_tickets(view, owner, query.limit, start, statuses, priorities)
         return page.items, self._cursors.encode(scope, page.last_key)
 
-    def _partition(self, principal: Principal, view: str, team: str | None, requester: str | None = None) -> str:
+    def _owner(self, principal: Principal, view: str, team: str | None, requester: str | None = None) -> str | None:
+        """Whose list the view is: the requester's, the agent's or the team's (None for the desk-wide views)."""
         if view == "requested":
             return requester or principal.email
         if view == "mine":
-            return f"AGENT#{principal.email}"
-        if view == "unassigned":
-            return UNASSIGNED
-        if view == "all":
-            return ALL_TICKETS
-        if view in SLA_VIEWS:
-            return SLA_VIEWS[view]
+            return principal.email
+        if view != "team":
+            return None
         if team is None:
             teams = principal.teams
             if not teams:
@@ -210,7 +200,7 @@ class TicketService:
             if not teams:
                 raise InvalidInput("you belong to no team; pass team=", field="team")
             team = teams[0]
-        return f"TEAM#{team}"
+        return team
 
     # -- handling (转办 / 处理 / 结案) ----------------------------------------------------------------
     def update(self, principal: Principal, ref: str, changes: dict[str, Any], expected_version: int | None) -> Ticket:
@@ -225,18 +215,20 @@ class TicketService:
         now = self._clock.now()
         changes = dict(changes)
         breach_reason = changes.pop("breach_reason", ...)
-        applied = ticket.apply_changes(changes, default_targets, now)
-        if self._sla is not None:
-            if breach_reason is not ...:
-                applied += self._sla.set_breach_reason(ticket, breach_reason)
-            applied += self._refresh_sla(ticket, now, applied)
+        applied = ticket.apply_changes(changes, now)
+        if breach_reason is not ...:
+            applied += self._sla.set_breach_reason(ticket, breach_reason)
+        applied += self._sla.refresh(ticket, now, applied)
         if not applied:
             return ticket
-        # A new assignee or team must exist in the directory: checked in the write's own transaction.
-        requires = {c.field: c.new for c in applied if c.field in ("assignee", "team") and c.new}
         event = self._event(ticket, EventType.TICKET_UPDATED, principal, now, tuple(applied))
-        self._store.save(ticket, [event], requires=requires)
+        self._writer.write(ticket, [event], self.directory_checks(applied))
         return ticket
+
+    def directory_checks(self, applied: Sequence[FieldChange]) -> builtins.list[WritePart]:
+        """A new assignee or team must exist in the directory: checked in the write's own transaction."""
+        requires = {c.field: str(c.new) for c in applied if c.field in ("assignee", "team") and c.new}
+        return list(self._store.directory_checks(requires)) if requires else []
 
     # -- conversation ----------------------------------------------------------------------------
     def post_message(self, principal: Principal, ref: str, body: str, internal: bool) -> Message:
@@ -250,7 +242,7 @@ class TicketService:
             applied = [] if internal else ticket.record_staff_reply(now)
         else:
             applied = ticket.record_customer_reply(now)
-        applied += self._refresh_sla(ticket, now, applied)
+        applied += self._sla.refresh(ticket, now, applied)
         ticket.updated_at = now
         message = Message(
             id=self._new_id(),
@@ -261,14 +253,13 @@ class TicketService:
             created_at=now,
             channel="web",
         )
-        event = self._event(ticket, EventType.MESSAGE_ADDED, principal, now, tuple(applied))
-        event = AuditEvent(**{**event.__dict__, "message_id": message.id, "internal": internal})
-        self._store.save(ticket, [event], message)
+        event = self._event(ticket, EventType.MESSAGE_ADDED, principal, now, applied, message.id, internal)
+        self._writer.write(ticket, [event], [self._store.message_part(message, ticket)])
         return message
 
     def list_messages(
         self, principal: Principal, ref: str, limit: int, cursor: str | None
-    ) -> tuple[list[Message], str | None]:
+    ) -> tuple[builtins.list[Message], str | None]:
         ticket = self.get(principal, ref)
         include_internal = principal.can(Permission.MESSAGE_INTERNAL)
         scope = f"messages|{ticket.id}|{include_internal}"
@@ -277,7 +268,7 @@ class TicketService:
 
     def list_events(
         self, principal: Principal, ref: str, limit: int, cursor: str | None
-    ) -> tuple[list[AuditEvent], str | None]:
+    ) -> tuple[builtins.list[AuditEvent], str | None]:
         if not principal.can(Permission.EVENTS_READ):
             raise NotFound("no such ticket")
         ticket = self.get(principal, ref)
@@ -285,27 +276,19 @@ class TicketService:
         page = self._store.list_events(ticket.id, limit, self._cursors.decode(scope, cursor))
         return page.items, self._cursors.encode(scope, page.last_key)
 
-    def _refresh_sla(self, ticket: Ticket, now: datetime, applied: list[Any] | None = None) -> list[Any]:
-        """The policy clock's view of the ticket after a change (shared/services/sla.py); its 达标 changes."""
-        return [] if self._sla is None else self._sla.refresh(ticket, now, applied or [])
-
     def _event(
         self,
         ticket: Ticket,
         kind: EventType,
         principal: Principal,
         at: datetime,
-        changes: tuple[Any, ...] = (),
+        changes: Sequence[FieldChange] = (),
+        message_id: str | None = None,
+        internal: bool | None = None,
     ) -> AuditEvent:
-        return AuditEvent(
-            id=self._new_id(),
-            ticket_id=ticket.id,
-            type=kind,
-            actor=Person(principal.email, principal.name, principal.role),
-            at=at,
-            changes=changes,
-            snapshot={"id": ticket.id, **snapshot_of(ticket)},
-            ticket_version=ticket.version + 1,
+        actor = Person(principal.email, principal.name, principal.role)
+        return AuditEvent.of(
+            ticket, kind, actor, at, changes, id=self._new_id(), message_id=message_id, internal=internal
         )
 
 

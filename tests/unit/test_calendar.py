@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.domain.calendar import (
+from shared.domain.sla.calendar import (
     STATUTORY_YEARS,
     BusinessCalendar,
     InvalidCalendar,

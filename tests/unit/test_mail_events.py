@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
+from functions.email_intake.handler import inbound_from_ses
+from functions.mail_feedback.handler import read_feedback
 from infra.local.process import ROOT
-from shared.services.email_intake import inbound_from_ses
-from shared.services.mail_feedback import read_feedback
 
 EVENTS = ROOT / "events"
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def test_the_s3_action_names_bucket_and_key():
     record = json.loads((EVENTS / "email_intake" / "s3_action.json").read_text())["Records"][0]
-    inbound = inbound_from_ses(record)
+    inbound = inbound_from_ses(record, NOW)
     assert (inbound.bucket, inbound.key) == (
         "helpdesk-mailbucket-example",
         "inbound/o3vrnil0e2ic28trm7dfhrc2v0cnkau1n1bp3a81",
@@ -24,7 +26,7 @@ def test_the_s3_action_names_bucket_and_key():
 
 def test_the_lambda_action_derives_the_key_from_the_message_id():
     record = json.loads((EVENTS / "email_intake" / "lambda_action.json").read_text())["Records"][0]
-    inbound = inbound_from_ses(record)
+    inbound = inbound_from_ses(record, NOW)
     assert (inbound.bucket, inbound.key) == (None, "inbound/o3vrnil0e2ic28trm7dfhrc2v0cnkau1n1bp3a81")
     assert inbound.ses_message_id == "o3vrnil0e2ic28trm7dfhrc2v0cnkau1n1bp3a81"
 

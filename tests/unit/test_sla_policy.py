@@ -8,20 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shared.domain.events import AuditEvent, EventType
-from shared.domain.sla import default_targets
-from shared.domain.sla_policy import (
+from shared.domain.sla.clock import CheckpointKind, ClockState, PriorityChanged, Responded, SlaClock, StatusChanged
+from shared.domain.sla.policy import (
     CALENDAR_24X7,
     CALENDAR_BUSINESS,
     BreachReason,
-    CheckpointKind,
-    ClockState,
     InvalidSlaPolicies,
-    PriorityChanged,
-    Responded,
-    SlaClock,
     SlaPolicy,
     SlaPolicySet,
-    StatusChanged,
     Target,
     TargetKind,
     default_calendars,
@@ -63,15 +57,6 @@ def test_default_targets(policies):
     assert (p3.first_response, p3.resolution) == (8 * H, 27 * H)  # 3 working days of 9 h
     p4 = policies.targets_for("P4", "phone")
     assert (p4.first_response, p4.resolution) == (24 * H, 45 * H)
-
-
-def test_the_existing_flat_defaults_agree_on_first_response(policies):
-    for priority in Priority:
-        for channel in Channel:
-            assert (
-                policies.targets_for(priority, channel).first_response
-                == default_targets(priority, channel).first_response
-            )
 
 
 def test_the_most_specific_policy_wins():
@@ -331,7 +316,7 @@ def test_the_clock_of_a_ticket_from_its_audit_trail(policies):
         (at("2025-11-18", "11:20"), {"status": Status.IN_PROGRESS}),
         (at("2025-11-18", "11:30"), {"priority": Priority.P2}),
     ):
-        applied = ticket.apply_changes(change, default_targets, when)
+        applied = ticket.apply_changes(change, when)
         events.append(AuditEvent(f"e{len(events)}", ticket.id, EventType.TICKET_UPDATED, actor, when, tuple(applied)))
     sla = SlaClock.for_ticket(policies, ticket, events)
     assert sla.priority is Priority.P3  # as created

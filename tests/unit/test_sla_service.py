@@ -1,5 +1,5 @@
 """The ticket's SLA kept in step with the policies (SlaService.refresh) and the policy set's escalation settings,
-with an in-memory configuration store."""
+with the in-memory configuration store."""
 
 from __future__ import annotations
 
@@ -9,23 +9,17 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.sla_index import AT_RISK, BREACHED, SHARDS, checkpoint_key, due_bound, shard_of, sla_index_keys
+from shared.adapters.sla_storage import AT_RISK, BREACHED, SHARDS, checkpoint_key, due_bound, shard_of, sla_index_keys
 from shared.clock import FixedClock
-from shared.domain.sla_policy import default_policies
+from shared.domain.sla.keeper import ack_name
+from shared.domain.sla.policy import Escalation, SlaConfig, default_policies
 from shared.domain.tickets import FieldChange, Person, Priority, Status, StatusEntry, Ticket
 from shared.errors import SlaPoliciesRejected
 from shared.services.assignment import required_skills
-from shared.services.sla import Escalation, SlaConfig, SlaService, ack_name
+from shared.services.sla import SlaService
+from tests.fakes import Desk
 
 MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-
-
-class Configs:
-    def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-
-    def get_config(self, name: str) -> Any:
-        return None
 
 
 def _ticket(**fields: Any) -> Ticket:
@@ -44,7 +38,7 @@ def _ticket(**fields: Any) -> Ticket:
 
 @pytest.fixture
 def service() -> SlaService:
-    return SlaService(Configs(), FixedClock(MONDAY))  # type: ignore[arg-type]
+    return SlaService(Desk().routing, FixedClock(MONDAY))
 
 
 def test_due_times_and_the_next_checkpoint(service):

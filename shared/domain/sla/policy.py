@@ -1,34 +1,21 @@
-"""SLA policies (targets per priority x channel x customer tier, counted in a named business calendar) and the clock
-that reads a ticket's timeline against them.
+"""SLA policies: targets per priority x channel x customer tier, counted in a named business calendar, and what
+happens around them (the acknowledgment time-out, escalation on a breach).
 
-The clock's rules:
-- Both clocks run while the ticket is `new` or `in_progress`, pause while it is `waiting_customer` (待响应), and stop
-  when it is `resolved` or `closed`; reopening resumes them with the time already used.
-- The first-response clock also stops for good at the first public staff reply. 达标 for first response is judged
-  there or, when the ticket was resolved with no reply before, at the resolution (the solution answered the customer).
-- A priority change retargets both clocks: the time used since creation, less the paused time, is recounted in the
-  new policy's calendar against the new targets (a P3 raised to P1 after five hours may be breached at once).
-- Due times assume the clock keeps running from now; a paused clock has none until it resumes.
-- Checkpoints: a warning when a target's share used reaches the policy set's `warning_share` (default 75%), a breach
-  at 100%. Past ones keep the instant they happened; upcoming ones are projections, so the sweep's sparse index holds
-  `next_checkpoint(now)` and is rewritten after every change to the ticket.
+`SlaConfig` is what the tenant stores (policies, calendars, warning share, escalation), validated as a whole so an
+admin sees every problem at once. The clock that reads a ticket's timeline against a policy is `clock.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from shared.domain.calendar import BusinessCalendar, InvalidCalendar
-from shared.domain.tickets import Channel, Priority, Status
-from shared.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from shared.domain.events import AuditEvent
-    from shared.domain.tickets import Ticket
+from shared.domain.lifecycle import Channel, Priority
+from shared.domain.sla.calendar import BusinessCalendar, InvalidCalendar
+from shared.errors import InvalidInput, SlaPoliciesRejected
 
 CALENDAR_24X7 = "24x7"
 CALENDAR_BUSINESS = "business"
@@ -37,8 +24,6 @@ DEFAULT_WARNING_SHARE = 0.75
 
 # Beyond this a target is a typo, and counting it would walk years of calendar days.
 _LONGEST_TARGET = timedelta(days=366)
-_RUNNING = frozenset({Status.NEW, Status.IN_PROGRESS})
-_STOPPED = frozenset({Status.RESOLVED, Status.CLOSED})
 
 
 class InvalidSlaPolicies(InvalidInput, ValueError):
@@ -56,17 +41,6 @@ class Unit(StrEnum):
     MINUTES = "minutes"
     HOURS = "hours"
     WORKING_DAYS = "working_days"
-
-
-class CheckpointKind(StrEnum):
-    WARNING = "warning"  # 预警
-    BREACH = "breach"  # 超时
-
-
-class ClockState(StrEnum):
-    RUNNING = "running"
-    PAUSED = "paused"
-    STOPPED = "stopped"
 
 
 class BreachReason(StrEnum):
@@ -318,264 +292,6 @@ def default_policies() -> SlaPolicySet:
     )
 
 
-# -- the ticket's timeline ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StatusChanged:
-    at: datetime
-    status: Status
-
-
-@dataclass(frozen=True)
-class PriorityChanged:
-    at: datetime
-    priority: Priority
-
-
-@dataclass(frozen=True)
-class Responded:
-    """The first public staff reply (later ones change nothing)."""
-
-    at: datetime
-
-
-TimelineEvent = StatusChanged | PriorityChanged | Responded
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    at: datetime
-    target: TargetKind
-    kind: CheckpointKind
-
-    @property
-    def key(self) -> str:
-        """Stable while the checkpoint is in the past: what a sweep keys its idempotency on."""
-        return f"{self.target.value}.{self.kind.value}@{self.at.isoformat()}"
-
-
-@dataclass(frozen=True)
-class TargetReading:
-    """One target at an instant."""
-
-    target: TargetKind
-    goal: timedelta  # business time allowed
-    used: timedelta  # business time used so far
-    state: ClockState
-    due_at: datetime | None  # when the goal is (or was) reached; None when paused or stopped short of it
-    warning_at: datetime | None
-    stopped_at: datetime | None  # the response, or the resolution, that stopped it
-    met: bool | None  # 达标: judged when stopped; None while running or paused
-
-    @property
-    def share(self) -> float:
-        return self.used / self.goal
-
-    @property
-    def remaining(self) -> timedelta:
-        return self.goal - self.used
-
-    @property
-    def breached(self) -> bool:
-        if self.met is not None:
-            return not self.met
-        return self.used >= self.goal
-
-
-@dataclass(frozen=True)
-class SlaReading:
-    at: datetime
-    priority: Priority
-    policy: SlaPolicy
-    first_response: TargetReading
-    resolution: TargetReading
-
-    def target(self, kind: TargetKind) -> TargetReading:
-        return self.first_response if kind is TargetKind.FIRST_RESPONSE else self.resolution
-
-
-@dataclass(frozen=True)
-class SlaOutcome:
-    """The 达标 record at resolution."""
-
-    resolved_at: datetime
-    first_response_met: bool
-    resolution_met: bool
-
-    @property
-    def met(self) -> bool:
-        return self.first_response_met and self.resolution_met
-
-    @property
-    def label_zh(self) -> str:
-        return "达标" if self.met else "未达标"
-
-    @property
-    def needs_reason(self) -> bool:
-        """A missed target asks for a `BreachReason`."""
-        return not self.met
-
-
-@dataclass(frozen=True)
-class SlaClock:
-    """A ticket's SLA read from its timeline; immutable, so any instant can be asked about (now, or for a report)."""
-
-    policies: SlaPolicySet
-    created_at: datetime
-    priority: Priority
-    channel: Channel
-    tier: str | None = None
-    events: tuple[TimelineEvent, ...] = ()
-
-    def __post_init__(self) -> None:
-        # Stable sort: events at the same instant keep the order they were recorded in.
-        object.__setattr__(self, "events", tuple(sorted(self.events, key=lambda e: e.at)))
-        object.__setattr__(self, "priority", Priority(self.priority))
-        object.__setattr__(self, "channel", Channel(self.channel))
-
-    def with_events(self, *events: TimelineEvent) -> SlaClock:
-        return replace(self, events=self.events + events)
-
-    @classmethod
-    def for_ticket(
-        cls,
-        policies: SlaPolicySet,
-        ticket: Ticket,
-        events: Iterable[AuditEvent] | None = None,
-        tier: str | None = None,
-    ) -> SlaClock:
-        """A ticket's clock from its audit trail (which knows priority changes) or, without one, from the ticket."""
-        timeline: list[TimelineEvent] = []
-        initial = ticket.priority
-        if events is None:
-            timeline += [StatusChanged(e.at, e.status) for e in ticket.status_history]
-            if ticket.sla.first_responded_at is not None:
-                timeline.append(Responded(ticket.sla.first_responded_at))
-        else:
-            first_priority = None
-            for event in events:
-                for change in event.changes:
-                    if change.field == "status":
-                        timeline.append(StatusChanged(event.at, Status(change.new)))
-                    elif change.field == "priority":
-                        first_priority = first_priority or Priority(change.old)
-                        timeline.append(PriorityChanged(event.at, Priority(change.new)))
-                    elif change.field == "sla.first_responded_at":
-                        timeline.append(Responded(event.at))
-            initial = first_priority or initial
-        return cls(policies, ticket.created_at, initial, ticket.channel, tier, tuple(timeline))
-
-    # -- reading --------------------------------------------------------------------------------------------------
-    def priority_at(self, now: datetime) -> Priority:
-        priority = self.priority
-        for event in self._until(now):
-            if isinstance(event, PriorityChanged):
-                priority = event.priority
-        return priority
-
-    def reading(self, now: datetime) -> SlaReading:
-        priority = self.priority_at(now)
-        targets = self.policies.targets_for(priority, self.channel, self.tier)
-        return SlaReading(
-            now,
-            priority,
-            targets.policy,
-            self._read(TargetKind.FIRST_RESPONSE, targets, now),
-            self._read(TargetKind.RESOLUTION, targets, now),
-        )
-
-    def checkpoints(self, now: datetime) -> list[Checkpoint]:
-        """Warnings and breaches, in order: past ones as they happened, upcoming ones if the clock keeps running."""
-        reading = self.reading(now)
-        found = []
-        for target in (reading.first_response, reading.resolution):
-            if target.warning_at is not None:
-                found.append(Checkpoint(target.warning_at, target.target, CheckpointKind.WARNING))
-            if target.due_at is not None:
-                found.append(Checkpoint(target.due_at, target.target, CheckpointKind.BREACH))
-        return sorted(found, key=lambda c: (c.at, c.kind is CheckpointKind.BREACH, c.target.value))
-
-    def next_checkpoint(self, now: datetime) -> Checkpoint | None:
-        """The first checkpoint after `now`: the value of the sweep's sparse index (None: leave the index)."""
-        return next((c for c in self.checkpoints(now) if c.at > now), None)
-
-    def due_checkpoints(self, since: datetime | None, now: datetime) -> list[Checkpoint]:
-        """Checkpoints in (since, now], in order: what a late or repeated sweep has to act on."""
-        return [c for c in self.checkpoints(now) if c.at <= now and (since is None or c.at > since)]
-
-    def outcome(self, now: datetime) -> SlaOutcome | None:
-        """达标 per target once the ticket is resolved or closed (None while it is open)."""
-        reading = self.reading(now)
-        if reading.resolution.state is not ClockState.STOPPED or reading.resolution.stopped_at is None:
-            return None
-        first_met = reading.first_response.met
-        return SlaOutcome(reading.resolution.stopped_at, bool(first_met), bool(reading.resolution.met))
-
-    # -- internals ------------------------------------------------------------------------------------------------
-    def _until(self, now: datetime) -> list[TimelineEvent]:
-        return [e for e in self.events if e.at <= now]
-
-    def _segments(self, kind: TargetKind, now: datetime) -> tuple[list[tuple[datetime, datetime | None]], ClockState]:
-        """The intervals in which the clock ran (the last one open when it runs now), and its state at `now`."""
-        status, responded = Status.NEW, False
-
-        def running() -> bool:
-            return status in _RUNNING and not (kind is TargetKind.FIRST_RESPONSE and responded)
-
-        segments: list[tuple[datetime, datetime | None]] = []
-        started: datetime | None = self.created_at
-        for event in self._until(now):
-            if isinstance(event, StatusChanged):
-                status = Status(event.status)
-            elif isinstance(event, Responded):
-                responded = True
-            else:
-                continue
-            if started is not None and not running():
-                segments.append((started, event.at))
-                started = None
-            elif started is None and running():
-                started = event.at
-        if started is not None:
-            segments.append((started, None))
-            return segments, ClockState.RUNNING
-        stopped = status in _STOPPED or (kind is TargetKind.FIRST_RESPONSE and responded)
-        return segments, ClockState.STOPPED if stopped else ClockState.PAUSED
-
-    def _read(self, kind: TargetKind, targets: ResolvedTargets, now: datetime) -> TargetReading:
-        segments, state = self._segments(kind, now)
-        calendar, goal = targets.calendar, targets.goal(kind)
-        used = sum(
-            (calendar.business_time_between(start, end or now) for start, end in segments),
-            timedelta(),
-        )
-        stopped_at = segments[-1][1] if state is ClockState.STOPPED and segments else None
-        return TargetReading(
-            target=kind,
-            goal=goal,
-            used=used,
-            state=state,
-            due_at=_crossing(segments, goal, calendar, now),
-            warning_at=_crossing(segments, goal * self.policies.warning_share, calendar, now),
-            stopped_at=stopped_at,
-            met=(used <= goal) if state is ClockState.STOPPED else None,
-        )
-
-
-def _crossing(
-    segments: list[tuple[datetime, datetime | None]], amount: timedelta, calendar: BusinessCalendar, now: datetime
-) -> datetime | None:
-    """The instant the clock's used time reaches `amount`: in the past, projected (last segment open), or None."""
-    remaining = amount
-    for start, end in segments:
-        if end is None:
-            return calendar.add_business_time(start, remaining)
-        ran = calendar.business_time_between(start, end)
-        if remaining <= ran:
-            return calendar.add_business_time(start, remaining)
-        remaining -= ran
-    return None
-
-
 def _list(raw: Any, where: str, reasons: list[str]) -> list[Any]:
     if raw is None:
         return []
@@ -620,3 +336,82 @@ def _policy_from_dict(raw: Any, where: str, reasons: list[str]) -> SlaPolicy | N
     return SlaPolicy(
         name, Priority(priority), first, resolution, calendar, frozenset(Channel(c) for c in channels), tier
     )
+
+
+# -- what happens around the targets -------------------------------------------------------------------------------
+MAX_ACK_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """What happens around the targets: the acknowledgment time-out, and what a breach does besides alerting."""
+
+    ack_timeout_minutes: int = 10
+    raise_priority_on_breach: bool = False  # P4 -> P3 ... -> P1, one step per breached target
+    reassign_on_breach: bool = False  # hand the ticket to another agent of the team
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ack_timeout_minutes": self.ack_timeout_minutes,
+            "raise_priority_on_breach": self.raise_priority_on_breach,
+            "reassign_on_breach": self.reassign_on_breach,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, default_ack: int, reasons: list[str]) -> Escalation:
+        if data is None:
+            return cls(ack_timeout_minutes=default_ack)
+        if not isinstance(data, Mapping):
+            reasons.append("escalation must be an object")
+            return cls(ack_timeout_minutes=default_ack)
+        known = {"ack_timeout_minutes", "raise_priority_on_breach", "reassign_on_breach"}
+        reasons += [f"escalation: unknown setting '{k}'" for k in data if k not in known]
+        ack = data.get("ack_timeout_minutes", default_ack)
+        if not isinstance(ack, int) or isinstance(ack, bool) or not 1 <= ack <= MAX_ACK_MINUTES:
+            reasons.append(f"escalation: ack_timeout_minutes must be a whole number from 1 to {MAX_ACK_MINUTES}")
+            ack = default_ack
+        flags = {}
+        for name in ("raise_priority_on_breach", "reassign_on_breach"):
+            flags[name] = data.get(name, False)
+            if not isinstance(flags[name], bool):
+                reasons.append(f"escalation: {name} must be true or false")
+                flags[name] = False
+        return cls(ack, **flags)
+
+
+@dataclass(frozen=True)
+class SlaConfig:
+    """The tenant's stored SLA settings: the policy set and the escalation around it, with the version saved."""
+
+    policies: SlaPolicySet
+    escalation: Escalation
+    version: int = 0
+
+    @property
+    def ack_timeout(self) -> timedelta:
+        return timedelta(minutes=self.escalation.ack_timeout_minutes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.policies.to_dict(), "escalation": self.escalation.to_dict()}
+
+    @classmethod
+    def defaults(cls, default_ack: int) -> SlaConfig:
+        return cls(default_policies(), Escalation(ack_timeout_minutes=default_ack))
+
+    @classmethod
+    def from_dict(cls, data: Any, default_ack: int, version: int = 0) -> SlaConfig:
+        """Every problem at once in `SlaPoliciesRejected` (invalid calendars included)."""
+        if not isinstance(data, Mapping):
+            raise SlaPoliciesRejected("invalid SLA policies", ["SLA policies must be an object"])
+        reasons: list[str] = []
+        escalation = Escalation.from_dict(data.get("escalation"), default_ack, reasons)
+        policies = None
+        try:
+            policies = SlaPolicySet.from_dict({k: v for k, v in data.items() if k != "escalation"})
+        except InvalidSlaPolicies as invalid:
+            reasons = invalid.reasons + reasons
+        except InvalidInput as invalid:
+            reasons = [invalid.message, *reasons]
+        if reasons or policies is None:
+            raise SlaPoliciesRejected("invalid SLA policies: " + "; ".join(reasons), reasons, field="sla_policies")
+        return cls(policies, escalation, version)

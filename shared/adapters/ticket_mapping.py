@@ -1,0 +1,169 @@
+"""How tickets, their audit events and messages sit in DynamoDB items: the mapping both ways, and the keys derived
+from a ticket on every write (its indexes, shards and SLA keys)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.adapters.items import EventItem, MessageItem, TicketItem
+from shared.adapters.sla_storage import sla_from_json, sla_index_keys, sla_to_json
+from shared.domain.events import AuditEvent, EventType, Message
+from shared.domain.tickets import OPEN_STATUSES, Channel, FieldChange, Person, Priority, Status, StatusEntry, Ticket
+
+UNASSIGNED = "UNASSIGNED"
+ALL_TICKETS = "TICKET"
+
+
+def ticket_pk(ticket_id: str) -> str:
+    return f"TICKET#{ticket_id}"
+
+
+def sort_time(value: datetime) -> str:
+    """Fixed-width UTC time, so that sort keys order by time."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def to_item(ticket: Ticket) -> TicketItem:
+    item = TicketItem(
+        ticket_pk(ticket.id),
+        "TICKET",
+        id=ticket.id,
+        number=ticket.number,
+        subject=ticket.subject,
+        description=ticket.description,
+        status=ticket.status.value,
+        priority=ticket.priority.value,
+        channel=ticket.channel.value,
+        requester_email=ticket.requester.email,
+        requester_name=ticket.requester.name,
+        team=ticket.team,
+        assignee=ticket.assignee,
+        category=ticket.category,
+        tags=list(ticket.tags),
+        custom_fields=dict(ticket.custom_fields),
+        language=ticket.language,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        status_history=[{"status": e.status.value, "at": e.at.isoformat()} for e in ticket.status_history],
+        sla=sla_to_json(ticket.sla),
+        cc=list(ticket.cc) or None,
+        requester_key=ticket.requester.email.lower(),
+        all_key=ALL_TICKETS,
+        created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
+    )
+    # Sparse keys: an item is only in the queue/team index while it belongs there.
+    if ticket.assignee:
+        item.queue_key = f"AGENT#{ticket.assignee.lower()}"
+    elif ticket.status in OPEN_STATUSES:
+        item.queue_key = UNASSIGNED
+    item.team_key = f"TEAM#{ticket.team}" if ticket.team else None
+    item.sla_shard, item.sla_checkpoint, item.sla_view = sla_index_keys(ticket)
+    if ticket.version:
+        item.version = ticket.version
+    return item
+
+
+def from_item(item: TicketItem) -> Ticket:
+    return Ticket(
+        id=item.id,
+        number=item.number,
+        subject=item.subject,
+        description=item.description,
+        requester=Person(item.requester_email, item.requester_name or ""),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        status=Status(item.status),
+        priority=Priority(item.priority),
+        channel=Channel(item.channel),
+        team=item.team,
+        assignee=item.assignee,
+        category=item.category,
+        tags=list(item.tags or []),
+        custom_fields=dict(item.custom_fields or {}),
+        language=item.language or "zh-CN",
+        version=int(item.version or 0),
+        status_history=[
+            StatusEntry(Status(e["status"]), datetime.fromisoformat(e["at"])) for e in item.status_history or []
+        ],
+        sla=sla_from_json(item.sla or {}),
+        cc=list(item.cc or []),
+    )
+
+
+def _person_json(person: Person) -> dict[str, str]:
+    return {"email": person.email, "name": person.name, "role": person.role}
+
+
+def _person(data: dict[str, Any]) -> Person:
+    return Person(data.get("email", ""), data.get("name", ""), data.get("role", "customer"))
+
+
+def event_item(event: AuditEvent) -> EventItem:
+    return EventItem(
+        ticket_pk(event.ticket_id),
+        f"EVENT#{event.ticket_version:010d}#{event.id}",
+        id=event.id,
+        ticket_id=event.ticket_id,
+        type=event.type.value,
+        actor=_person_json(event.actor),
+        at=event.at,
+        changes=[{"field": c.field, "old": c.old, "new": c.new} for c in event.changes],
+        message_id=event.message_id,
+        internal=event.internal,
+        snapshot=event.snapshot,
+        ticket_version=event.ticket_version,
+    )
+
+
+def to_event(item: EventItem) -> AuditEvent:
+    return AuditEvent(
+        id=item.id,
+        ticket_id=item.ticket_id,
+        type=EventType(item.type),
+        actor=_person(item.actor or {}),
+        at=item.at,
+        changes=tuple(FieldChange(c["field"], c.get("old"), c.get("new")) for c in item.changes or []),
+        message_id=item.message_id,
+        internal=item.internal,
+        snapshot=dict(item.snapshot or {}),
+        ticket_version=int(item.ticket_version or 0),
+    )
+
+
+def parse_event_image(image: dict[str, Any]) -> AuditEvent:
+    """An audit event from a stream record's NewImage (DynamoDB JSON)."""
+    return to_event(EventItem.from_raw_data(image))
+
+
+def message_sk(ticket_version: int, message_id: str) -> str:
+    # Every message is written with a new ticket version: the version orders the conversation exactly.
+    return f"MSG#{ticket_version:010d}#{message_id}"
+
+
+def message_item(message: Message, ticket_version: int) -> MessageItem:
+    return MessageItem(
+        ticket_pk(message.ticket_id),
+        message_sk(ticket_version, message.id),
+        id=message.id,
+        ticket_id=message.ticket_id,
+        author=_person_json(message.author),
+        body=message.body,
+        internal=message.internal,
+        channel=message.channel,
+        created_at=message.created_at,
+        email=message.email,
+    )
+
+
+def to_message(item: MessageItem) -> Message:
+    return Message(
+        id=item.id,
+        ticket_id=item.ticket_id,
+        author=_person(item.author or {}),
+        body=item.body,
+        internal=bool(item.internal),
+        created_at=item.created_at,
+        channel=item.channel or "web",
+        email=item.email,
+    )

@@ -1,0 +1,92 @@
+"""Who hears of what: the one table of notices each domain event calls for.
+
+Both ticket-stream consumers read it. The notification function sends the requester's mail and tells a new assignee;
+the assignment function delivers the routing and SLA alerts in-app, because it already holds the directory that says
+who supervises the ticket's team. Each notice is delivered at most once per event (keyed on the event and the kind).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shared.domain.access import STAFF_ROLES
+from shared.domain.events import AuditEvent, EventType
+from shared.domain.lifecycle import Status
+
+
+class Audience(StrEnum):
+    REQUESTER = "requester"  # the customer (and the ticket's CCs, where the mail says so)
+    NEW_ASSIGNEE = "new_assignee"  # whom the event made the assignee, unless they did it themselves
+    ASSIGNEE = "assignee"  # the ticket's assignee after the event, if any
+    SUPERVISOR = "supervisor"  # the supervisor of the ticket's team
+    ASSIGNEE_OR_SUPERVISOR = "assignee_or_supervisor"  # the assignee; the supervisor while nobody holds it
+    RULE_NOTIFY = "rule_notify"  # the people a routing rule named
+
+
+class Delivery(StrEnum):
+    MAIL = "mail"
+    IN_APP = "in_app"
+
+
+class Sender(StrEnum):
+    NOTIFICATION = "notification"  # functions/notification
+    ROUTING = "routing"  # functions/assignment
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # the mail's template, or the in-app notification's type
+    audience: Audience
+    delivery: Delivery
+    sender: Sender
+    not_to_actor: bool = False  # nobody is told of what they did themselves
+
+
+def _is(kind: EventType) -> Callable[[AuditEvent], bool]:
+    return lambda event: event.type is kind
+
+
+def _public_staff_reply(event: AuditEvent) -> bool:
+    return event.type is EventType.MESSAGE_ADDED and not event.internal and event.actor.role in STAFF_ROLES
+
+
+def _resolved(event: AuditEvent) -> bool:
+    status = event.changed("status")
+    return event.type is EventType.TICKET_UPDATED and status is not None and status.new == Status.RESOLVED.value
+
+
+def _assigned(event: AuditEvent) -> bool:
+    change = event.changed("assignee")
+    return change is not None and bool(change.new)
+
+
+def _rule_notified(event: AuditEvent) -> bool:
+    change = event.changed("notify")
+    return change is not None and bool(change.new)
+
+
+MAIL, IN_APP = Delivery.MAIL, Delivery.IN_APP
+NOTIFICATION, ROUTING = Sender.NOTIFICATION, Sender.ROUTING
+
+NOTICES: tuple[tuple[Callable[[AuditEvent], bool], Notice], ...] = (
+    (_is(EventType.TICKET_CREATED), Notice("acknowledgment", Audience.REQUESTER, MAIL, NOTIFICATION)),
+    (_public_staff_reply, Notice("reply", Audience.REQUESTER, MAIL, NOTIFICATION)),
+    (_resolved, Notice("resolved", Audience.REQUESTER, MAIL, NOTIFICATION)),
+    (_assigned, Notice("ticket.assigned", Audience.NEW_ASSIGNEE, IN_APP, NOTIFICATION, not_to_actor=True)),
+    (_is(EventType.TICKET_ACK_TIMEOUT), Notice("ticket.ack_timeout", Audience.SUPERVISOR, IN_APP, ROUTING)),
+    (_is(EventType.SLA_BREACH), Notice("sla.breach", Audience.SUPERVISOR, IN_APP, ROUTING)),
+    (_is(EventType.SLA_WARNING), Notice("sla.warning", Audience.ASSIGNEE_OR_SUPERVISOR, IN_APP, ROUTING)),
+    (_is(EventType.TICKET_URGED), Notice("ticket.urged", Audience.ASSIGNEE, IN_APP, ROUTING)),
+    (
+        _is(EventType.TICKET_TRANSFERRED),
+        Notice("ticket.transferred", Audience.ASSIGNEE_OR_SUPERVISOR, IN_APP, ROUTING, not_to_actor=True),
+    ),
+    (_rule_notified, Notice("rule.notify", Audience.RULE_NOTIFY, IN_APP, ROUTING)),
+)
+
+
+def notices_for(event: AuditEvent, sender: Sender) -> list[Notice]:
+    """The notices `sender` delivers for this event, in the table's order."""
+    return [notice for applies, notice in NOTICES if notice.sender is sender and applies(event)]

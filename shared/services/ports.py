@@ -1,0 +1,267 @@
+"""What the services need from storage and the outside world, as Protocols.
+
+Services are typed against these, never against the adapters: the adapters in `shared/adapters/` implement them over
+DynamoDB, S3 and SES, and the unit tests' in-memory fakes (`tests/fakes.py`) implement them over dictionaries.
+
+Every change to a ticket goes through one `TicketWriter.write`: the ticket, its audit events, and the `WritePart`s
+that other stores contribute to the same transaction. A part is opaque to the services; the store that made it knows
+what it writes and what a failure of its condition means (`shared.errors.WriteConflict` and `VersionConflict`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from shared.domain.assignment import Claim, RoutingWrite, Wait
+from shared.domain.directory import Agent, Availability, Team
+from shared.domain.events import AuditEvent, Message
+from shared.domain.mail.records import MailFiles, Rejection
+from shared.domain.mail.threads import TicketParties
+from shared.domain.requests import IdempotencyClaim, Key, Page
+from shared.domain.settings import StoredConfig
+from shared.domain.tickets import FieldChange, Priority, Ticket
+
+
+class WritePart(Protocol):
+    """One more item of a ticket's transaction, made by the store that owns it."""
+
+
+# -- the ticket --------------------------------------------------------------------------------------------------
+class TicketWriter(Protocol):
+    def write(
+        self,
+        ticket: Ticket,
+        events: Sequence[AuditEvent],
+        parts: Sequence[WritePart] = (),
+        *,
+        create: bool = False,
+    ) -> None:
+        """All or nothing: the ticket (new, or at the version read), its events and the parts. Raises
+        `VersionConflict` when the ticket changed meanwhile, the failed part's conflict otherwise."""
+        ...
+
+    def commit(self, parts: Sequence[WritePart]) -> None:
+        """Parts alone, all or nothing (a change that touches no ticket item)."""
+        ...
+
+
+class TicketReader(Protocol):
+    def get(self, ticket_id: str) -> Ticket | None: ...
+
+    def ticket_id_for_number(self, number: str) -> str | None: ...
+
+
+class Tickets(TicketReader, Protocol):
+    """The ticket store: reading, numbering, and its parts of a write."""
+
+    def next_sequence(self, local_day: date, now: datetime) -> int: ...
+
+    def list_tickets(
+        self,
+        view: str,
+        owner: str | None,
+        limit: int,
+        start: Key | None,
+        statuses: list[str],
+        priorities: list[str],
+    ) -> Page:
+        """A page of a view, newest first: `owner` is the requester's or agent's email, or the team's id."""
+        ...
+
+    def list_messages(self, ticket_id: str, limit: int, start: Key | None, include_internal: bool) -> Page: ...
+
+    def get_message(self, ticket_id: str, ticket_version: int, message_id: str) -> Message | None: ...
+
+    def list_events(self, ticket_id: str, limit: int, start: Key | None) -> Page: ...
+
+    def find_claim(self, claim: IdempotencyClaim) -> tuple[str, str] | None:
+        """The ticket id and request hash an Idempotency-Key was claimed with, if it was."""
+        ...
+
+    def team_has_open_tickets(self, team: str) -> bool: ...
+
+    def message_part(self, message: Message, ticket: Ticket) -> WritePart: ...
+
+    def idempotency_part(self, claim: IdempotencyClaim, ticket_id: str, now: datetime) -> WritePart: ...
+
+    def directory_checks(self, requires: dict[str, str]) -> Sequence[WritePart]: ...
+
+
+class SlaKeeper(Protocol):
+    """Brings a ticket's SLA in step with the policies: once per write, after all of its changes."""
+
+    def refresh(self, ticket: Ticket, now: datetime, applied: Sequence[FieldChange] = ()) -> list[FieldChange]: ...
+
+    def set_breach_reason(self, ticket: Ticket, reason: str | None) -> list[FieldChange]: ...
+
+
+# -- staff -------------------------------------------------------------------------------------------------------
+class DirectoryReader(Protocol):
+    def list_all(self) -> tuple[list[Agent], list[Team]]: ...
+
+    def get_agent(self, email: str) -> Agent | None: ...
+
+
+class Directory(DirectoryReader, Protocol):
+    def put_agent(self, agent: Agent) -> None: ...
+
+    def add_agent(self, agent: Agent) -> bool: ...
+
+    def update_profile(self, agent: Agent, availability: Availability | None = None) -> Agent | None: ...
+
+    def set_availability(self, email: str, availability: Availability) -> Agent | None: ...
+
+    def remove_agent(self, email: str) -> None: ...
+
+    def get_team(self, team_id: str) -> Team | None: ...
+
+    def put_team(self, team: Team) -> None: ...
+
+    def remove_team(self, team_id: str) -> None: ...
+
+
+class Inbox(Protocol):
+    """Staff's in-app notifications, keyed by what caused them (adding one twice adds nothing)."""
+
+    def add(self, recipient: str, event_id: str, kind: str, at: datetime, ticket: dict[str, Any]) -> bool: ...
+
+    def list(self, recipient: str, limit: int, start: Key | None) -> Page: ...
+
+
+# -- routing and SLA ---------------------------------------------------------------------------------------------
+class ConfigStore(Protocol):
+    """Versioned settings (rules, SLA policies, canned replies): a save names the version it read."""
+
+    def get_config(self, name: str) -> StoredConfig | None: ...
+
+    def put_config(
+        self, name: str, data: dict[str, Any], expected_version: int | None, who: str, now: datetime
+    ) -> StoredConfig: ...
+
+
+class Loads(Protocol):
+    def loads(self) -> Mapping[str, Mapping[Priority, int]]:
+        """Every agent's open tickets by priority."""
+        ...
+
+
+class DueList(Protocol):
+    def due(self, shard: str, now: datetime, limit: int = 500) -> tuple[list[str], int]:
+        """Ticket ids with an SLA checkpoint due by `now` in one shard, and how many index items were read."""
+        ...
+
+    def shards(self) -> list[str]: ...
+
+
+class Routing(ConfigStore, Loads, Protocol):
+    """Routing's storage: loads and load claims, team queues, round-robin cursors, and its parts of a write."""
+
+    def claim_of(self, ticket_id: str) -> Claim | None: ...
+
+    def waiting(self, team: str, limit: int = 25) -> list[Wait]: ...
+
+    def cursor(self, team: str) -> str | None: ...
+
+    def previous_agent(self, requester: str, exclude_ticket: str) -> str | None: ...
+
+    def enqueue(self, ticket: Ticket) -> None: ...
+
+    def dequeue(self, wait: Wait) -> None: ...
+
+    def move_claim(self, ticket: Ticket, old: Claim | None, agent: str | None) -> None: ...
+
+    def reweigh_claim(self, ticket: Ticket, old: Claim) -> None: ...
+
+    def parts(self, ticket: Ticket, routing: RoutingWrite) -> Sequence[WritePart]: ...
+
+
+# -- the email channel -------------------------------------------------------------------------------------------
+class MailIds(Protocol):
+    def ticket_for_message_id(self, message_id: str) -> str | None: ...
+
+    def parties_by_number(self, number: str) -> TicketParties | None: ...
+
+
+class Mail(MailIds, Protocol):
+    """The email channel's items: Message-ID claims, file indexes, rejections, undeliverable addresses, rates."""
+
+    def claimed(self, message_id: str) -> tuple[str, str | None] | None:
+        """The ticket id and raw key a Message-ID was claimed with, if it was."""
+        ...
+
+    def thread_root(self, ticket_id: str) -> str | None: ...
+
+    def claim_parts(
+        self, mail_ids: list[str], ticket_id: str, message_id: str, files: MailFiles | None
+    ) -> Sequence[WritePart]: ...
+
+    def files_part(self, message: Message, ticket: Ticket, files: MailFiles) -> WritePart: ...
+
+    def root_part(self, ticket_id: str, root_message_id: str) -> WritePart: ...
+
+    def remember_outbound(self, message_ids: list[str], ticket_id: str) -> None: ...
+
+    def record_rejection(self, rejection: Rejection) -> None: ...
+
+    def mark_undeliverable(self, address: str, reason: str, detail: str, at: datetime) -> None: ...
+
+    def undeliverable(self, address: str) -> Any: ...
+
+    def claim_slot(self, what: str, who: str, window: str, token: str, limit: int, expires_at: datetime) -> bool: ...
+
+    def mail_files(self, ticket_id: str, message_id: str) -> MailFiles | None: ...
+
+    def list_rejections(self, day: date, limit: int, start: Key | None = None) -> Page: ...
+
+
+class Mailer(Protocol):
+    def send(self, sender: str, recipients: list[str], raw: bytes) -> str:
+        """Send a raw message; returns the mail system's message id."""
+        ...
+
+
+class PendingCode(Protocol):
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def sent_at(self) -> datetime: ...
+
+    @property
+    def attempts(self) -> int: ...
+
+
+class SignIns(Protocol):
+    """Pending one-time sign-in codes, one per address."""
+
+    def get(self, email: str) -> PendingCode | None: ...
+
+    def put(self, email: str, state: str, sent_at: datetime, ttl: timedelta) -> None: ...
+
+    def count_failure(self, email: str) -> None: ...
+
+    def delete(self, email: str) -> None: ...
+
+
+class Blobs(Protocol):
+    """Raw MIME and attachments (S3)."""
+
+    @property
+    def bucket(self) -> str: ...
+
+    def get(self, key: str, bucket: str | None = None) -> bytes | None: ...
+
+    def size(self, key: str, bucket: str | None = None) -> int | None: ...
+
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    def presign(
+        self,
+        key: str,
+        ttl: timedelta,
+        filename: str | None = None,
+        content_type: str | None = None,
+        disposition: str = "attachment",
+    ) -> str: ...

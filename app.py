@@ -239,8 +239,9 @@ def list_events(call: Call, id: str) -> EventPage:
 @api.route("/api/agents", "GET", summary="Agents, with the open tickets each holds (staff)", response=AgentList)
 def list_agents(call: Call) -> AgentList:
     directory = call.container.directory
-    loads = directory.open_tickets(call.principal)
-    return AgentList(items=[agent_out(a, loads.get(a.email, 0)) for a in directory.agents(call.principal)])
+    agents = directory.agents(call.principal)
+    loads = directory.open_tickets(call.principal, [a.email for a in agents])
+    return AgentList(items=[agent_out(a, loads.get(a.email, 0)) for a in agents])
 
 
 @api.route(

@@ -1,7 +1,9 @@
-"""X-Ray tracing for the functions, started on the first invocation.
+"""X-Ray subsegments for the functions' AWS calls, when the deployment asks for them (`HELPDESK_TRACE_CALLS`).
 
-Powertools' Tracer imports the X-Ray SDK when it is created (about 100 ms); creating it on the first call keeps
-the module import, which every cold start and every tool that loads a handler pays, down to what it needs.
+Lambda's active tracing (template.yaml) records every invocation, its cold start and its duration without any code.
+Powertools' Tracer adds a subsegment per AWS call, but it loads the X-Ray SDK: 200-350 ms of every cold start, more
+than the rest of a first invocation. So it is off by default and switched on per deployment while investigating; when
+on, it starts with the first invocation, so importing a handler stays light either way.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
+
+from shared.config import get_settings
 
 Handler = Callable[[Any, Any], Any]
 
@@ -20,9 +24,12 @@ def traced(service: str) -> Callable[[Handler], Handler]:
         @functools.wraps(handler)
         def invoke(event: Any, context: Any) -> Any:
             if not wrapped:
-                from aws_lambda_powertools import Tracer
+                if get_settings().trace_calls:
+                    from aws_lambda_powertools import Tracer
 
-                wrapped.append(Tracer(service=service).capture_lambda_handler(handler))
+                    wrapped.append(Tracer(service=service).capture_lambda_handler(handler))
+                else:
+                    wrapped.append(handler)
             return wrapped[0](event, context)
 
         return invoke

@@ -53,6 +53,7 @@ class Container:
     def aws(self) -> AwsClients:
         from shared.adapters.aws import AwsClients
 
+        self._tables  # noqa: B018 - the clients come from the table connection's botocore session
         return AwsClients(self.settings)
 
     @cached_property
@@ -107,10 +108,9 @@ class Container:
     # -- routing, assignment and SLA (shared/services/routing.py, assignment.py, sla.py, sla_sweep.py) ---------
     @cached_property
     def routing_store(self) -> RoutingStore:
-        from shared.adapters.routing_store import RoutingStore, bind_models
+        from shared.adapters.routing_store import RoutingStore
 
         self._tables  # noqa: B018
-        bind_models()
         return RoutingStore(self.ticket_writer)
 
     @cached_property

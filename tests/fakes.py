@@ -8,7 +8,7 @@ a list is newest first. `InMemoryStore` holds the state; each port is a thin vie
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -121,8 +121,8 @@ class InMemoryTickets:
     def ticket_id_for_number(self, number: str) -> str | None:
         return self._store.numbers.get(number)
 
-    def next_sequence(self, local_day: date, now: datetime) -> int:
-        self._store.counters[local_day] = self._store.counters.get(local_day, 0) + 1
+    def reserve_numbers(self, local_day: date, count: int, now: datetime) -> int:
+        self._store.counters[local_day] = self._store.counters.get(local_day, 0) + count
         return self._store.counters[local_day]
 
     def list_tickets(
@@ -300,8 +300,9 @@ class InMemoryRouting:
         return stored
 
     # -- loads and claims
-    def loads(self) -> Mapping[str, Mapping[Priority, int]]:
-        return {agent: dict(by) for agent, by in self._store.loads.items()}
+    def loads(self, agents: Iterable[str]) -> Mapping[str, Mapping[Priority, int]]:
+        wanted = {a.lower() for a in agents}
+        return {agent: dict(by) for agent, by in self._store.loads.items() if agent in wanted}
 
     def claim_of(self, ticket_id: str) -> Claim | None:
         return self._store.claims.get(ticket_id)
@@ -345,6 +346,9 @@ class InMemoryRouting:
 
     def cursor(self, team: str) -> str | None:
         return self._store.cursors.get(team)
+
+    def save_cursor(self, team: str, agent: str) -> None:
+        self._store.cursors[team] = agent
 
     def previous_agent(self, requester: str, exclude_ticket: str) -> str | None:
         mine = sorted(
@@ -402,23 +406,17 @@ class InMemoryRouting:
         if routing.enqueue is not None:
             team, key = routing.enqueue, self.wait_key(ticket)
             parts.append(FakePart(_holds, lambda: self._store.waits.setdefault(team, {}).__setitem__(key, ticket.id)))
-        if routing.cursor is not None:
-            team, agent = routing.cursor
-            parts.append(FakePart(_holds, lambda: self._store.cursors.__setitem__(team, agent)))
         return parts
 
-    # -- the sweep's due list
-    def shards(self) -> list[str]:
-        return ["SLA#0"]
-
-    def due(self, shard: str, now: datetime, limit: int = 500) -> tuple[list[str], int]:
+    # -- the sweep's due list (one shard)
+    def due(self, now: datetime, limit: int = 500) -> tuple[list[str], int, int]:
         due = [
             t
             for t in self._store.tickets.values()
             if t.is_open and t.sla.next_checkpoint_at is not None and t.sla.next_checkpoint_at <= now
         ]
         due.sort(key=lambda t: t.sla.next_checkpoint_at or now)
-        return [t.id for t in due[:limit]], len(due[:limit])
+        return [t.id for t in due[:limit]], len(due[:limit]), 1
 
 
 class InMemoryMail:

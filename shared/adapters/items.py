@@ -20,7 +20,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.connection.table import TableConnection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection, Projection
 from pynamodb.models import Model
 
 from shared.config import Settings
@@ -32,15 +33,27 @@ class HelpdeskItem(Model):
         region: str | None = None
         host: str | None = None
 
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """One connection for every item type: they share the table, and each connection of its own would load a
+        botocore session and client again (~100 ms of a cold start per item type). It is the ticket's, which
+        knows every index."""
+        return super(HelpdeskItem, TicketItem)._get_connection()
+
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     kind = DiscriminatorAttribute()
     expires_at = TTLAttribute(null=True)
 
 
-def _index(name: str, hash_attr: str) -> type[GlobalSecondaryIndex[Any]]:
-    """A GSI keyed on `hash_attr` and sorted by creation (`created_key`), all attributes projected."""
-    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+# The sharded list indexes hold only what a list filters on; the page's tickets are then read by BatchGetItem. A
+# ticket's write reaches such an index only when its keys, status or priority change (docs/scale.md).
+LIST_PROJECTION = ("kind", "status", "priority")
+
+
+def _index(name: str, hash_attr: str, projection: Projection | None = None) -> type[GlobalSecondaryIndex[Any]]:
+    """A GSI keyed on `hash_attr` and sorted by creation (`created_key`), all attributes projected unless said."""
+    meta = type("Meta", (), {"index_name": name, "projection": projection or AllProjection()})
     attrs = {
         "Meta": meta,
         hash_attr: UnicodeAttribute(hash_key=True),
@@ -82,9 +95,10 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     sla = JSONAttribute(default=dict)
     cc = ListAttribute(of=UnicodeAttribute, null=True)
     version = VersionAttribute()
-    # Index keys, derived from the fields above on every write (see TicketRepository._index_keys).
+    # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()
-    queue_key = UnicodeAttribute(null=True)
+    queue_key = UnicodeAttribute(null=True)  # AGENT#<email> while someone holds it
+    unassigned_key = UnicodeAttribute(null=True)  # UNASSIGNED#<n> while open and nobody holds it
     team_key = UnicodeAttribute(null=True)
     all_key = UnicodeAttribute()
     created_key = UnicodeAttribute()
@@ -94,9 +108,10 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
 
     by_requester = _index("by_requester", "requester_key")()
     by_queue = _index("by_queue", "queue_key")()
-    by_team = _index("by_team", "team_key")()
-    by_all = _index("by_all", "all_key")()
-    by_sla_view = _index("by_sla_view", "sla_view")()
+    by_unassigned = _index("by_unassigned", "unassigned_key", IncludeProjection(list(LIST_PROJECTION)))()
+    by_team = _index("by_team", "team_key", IncludeProjection(list(LIST_PROJECTION)))()
+    by_all = _index("by_all", "all_key", IncludeProjection(list(LIST_PROJECTION)))()
+    by_sla_view = _index("by_sla_view", "sla_view", IncludeProjection(list(LIST_PROJECTION)))()
     by_sla_checkpoint = SlaCheckpointIndex()
 
 

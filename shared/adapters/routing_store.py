@@ -9,6 +9,8 @@ both take an agent's last slot, and claiming or releasing twice for one ticket c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +18,7 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from shared.adapters.items import HelpdeskItem, TicketItem
+from shared.adapters.partitions import QUEUE_SHARDS, every_shard, sharded
 from shared.adapters.sla_storage import all_shards, due_bound
 from shared.adapters.ticket_mapping import sort_time
 from shared.adapters.ticket_writer import Part, TicketWriter, delete, put, update
@@ -60,21 +63,17 @@ class RoundRobinItem(HelpdeskItem, discriminator="round_robin"):
     cursor = UnicodeAttribute(null=True)
 
 
-MODELS = (ConfigItem, AgentLoadItem, LoadClaimItem, TeamWaitItem, RoundRobinItem)
-
-
-def bind_models() -> None:
-    """These models share HelpdeskItem's Meta (bound by `bind_tables`); drop any connection to an older binding."""
-    for model in MODELS:
-        model._connection = None
-
-
 def wait_key(ticket: Ticket) -> str:
     return f"WAIT#{_PRIORITY_RANK[ticket.priority]}#{sort_time(ticket.created_at)}#{ticket.id}"
 
 
 def _load_key(agent: str) -> tuple[str, str]:
-    return AGENT_LOAD, f"AGENT#{agent.lower()}"
+    # One partition per agent: every assignment and release adds to one agent's counter, and no key takes them all.
+    return f"{AGENT_LOAD}#{agent.lower()}", "LOAD"
+
+
+def _queue_pk(team: str, ticket_id: str) -> str:
+    return sharded(f"TEAM_QUEUE#{team}", ticket_id, QUEUE_SHARDS)
 
 
 def _claim_changed() -> Exception:
@@ -117,11 +116,12 @@ class RoutingStore:
         return StoredConfig(data, int(item.version), now, who)
 
     # -- loads ------------------------------------------------------------------------------------
-    def loads(self) -> dict[str, dict[Priority, int]]:
-        """Every agent's open tickets by priority: one Query of the counters' partition."""
+    def loads(self, agents: Iterable[str]) -> dict[str, dict[Priority, int]]:
+        """These agents' open tickets by priority (agents holding none are left out): BatchGetItem, 100 a call."""
+        keys = [_load_key(agent) for agent in dict.fromkeys(a.lower() for a in agents)]
         loads: dict[str, dict[Priority, int]] = {}
-        for item in AgentLoadItem.query(AGENT_LOAD):
-            email = item.sk.removeprefix("AGENT#")
+        for item in AgentLoadItem.batch_get(keys) if keys else ():
+            email = item.pk.removeprefix(f"{AGENT_LOAD}#")
             loads[email] = {p: int(getattr(item, p.value.lower()) or 0) for p in Priority}
         return loads
 
@@ -134,14 +134,22 @@ class RoutingStore:
 
     # -- queues and cursors -----------------------------------------------------------------------
     def waiting(self, team: str, limit: int = 25) -> list[Wait]:
-        result = TeamWaitItem.query(f"TEAM_QUEUE#{team}", page_size=limit, limit=limit)
-        return [Wait(team, item.ticket_id, item.sk) for item in result]
+        """The team's first `limit` waiting tickets (highest priority, then oldest): the head of every shard, merged."""
+        heads: list[Wait] = []
+        for pk in every_shard(f"TEAM_QUEUE#{team}", QUEUE_SHARDS):
+            heads += [Wait(team, i.ticket_id, i.sk) for i in TeamWaitItem.query(pk, page_size=limit, limit=limit)]
+        return sorted(heads, key=lambda wait: wait.sk)[:limit]
 
     def cursor(self, team: str) -> str | None:
         try:
-            return RoundRobinItem.get(ROUND_ROBIN, f"TEAM#{team}").cursor
+            return RoundRobinItem.get(f"{ROUND_ROBIN}#{team}", "CURSOR").cursor
         except DoesNotExist:
             return None
+
+    def save_cursor(self, team: str, agent: str) -> None:
+        """The team's round-robin cursor, kept outside the assigning transaction: it breaks ties only, and in the
+        transaction it would make every concurrent assignment to the team conflict (docs/scale.md)."""
+        RoundRobinItem(f"{ROUND_ROBIN}#{team}", "CURSOR", cursor=agent).save()
 
     def previous_agent(self, requester: str, exclude_ticket: str) -> str | None:
         """Who served the requester last: one Query of their newest tickets."""
@@ -152,13 +160,16 @@ class RoutingStore:
         return None
 
     # -- the sweep's due list ---------------------------------------------------------------------
-    @staticmethod
-    def shards() -> list[str]:
-        return all_shards()
+    def due(self, now: datetime, limit: int = 500) -> tuple[list[str], int, int]:
+        """Ticket ids with a checkpoint due by `now`, every shard asked in parallel (each for its oldest `limit`: the
+        rest wait for the next run), how many index items the Queries read, and how many shards."""
+        shards = all_shards()
+        with ThreadPoolExecutor(max_workers=len(shards)) as pool:
+            found = list(pool.map(lambda shard: self._due_in(shard, now, limit), shards))
+        return [i for ids, _ in found for i in ids], sum(read for _, read in found), len(shards)
 
-    def due(self, shard: str, now: datetime, limit: int = 500) -> tuple[list[str], int]:
-        """Ticket ids with a checkpoint due by `now` in one shard (the oldest `limit`: the rest wait for the next run),
-        and how many index items the Query read."""
+    @staticmethod
+    def _due_in(shard: str, now: datetime, limit: int) -> tuple[list[str], int]:
         ids: list[str] = []
         scanned = 0
         # The table connection, not the model's query: that would filter on `kind`, which KEYS_ONLY leaves out.
@@ -180,12 +191,12 @@ class RoutingStore:
 
     def enqueue(self, ticket: Ticket) -> None:
         """Put a ticket in its team's queue (an idempotent put: the key is the ticket's priority, age and id)."""
-        entry = TeamWaitItem(f"TEAM_QUEUE#{ticket.team}", wait_key(ticket), ticket_id=ticket.id)
+        entry = TeamWaitItem(_queue_pk(ticket.team or "", ticket.id), wait_key(ticket), ticket_id=ticket.id)
         entry.since = ticket.created_at
         entry.save()
 
     def dequeue(self, wait: Wait) -> None:
-        TeamWaitItem(f"TEAM_QUEUE#{wait.team}", wait.sk).delete()
+        TeamWaitItem(_queue_pk(wait.team, wait.ticket_id), wait.sk).delete()
 
     def move_claim(self, ticket: Ticket, old: Claim | None, agent: str | None) -> None:
         """Count the ticket in `agent`'s load instead of `old`'s (either may be None), conditioned on the claim read:
@@ -245,16 +256,13 @@ class RoutingStore:
             parts.append(update(AgentLoadItem(*_load_key(old.agent)), _load_actions(old.priority, -1)))
         if routing.dequeue is not None:
             wait = routing.dequeue
-            entry = TeamWaitItem(f"TEAM_QUEUE#{wait.team}", wait.sk)
+            entry = TeamWaitItem(_queue_pk(wait.team, wait.ticket_id), wait.sk)
             parts.append(delete(entry, TeamWaitItem.pk.exists(), lambda: QueueEntryGone(ticket.id)))
-        parts += [delete(TeamWaitItem(f"TEAM_QUEUE#{w.team}", w.sk)) for w in routing.stale_waits]
+        parts += [delete(TeamWaitItem(_queue_pk(w.team, w.ticket_id), w.sk)) for w in routing.stale_waits]
         if routing.enqueue is not None:
-            entry = TeamWaitItem(f"TEAM_QUEUE#{routing.enqueue}", wait_key(ticket), ticket_id=ticket.id)
+            entry = TeamWaitItem(_queue_pk(routing.enqueue, ticket.id), wait_key(ticket), ticket_id=ticket.id)
             entry.since = ticket.created_at
             parts.append(put(entry))
-        if routing.cursor is not None:
-            team, agent = routing.cursor
-            parts.append(put(RoundRobinItem(ROUND_ROBIN, f"TEAM#{team}", cursor=agent)))
         return parts
 
 

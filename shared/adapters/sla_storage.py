@@ -6,32 +6,32 @@ The index keys are derived from the ticket on every write (`to_item`), so they c
   checkpoint the sweep has not acted on (an SLA warning or breach, an acknowledgment deadline). The shard is a
   stable hash of the ticket id, so the due tickets spread over `SHARDS` partitions and a sweep reads each with one
   Query of `sla_checkpoint <= now`.
-- `sla_view` (index `by_sla_view`): `BREACHED` once a target was missed, `AT_RISK` once one passed the warning share,
-  absent otherwise and as soon as the ticket is resolved or closed.
+- `sla_view` (index `by_sla_view`): `BREACHED` once a target was missed, `AT_RISK` once one passed the warning
+  share, absent otherwise and as soon as the ticket is resolved or closed (`to_item` adds the list shard).
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from shared.adapters.partitions import SLA_SHARDS, every_shard, sharded
 from shared.domain.sla.state import SlaState
 
 if TYPE_CHECKING:
     from shared.domain.tickets import Ticket
 
-SHARDS = 4
+SHARDS = SLA_SHARDS
 AT_RISK = "AT_RISK"
 BREACHED = "BREACHED"
 
 
 def shard_of(ticket_id: str) -> str:
-    return f"SLA#{int(hashlib.sha256(ticket_id.encode()).hexdigest()[:8], 16) % SHARDS}"
+    return sharded("SLA", ticket_id, SHARDS)
 
 
 def all_shards() -> list[str]:
-    return [f"SLA#{n}" for n in range(SHARDS)]
+    return every_shard("SLA", SHARDS)
 
 
 def checkpoint_key(at: datetime, ticket_id: str) -> str:

@@ -7,12 +7,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.adapters.items import EventItem, MessageItem, TicketItem
+from shared.adapters.partitions import LIST_SHARDS, sharded
 from shared.adapters.sla_storage import sla_from_json, sla_index_keys, sla_to_json
 from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.tickets import OPEN_STATUSES, Channel, FieldChange, Person, Priority, Status, StatusEntry, Ticket
 
 UNASSIGNED = "UNASSIGNED"
-ALL_TICKETS = "TICKET"
+ALL_TICKETS = "ALL"
+
+
+def list_partition(base: str, view: str, ticket_id: str) -> str:
+    """The shard of a sharded list index that holds this ticket (shared/adapters/partitions.py)."""
+    return sharded(base, ticket_id, LIST_SHARDS[view])
 
 
 def ticket_pk(ticket_id: str) -> str:
@@ -49,16 +55,17 @@ def to_item(ticket: Ticket) -> TicketItem:
         sla=sla_to_json(ticket.sla),
         cc=list(ticket.cc) or None,
         requester_key=ticket.requester.email.lower(),
-        all_key=ALL_TICKETS,
+        all_key=list_partition(ALL_TICKETS, "all", ticket.id),
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
     )
     # Sparse keys: an item is only in the queue/team index while it belongs there.
     if ticket.assignee:
         item.queue_key = f"AGENT#{ticket.assignee.lower()}"
     elif ticket.status in OPEN_STATUSES:
-        item.queue_key = UNASSIGNED
-    item.team_key = f"TEAM#{ticket.team}" if ticket.team else None
-    item.sla_shard, item.sla_checkpoint, item.sla_view = sla_index_keys(ticket)
+        item.unassigned_key = list_partition(UNASSIGNED, "unassigned", ticket.id)
+    item.team_key = list_partition(f"TEAM#{ticket.team}", "team", ticket.id) if ticket.team else None
+    item.sla_shard, item.sla_checkpoint, view = sla_index_keys(ticket)
+    item.sla_view = list_partition(view, "sla_view", ticket.id) if view else None
     if ticket.version:
         item.version = ticket.version
     return item

@@ -7,7 +7,6 @@ import hashlib
 from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.expressions.condition import Condition
 
 from shared.adapters.items import (
     CounterItem,
@@ -18,10 +17,8 @@ from shared.adapters.items import (
     TicketItem,
     TicketNumberItem,
 )
-from shared.adapters.sla_storage import AT_RISK, BREACHED
+from shared.adapters.ticket_lists import any_open_in, list_condition, list_index, read_page
 from shared.adapters.ticket_mapping import (
-    ALL_TICKETS,
-    UNASSIGNED,
     from_item,
     message_item,
     message_sk,
@@ -32,34 +29,10 @@ from shared.adapters.ticket_mapping import (
 from shared.adapters.ticket_writer import Part, check, put
 from shared.domain.events import Message
 from shared.domain.requests import IdempotencyClaim, Key, Page
-from shared.domain.tickets import OPEN_STATUSES, Ticket
+from shared.domain.tickets import Ticket
 from shared.errors import AlreadyClaimed, InvalidInput
 
-# Which GSI serves which list view, and the partition value for it.
-VIEW_INDEXES = {
-    "requested": ("by_requester", "requester_key"),
-    "mine": ("by_queue", "queue_key"),
-    "unassigned": ("by_queue", "queue_key"),
-    "team": ("by_team", "team_key"),
-    "all": ("by_all", "all_key"),
-    "at_risk": ("by_sla_view", "sla_view"),
-    "breached": ("by_sla_view", "sla_view"),
-}
 IDEMPOTENCY_TTL = timedelta(hours=24)
-
-
-def view_partition(view: str, owner: str | None) -> str:
-    """The index partition that holds a view's tickets (ticket_mapping.to_item writes the same keys)."""
-    partitions = {
-        "requested": (owner or "").lower(),
-        "mine": f"AGENT#{(owner or '').lower()}",
-        "unassigned": UNASSIGNED,
-        "all": ALL_TICKETS,
-        "team": f"TEAM#{owner}",
-        "at_risk": AT_RISK,
-        "breached": BREACHED,
-    }
-    return partitions[view]
 
 
 def _claim_pk(claim: IdempotencyClaim) -> str:
@@ -71,11 +44,12 @@ class TicketStore:
     """Tickets with their conversation and audit trail, in the tickets table."""
 
     # -- numbers ---------------------------------------------------------------------------------
-    def next_sequence(self, local_day: date, now: datetime) -> int:
-        """The day's next ticket sequence by an atomic ADD; the counter expires after a few days."""
+    def reserve_numbers(self, local_day: date, count: int, now: datetime) -> int:
+        """Reserve the day's next `count` ticket sequences by one atomic ADD; returns the last of them. The counter
+        expires after a few days."""
         counter = CounterItem(f"COUNTER#TICKET#{local_day:%Y%m%d}", "COUNTER")
         counter.update(
-            actions=[CounterItem.value.add(1), CounterItem.expires_at.set(now + timedelta(days=3))],
+            actions=[CounterItem.value.add(count), CounterItem.expires_at.set(now + timedelta(days=3))],
             condition=CounterItem.value.does_not_exist() | (CounterItem.value < 99_999_999),
         )
         return int(counter.value)
@@ -138,34 +112,13 @@ class TicketStore:
         statuses: list[str],
         priorities: list[str],
     ) -> Page:
-        """One Query per page on the view's index, newest first. Filters may leave a page short. `owner` is the
-        requester's or agent's email, or the team id, of the views that have one."""
-        index_name, _ = VIEW_INDEXES[view]
-        index = getattr(TicketItem, index_name)
-        partition = view_partition(view, owner)
-        condition: Condition | None = None
-        if statuses:
-            condition = TicketItem.status.is_in(*statuses)
-        if priorities:
-            by_priority = TicketItem.priority.is_in(*priorities)
-            condition = by_priority if condition is None else condition & by_priority
-        result = index.query(
-            partition,
-            filter_condition=condition,
-            scan_index_forward=False,
-            page_size=limit,
-            last_evaluated_key=start,
-        )
-        page = next(result.page_iter)
-        items = [from_item(TicketItem.from_raw_data(raw)) for raw in page.get("Items", [])]
-        return Page(items, page.get("LastEvaluatedKey"))
+        """A page of a view, newest first (shared/adapters/ticket_lists.py). Filters may leave a page short. `owner`
+        is the requester's or agent's email, or the team id, of the views that have one."""
+        return read_page(list_index(view, owner), limit, start, list_condition(statuses, priorities))
 
     def team_has_open_tickets(self, team: str) -> bool:
-        """Whether any open ticket names the team: pages of `by_team`, filtered to open ones, until one shows (an
-        admin's check before deleting the team, not a request path that lists)."""
-        open_statuses = TicketItem.status.is_in(*sorted(s.value for s in OPEN_STATUSES))
-        result = TicketItem.by_team.query(f"TEAM#{team}", filter_condition=open_statuses, limit=1, page_size=100)
-        return next(iter(result), None) is not None
+        """Whether any open ticket names the team (an admin's check before deleting it, not a request path)."""
+        return any_open_in(list_index("team", team))
 
     # -- conversation and audit ------------------------------------------------------------------
     def list_messages(self, ticket_id: str, limit: int, start: Key | None, include_internal: bool) -> Page:

@@ -51,7 +51,7 @@ from shared.services.routing import SYSTEM
 log = logging.getLogger("helpdesk.assignment")
 SKILL_TAG = "skill:"
 _ATTEMPTS = 5
-DIRECTORY_SECONDS = 2.0
+DIRECTORY_SECONDS = 10.0  # docs/scale.md: the directory partition's reads; a change seen here resets it
 _NOBODY_AT_ALL = {AssignmentReason.NOBODY_AVAILABLE, AssignmentReason.ALL_AT_CAPACITY, AssignmentReason.NO_TEAM_MEMBERS}
 
 
@@ -61,14 +61,15 @@ def required_skills(ticket: Ticket) -> frozenset[str]:
 
 
 class Directory:
-    """The directory and loads as one assignment decision sees them (read once per decision, refreshed on a lost
-    race)."""
+    """The directory and the loads of a team's agents as one assignment decision sees them (read when first needed,
+    the loads read again after a lost race)."""
 
     def __init__(self, list_all: Callable[[], tuple[list[Agent], list[Team]]], store: Routing) -> None:
         self._list_all = list_all
         self._store = store
         self._agents: dict[str, Agent] | None = None
         self._teams: dict[str, Team] | None = None
+        self._loaded: set[str] = set()  # teams whose members' loads are in `loads`
         self.loads: dict[str, dict[Priority, int]] = {}
 
     def agents(self) -> dict[str, Agent]:
@@ -76,7 +77,6 @@ class Directory:
             agents, teams = self._list_all()
             self._agents = {a.email.lower(): a for a in agents}
             self._teams = {t.id: t for t in teams}
-            self.loads = _copy(self._store.loads())
         return self._agents
 
     def teams(self) -> dict[str, Team]:
@@ -84,15 +84,21 @@ class Directory:
         assert self._teams is not None
         return self._teams
 
-    def refresh_loads(self) -> None:
-        self.agents()
-        self.loads = _copy(self._store.loads())
+    def members(self, team: str) -> list[str]:
+        return [email for email, agent in self.agents().items() if team in agent.teams]
 
-    def candidates(self, exclude: Iterable[str] = ()) -> list[Candidate]:
+    def refresh_loads(self, team: str) -> None:
+        """Only the team's agents: one BatchGetItem per hundred of them, whatever the size of the desk."""
+        self.loads.update(_copy(self._store.loads(self.members(team))))
+        self._loaded.add(team)
+
+    def candidates(self, team: str, exclude: Iterable[str] = ()) -> list[Candidate]:
+        if team not in self._loaded:
+            self.refresh_loads(team)
         skip = set(exclude)
         return [
-            Candidate.of(a, Counter(self.loads.get(email, {})).elements())
-            for email, a in self.agents().items()
+            Candidate.of(self.agents()[email], Counter(self.loads.get(email, {})).elements())
+            for email in self.members(team)
             if email not in skip
         ]
 
@@ -251,7 +257,7 @@ class AssignmentService:
         needs = TicketNeeds(ticket.team, ticket.priority, required_skills(ticket), previous)
         claim = None if claim_known else self._store.claim_of(ticket.id)
         for _ in range(_ATTEMPTS):
-            choice = choose_agent(needs, directory.candidates(exclude=ticket.sla.passed_over), cursor)
+            choice = choose_agent(needs, directory.candidates(ticket.team or "", ticket.sla.passed_over), cursor)
             if not choice.assigned:
                 return choice, self._queue(ticket, changes, choice, wait, claim)
             agent = directory.agents()[choice.agent or ""]
@@ -271,7 +277,7 @@ class AssignmentService:
             except CapacityTaken:
                 # Another ticket took the agent's last slot first: undo and choose again with fresh loads.
                 ticket.__dict__.update(before.__dict__)
-                directory.refresh_loads()
+                directory.refresh_loads(ticket.team or "")
                 continue
             directory.loads.setdefault(agent.email.lower(), {}).setdefault(ticket.priority, 0)
             directory.loads[agent.email.lower()][ticket.priority] += 1
@@ -300,6 +306,8 @@ class AssignmentService:
         if routing.old_claim is None and routing.claim_agent is not None and routing.capacity is None:
             routing.old_claim = self._store.claim_of(ticket.id)
         self._writer.write(ticket, [event], self._store.parts(ticket, routing))
+        if routing.cursor is not None:
+            self._store.save_cursor(*routing.cursor)
 
     def _claimed_assignee(self, ticket: Ticket) -> str | None:
         return ticket.assignee if ticket.is_open and ticket.assignee else None

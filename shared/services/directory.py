@@ -7,7 +7,7 @@ sign-in account and its Cognito group (the role) are kept in step through `Staff
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from shared.domain.access import ADMIN, STAFF_ROLES, SUPERVISOR, Permission, Principal
@@ -75,12 +75,12 @@ class DirectoryService:
         agent = self._store.get_agent(principal.email)
         return agent.language if agent else None
 
-    def open_tickets(self, principal: Principal) -> dict[str, int]:
-        """How many open tickets each agent holds now (what counts against their capacity)."""
+    def open_tickets(self, principal: Principal, agents: Iterable[str]) -> dict[str, int]:
+        """How many open tickets these agents hold now (what counts against their capacity)."""
         self._require(principal, Permission.DIRECTORY_READ)
         if self._loads is None:
             return {}
-        return {email: sum(by_priority.values()) for email, by_priority in self._loads.loads().items()}
+        return {email: sum(by_priority.values()) for email, by_priority in self._loads.loads(agents).items()}
 
     # -- administration ----------------------------------------------------------------------------
     def save_agent(self, principal: Principal, email: str, profile: AgentProfile) -> tuple[Agent, bool]:
@@ -131,7 +131,7 @@ class DirectoryService:
         agent = self._store.get_agent(email)
         if agent is None:
             raise NotFound("no such agent")
-        held = self.open_tickets(principal).get(email, 0)
+        held = self.open_tickets(principal, [email]).get(email, 0)
         if held:
             message = f"{agent.name} still holds {held} open tickets; reassign them first"
             raise StaffConflict("agent_has_tickets", message)

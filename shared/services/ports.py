@@ -10,18 +10,20 @@ what it writes and what a failure of its condition means (`shared.errors.WriteCo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from shared.domain.assignment import Claim, RoutingWrite, Wait
-from shared.domain.directory import Agent, Availability, Team
-from shared.domain.events import AuditEvent, Message
-from shared.domain.mail.records import MailFiles, Rejection
-from shared.domain.mail.threads import TicketParties
-from shared.domain.requests import IdempotencyClaim, Key, Page
-from shared.domain.settings import StoredConfig
-from shared.domain.tickets import FieldChange, Priority, Ticket
+if TYPE_CHECKING:  # only types: importing the ports loads nothing (a cold start pays only for what it uses)
+    from collections.abc import Iterable, Mapping, Sequence
+    from datetime import date, datetime, timedelta
+
+    from shared.domain.assignment import Claim, RoutingWrite, Wait
+    from shared.domain.directory import Agent, Availability, Team
+    from shared.domain.events import AuditEvent, Message
+    from shared.domain.mail.records import MailFiles, Rejection
+    from shared.domain.mail.threads import TicketParties
+    from shared.domain.requests import IdempotencyClaim, Key, Page
+    from shared.domain.settings import StoredConfig
+    from shared.domain.tickets import FieldChange, Priority, Ticket
 
 
 class WritePart(Protocol):
@@ -56,7 +58,9 @@ class TicketReader(Protocol):
 class Tickets(TicketReader, Protocol):
     """The ticket store: reading, numbering, and its parts of a write."""
 
-    def next_sequence(self, local_day: date, now: datetime) -> int: ...
+    def reserve_numbers(self, local_day: date, count: int, now: datetime) -> int:
+        """Add `count` to the day's ticket counter; returns the last sequence of the block reserved."""
+        ...
 
     def list_tickets(
         self,
@@ -142,17 +146,16 @@ class ConfigStore(Protocol):
 
 
 class Loads(Protocol):
-    def loads(self) -> Mapping[str, Mapping[Priority, int]]:
-        """Every agent's open tickets by priority."""
+    def loads(self, agents: Iterable[str]) -> Mapping[str, Mapping[Priority, int]]:
+        """These agents' open tickets by priority (an agent holding none may be left out)."""
         ...
 
 
 class DueList(Protocol):
-    def due(self, shard: str, now: datetime, limit: int = 500) -> tuple[list[str], int]:
-        """Ticket ids with an SLA checkpoint due by `now` in one shard, and how many index items were read."""
+    def due(self, now: datetime, limit: int = 500) -> tuple[list[str], int, int]:
+        """Ticket ids with an SLA checkpoint due by `now` (at most `limit` per shard, the oldest first), how many index
+        items were read, and from how many shards."""
         ...
-
-    def shards(self) -> list[str]: ...
 
 
 class Routing(ConfigStore, Loads, Protocol):
@@ -163,6 +166,10 @@ class Routing(ConfigStore, Loads, Protocol):
     def waiting(self, team: str, limit: int = 25) -> list[Wait]: ...
 
     def cursor(self, team: str) -> str | None: ...
+
+    def save_cursor(self, team: str, agent: str) -> None:
+        """The team's round-robin cursor (not part of the assigning write: it only breaks ties)."""
+        ...
 
     def previous_agent(self, requester: str, exclude_ticket: str) -> str | None: ...
 

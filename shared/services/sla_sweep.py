@@ -66,13 +66,10 @@ class SweepService:
         now = self._clock.now()
         config = self._sla.config()
         report = SweepReport()
-        for shard in self._due_list.shards():
-            ids, read = self._due_list.due(shard, now)
-            report.shards += 1
-            report.index_items_read += read
-            report.due += len(ids)
-            for ticket_id in ids:
-                report.acted += self._act(ticket_id, now, config, report)
+        ids, report.index_items_read, report.shards = self._due_list.due(now)
+        report.due = len(ids)
+        for ticket_id in ids:
+            report.acted += self._act(ticket_id, now, config, report)
         return report
 
     def _act(self, ticket_id: str, now: datetime, config: SlaConfig, report: SweepReport) -> list[str]:

@@ -28,6 +28,7 @@ from shared.errors import (
     VersionConflict,
 )
 from shared.services.cursors import CursorCodec
+from shared.services.numbers import TicketNumbers
 from shared.services.ports import DirectoryReader, SlaKeeper, Tickets, TicketWriter, WritePart
 
 _NUMBER = re.compile(r"^GD\d{11,}$")
@@ -53,7 +54,9 @@ class TicketService:
         cursors: CursorCodec,
         timezone: str,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        numbers: TicketNumbers | None = None,
     ) -> None:
+        self._numbers = numbers or TicketNumbers(store)
         self._sla = sla
         self._store = store
         self._writer = writer
@@ -126,7 +129,7 @@ class TicketService:
         priority = draft.priority or Priority.P3
         ticket = Ticket(
             id=ticket_id,
-            number=ticket_number(local_day, self._store.next_sequence(local_day, now)),
+            number=ticket_number(local_day, self._numbers.next(local_day, now)),
             subject=draft.subject,
             description=draft.description,
             requester=requester,

@@ -69,7 +69,8 @@ def inbox(env: Any, email: str) -> list[tuple[str, str]]:
 
 
 def loads(env: Any) -> dict[str, int]:
-    return {email: sum(by.values()) for email, by in env.container.routing_store.loads().items()}
+    agents = [agent.email for agent in env.container.directory_store.list_all()[0]]
+    return {email: sum(by.values()) for email, by in env.container.routing_store.loads(agents).items()}
 
 
 def add_team(env: Any, team: str, agents: list[Agent], supervisor: str = LEAD) -> None:

@@ -167,7 +167,7 @@ def test_a_new_ticket_is_routed_and_assigned_once_when_its_event_comes_twice(wor
     ticket = world.desk.tickets.get(ticket_id)
     assert ticket is not None and ticket.team == "tech" and ticket.assignee is not None
     assert world.desk.routing.claim_of(ticket_id) is not None
-    assert sum(sum(by.values()) for by in world.desk.routing.loads().values()) == 1
+    assert sum(sum(by.values()) for by in world.desk.store.loads.values()) == 1
     assert world.events(ticket_id).count(EventType.TICKET_UPDATED) == 1
 
 

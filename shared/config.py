@@ -47,6 +47,10 @@ class Settings(BaseModel):
     # Signs reply addresses (support+<token>@...); empty derives one from the cursor secret.
     reply_secret: str = Field(default="", repr=False)
     smtp_port: int = 2525
+    # Reports (docs/reports.md): the bucket of nightly reports; the key that signs survey links (empty derives one
+    # from the cursor secret, as the reply secret does).
+    reports_bucket: str = "helpdesk-local-reportsbucket"
+    survey_secret: str = Field(default="", repr=False)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:

@@ -97,7 +97,7 @@ class Scheduler:
         for timer in self.timers:
             if timer.next_at > now:
                 continue
-            event = _scheduled_event(timer.schedule, timer.next_at)
+            event = _scheduled_event(timer.schedule, now)
             try:
                 timer.handler(event, LambdaContext(timer.schedule.function))
             except Exception:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from shared.adapters.items import HelpdeskItem
@@ -163,5 +163,3 @@ class ReportStore:
 
 def _month_end(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-
-

@@ -29,10 +29,10 @@ __all__ = [
     "FieldChange",
     "Person",
     "Priority",
+    "Satisfaction",
     "Status",
     "StatusEntry",
     "Ticket",
-    "Satisfaction",
     "ticket_number",
 ]
 PATCHABLE_FIELDS = ("status", "priority", "team", "assignee", "category", "tags", "custom_fields")

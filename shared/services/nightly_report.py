@@ -17,8 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.clock import Clock
-from shared.domain.reports.report import LABELS_ZH, Period, Span, span_of
 from shared.domain.reports.render import to_csv, to_html
+from shared.domain.reports.report import LABELS_ZH, Period, Span, span_of
 from shared.services.mail import MailComposer
 from shared.services.ports import DirectoryReader, ReportFiles
 from shared.services.reports import ReportService

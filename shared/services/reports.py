@@ -12,8 +12,8 @@ from shared.clock import Clock
 from shared.domain.access import Permission, Principal
 from shared.domain.lifecycle import Channel, Priority
 from shared.domain.reports.forecast import agents_needed, forecast, hourly_shares
-from shared.domain.reports.report import Period, Span, build_report, masked_customers, span_of
 from shared.domain.reports.render import to_csv, to_xlsx
+from shared.domain.reports.report import Period, Span, build_report, masked_customers, span_of
 from shared.errors import Forbidden, InvalidInput
 from shared.services.ports import ReportFacts
 from shared.services.sla import SlaService
@@ -96,7 +96,10 @@ class ReportService:
             handle_minutes += counters.get("handle_minutes", 0)
         history = []
         if first is not None:
-            history = [(first + timedelta(days=i), float(created[first + timedelta(days=i)])) for i in range((last - first).days + 1)]
+            history = [
+                (first + timedelta(days=i), float(created[first + timedelta(days=i)]))
+                for i in range((last - first).days + 1)
+            ]
         method, points = forecast(history, days, last)
         handle = handle_minutes / handle_count if handle_count else DEFAULT_HANDLE_MINUTES
         target = self._first_response_target()
@@ -115,7 +118,12 @@ class ReportService:
             "method": method,
             "history_days": len(history),
             "days": [
-                {"date": p.day.isoformat(), "expected": round(p.expected, 1), "low": round(p.low, 1), "high": round(p.high, 1)}
+                {
+                    "date": p.day.isoformat(),
+                    "expected": round(p.expected, 1),
+                    "low": round(p.low, 1),
+                    "high": round(p.high, 1),
+                }
                 for p in points
             ],
             "staffing": staffing,

@@ -78,7 +78,9 @@ class SurveyService:
                 return current  # the same answer again (a second click): nothing changes
             now = self._clock.now()
             current.satisfaction = Satisfaction(score, text, now)
-            change = FieldChange("satisfaction", previous.to_dict() if previous else None, current.satisfaction.to_dict())
+            change = FieldChange(
+                "satisfaction", previous.to_dict() if previous else None, current.satisfaction.to_dict()
+            )
             changes = [change, *self._sla.refresh(current, now, [change])]
             current.updated_at = now
             requester = current.requester

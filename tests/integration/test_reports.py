@@ -27,7 +27,9 @@ def _deliver_stream(env, times: int = 1) -> None:
     records = stream_records(env)
     for _ in range(times):
         for start in range(0, len(records), 25):
-            result = notification_handler({"Records": records[start : start + 25]}, LambdaContext("NotificationFunction"))
+            result = notification_handler(
+                {"Records": records[start : start + 25]}, LambdaContext("NotificationFunction")
+            )
             assert result == {"batchItemFailures": []}
 
 
@@ -91,10 +93,19 @@ def test_a_days_tickets_give_exactly_their_numbers_counted_once(api, env):
     _deliver_stream(env, times=2)  # the stream delivers every record twice: each counts once
     day = api.call("GET", "/api/reports/day?date=2026-11-23", LEAD).json_body
     totals = day["totals"]
-    assert (day["period"], day["start"], day["end"], day["timezone"]) == ("day", "2026-11-23", "2026-11-23", "Asia/Shanghai")
+    assert (day["period"], day["start"], day["end"], day["timezone"]) == (
+        "day",
+        "2026-11-23",
+        "2026-11-23",
+        "Asia/Shanghai",
+    )
     assert (totals["created"], totals["resolved"], totals["reopened"]) == (4, 3, 1)
     assert totals["first_response"] == {
-        "count": 2, "met": 1, "met_rate": 0.5, "mean_minutes": 12.5, "p90_minutes": totals["first_response"]["p90_minutes"]
+        "count": 2,
+        "met": 1,
+        "met_rate": 0.5,
+        "mean_minutes": 12.5,
+        "p90_minutes": totals["first_response"]["p90_minutes"],
     }
     assert 17 <= totals["first_response"]["p90_minutes"] <= 23  # 20 min, read from a bucket (within 11.8 %)
     assert totals["resolution"]["count"] == 3 and totals["resolution"]["met"] == 2

@@ -181,8 +181,7 @@ def may_move_creation(event: AuditEvent) -> bool:
     if event.type is EventType.TICKET_CREATED:
         return False
     return any(
-        (change := event.changed(field)) is not None and not change.old and change.new
-        for field in _MOVABLE.values()
+        (change := event.changed(field)) is not None and not change.old and change.new for field in _MOVABLE.values()
     )
 
 

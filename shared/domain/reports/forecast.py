@@ -114,7 +114,9 @@ def forecast(history: Sequence[tuple[date, float]], horizon: int, last_day: date
         return "seasonal_naive (fallback: less than 4 weeks of history)", seasonal_naive(history, horizon)
     if n >= 1:
         return "mean (fallback: less than 2 weeks of history)", mean_forecast(history, horizon)
-    return "none (no history)", [DayForecast(last_day + timedelta(days=h), 0.0, 0.0, 0.0) for h in range(1, horizon + 1)]
+    return "none (no history)", [
+        DayForecast(last_day + timedelta(days=h), 0.0, 0.0, 0.0) for h in range(1, horizon + 1)
+    ]
 
 
 def mape(actual: Sequence[float], predicted: Sequence[float]) -> float:
@@ -145,9 +147,7 @@ def service_level(agents: int, traffic: float, handle_minutes: float, target_min
     return 1 - wait * math.exp(-(agents - traffic) * target_minutes / handle_minutes)
 
 
-def agents_needed(
-    arrivals_per_hour: float, handle_minutes: float, target_minutes: float, level: float = 0.8
-) -> int:
+def agents_needed(arrivals_per_hour: float, handle_minutes: float, target_minutes: float, level: float = 0.8) -> int:
     """The fewest agents that answer `level` of the hour's tickets within the target (0 when none arrive)."""
     if arrivals_per_hour <= 0:
         return 0

@@ -36,7 +36,15 @@ HEADER = [
     "满意度均分 Mean",
     "满意率 Satisfied rate",
 ]
-ANSWER_HEADER = ["工单 Ticket", "客户 Customer", "评分 Score", "评价 Comment", "团队 Team", "坐席 Agent", "时间 Rated at"]
+ANSWER_HEADER = [
+    "工单 Ticket",
+    "客户 Customer",
+    "评分 Score",
+    "评价 Comment",
+    "团队 Team",
+    "坐席 Agent",
+    "时间 Rated at",
+]
 
 
 def _cells(key: Any, m: dict[str, Any]) -> list[Any]:
@@ -67,9 +75,15 @@ def sheets(report: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
     tables: list[tuple[str, list[list[Any]]]] = [("汇总 Totals", [HEADER, _cells("合计 Total", report["totals"])])]
     for name, title in DIMENSION_TITLES.items():
         tables.append((title, [HEADER, *(_cells(e["key"], e) for e in report[f"by_{name}"])]))
-    reasons = [["超时原因 Reason", "中文", "次数 Count"], *([r["reason"], r["label"], r["count"]] for r in report["breach_reasons"])]
+    reasons = [
+        ["超时原因 Reason", "中文", "次数 Count"],
+        *([r["reason"], r["label"], r["count"]] for r in report["breach_reasons"]),
+    ]
     tables.append(("超时原因 Breach reasons", reasons))
-    daily = [["日期 Date", "新建 Created", "已解决 Resolved"], *([d["date"], d["created"], d["resolved"]] for d in report["daily"])]
+    daily = [
+        ["日期 Date", "新建 Created", "已解决 Resolved"],
+        *([d["date"], d["created"], d["resolved"]] for d in report["daily"]),
+    ]
     tables.append(("每日 Daily", daily))
     answers = [
         [a["number"], a["customer"], a["score"], a["comment"], a.get("team") or "", a.get("agent") or "", a["rated_at"]]

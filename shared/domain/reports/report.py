@@ -166,7 +166,7 @@ def build_report(span: Span, rows: Iterable[Row], timezone: str, generated_at: d
     return report
 
 
-# -- exports: customers' names masked -----------------------------------------------------------------------------------
+# -- exports: customers' names masked ----------------------------------------------------------------------------
 def masked_customers(emails: Iterable[str]) -> dict[str, str]:
     """客户A, 客户B ... per distinct customer in the order they appear, with a short stable tag of the address
     (客户A-3f2c), so an export can be discussed without naming anyone, and one customer stays one label."""

@@ -12,7 +12,7 @@ export function ForecastPanel({ forecast }: { forecast: Forecast }) {
   const option = useMemo(
     () => ({
       tooltip: { trigger: 'axis' },
-      legend: { data: [t('reports.expected'), t('reports.interval')] },
+      legend: { top: 0, data: [t('reports.expected'), t('reports.interval')] },
       grid: { left: 40, right: 16, top: 32, bottom: 28 },
       xAxis: { type: 'category', data: days.map((d) => d.date.slice(5)) },
       yAxis: { type: 'value' },

@@ -23,7 +23,7 @@ export function percent(rate: number | null | undefined): string {
 function metOption(rows: DimensionRow[], none: string, labels: [string, string]) {
   return {
     tooltip: { trigger: 'axis' },
-    legend: { data: labels },
+    legend: { top: 0, data: labels },
     grid: { left: 40, right: 16, top: 32, bottom: 28 },
     xAxis: { type: 'category', data: rows.map((r) => r.key ?? none) },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
@@ -112,7 +112,7 @@ function ReportBody({ report }: { report: Report }) {
   const trend = useMemo(
     () => ({
       tooltip: { trigger: 'axis' },
-      legend: { data: [t('reports.created'), t('reports.resolved')] },
+      legend: { top: 0, data: [t('reports.created'), t('reports.resolved')] },
       grid: { left: 40, right: 16, top: 32, bottom: 28 },
       xAxis: { type: 'category', data: report.daily.map((d) => d.date.slice(5)) },
       yAxis: { type: 'value', minInterval: 1 },

@@ -13,6 +13,7 @@ from chalice import Chalice, Response
 
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
+from shared.api.report_routes import BINARY_TYPES, register_report_routes
 from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
 from shared.api.routing_schemas import (
     AvailabilityBody,
@@ -67,7 +68,9 @@ from shared.domain.requests import TicketDraft, TicketQuery
 from shared.domain.tickets import Person, Ticket
 
 app = Chalice(app_name="helpdesk")
+app.api.binary_types.extend(BINARY_TYPES)  # report downloads (XLSX, CSV)
 api = ApiRouter(app, get_container)
+register_report_routes(api)  # reports, forecast, satisfaction surveys
 
 
 def _tz(call: Call) -> ZoneInfo:

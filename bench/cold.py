@@ -6,7 +6,8 @@ Each invocation does real work on real data, prepared by this script first: the 
 (`GET /api/tickets/{id}`, signed in through the Cognito authorizer's claims, as on AWS); the assignment and
 notification functions take the stream's INSERT of a new ticket's `ticket.created` event (routing and assigning it;
 the acknowledgment mail through SES with Powertools Idempotency); the sweep runs its per-minute pass; the email
-intake takes a new raw message from the mail bucket; the feedback function a bounce for a ticket.
+intake takes a new raw message from the mail bucket; the feedback function a bounce for a ticket; the nightly report
+a night's reports (each run a different night).
 
 Usage: .venv/bin/python bench/cold.py
 """
@@ -152,11 +153,14 @@ def prepare(runs: int) -> tuple[Any, Any, dict[str, list[dict[str, Any]]]]:
     s3 = stack.client("s3")
     ses = json.loads((ROOT / "events" / "email_intake" / "s3_action.json").read_text())
     bounce = json.loads((ROOT / "events" / "mail_feedback" / "bounce.json").read_text())
-    events: dict[str, list[dict[str, Any]]] = {name: [] for name in ("api", "stream", "sweep", "intake", "feedback")}
+    kinds = ("api", "stream", "sweep", "intake", "feedback", "nightly")
+    events: dict[str, list[dict[str, Any]]] = {name: [] for name in kinds}
+    nightly = json.loads((ROOT / "events" / "nightly_report" / "scheduled.json").read_text())
     for i, ticket in enumerate(tickets):
         events["api"].append(_api_event(tickets[0].id))
         events["stream"].append({"Records": [created[ticket.id]]})
         events["sweep"].append(json.loads((ROOT / "events" / "sla_sweep" / "scheduled.json").read_text()))
+        events["nightly"].append({**nightly, "time": f"2026-11-{20 + i:02d}T17:00:00Z"})  # a different night each run
         key = f"inbound/cold-path-{i}"
         raw = (
             f"From: 王先生 <wang{i}@example.com>\r\nTo: support@demo.local\r\nSubject: 打印机无法连接 {i}\r\n"
@@ -184,6 +188,7 @@ FUNCTIONS = [
     ("SlaSweepFunction", "functions.sla_sweep.handler", "lambda_handler", "sweep"),
     ("EmailIntakeFunction", "functions.email_intake.handler", "lambda_handler", "intake"),
     ("MailFeedbackFunction", "functions.mail_feedback.handler", "lambda_handler", "feedback"),
+    ("NightlyReportFunction", "functions.nightly_report.handler", "lambda_handler", "nightly"),
 ]
 
 

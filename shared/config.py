@@ -1,7 +1,7 @@
 """The one place that reads the environment. Everything else receives a `Settings`.
 
 A plain dataclass checked by hand, not a pydantic model: every function reads its settings on a cold start, and
-pydantic would be the only thing that loads it in the five functions that serve no HTTP (~60 ms each).
+pydantic would be the only thing that loads it in the functions that serve no HTTP (~60 ms each).
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ class Settings:
     # Signs reply addresses (support+<token>@...); empty derives one from the cursor secret.
     reply_secret: str = field(default="", repr=False)
     smtp_port: int = 2525
+    # Reports (docs/reports.md): the bucket of nightly reports; the key that signs survey links (empty derives one
+    # from the cursor secret, as the reply secret does).
+    reports_bucket: str = "helpdesk-local-reportsbucket"
+    survey_secret: str = field(default="", repr=False)
     # X-Ray subsegments for every AWS call (functions/tracing.py): off by default, it costs a cold start 200-350 ms.
     trace_calls: bool = False
 

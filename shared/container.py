@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from shared.adapters.mail_blobs import MailBlobs
     from shared.adapters.mail_store import MailStore
     from shared.adapters.mailer import SesMailer
+    from shared.adapters.report_store import ReportStore
     from shared.adapters.routing_store import RoutingStore
     from shared.adapters.ticket_writer import TicketWriter
     from shared.adapters.tickets_store import TicketStore
@@ -33,11 +34,15 @@ if TYPE_CHECKING:
     from shared.services.email_intake import EmailIntakeService
     from shared.services.mail_feedback import MailFeedbackService
     from shared.services.mail_files import MailFilesService
+    from shared.services.nightly_report import NightlyReportService
     from shared.services.notifications import Deliver, NotificationService
+    from shared.services.report_facts import ReportFactsService
+    from shared.services.reports import ReportService
     from shared.services.routing import RoutingService
     from shared.services.sign_in import CodeChannel, SignInService
     from shared.services.sla import SlaService
     from shared.services.sla_sweep import SweepService
+    from shared.services.surveys import SurveyService
     from shared.services.tickets import TicketService
 
 Job = dict[str, Any]
@@ -215,6 +220,7 @@ class Container:
             mail=self.mail_store,
             reply_address=self.reply_address,
             acknowledgments_per_minute=self.settings.acknowledgments_per_minute,
+            survey_links=self.survey_links,
         )
 
     # -- the email channel (shared/services/email_intake.py, docs/email.md) ------------------------
@@ -300,6 +306,63 @@ class Container:
     @cached_property
     def inbox(self) -> NotificationService:
         return self.notifications()
+
+    # -- reports and satisfaction surveys (shared/services/reports.py, surveys.py; docs/reports.md) -------------
+    @cached_property
+    def survey_secret(self) -> str:
+        if self.settings.survey_secret:
+            return self.settings.survey_secret
+        base = self.settings.cursor_secret or self.settings.tickets_table
+        return hashlib.sha256(f"survey\n{base}".encode()).hexdigest()
+
+    def survey_links(self, ticket_id: str) -> list[dict[str, Any]]:
+        from shared.domain.reports.surveys import make_survey_token, survey_links
+
+        return survey_links(self.settings.public_url, make_survey_token(ticket_id, self.survey_secret))
+
+    @cached_property
+    def report_store(self) -> ReportStore:
+        from shared.adapters.report_store import ReportStore, bind_models
+
+        self._tables  # noqa: B018
+        bind_models()
+        return ReportStore()
+
+    @cached_property
+    def report_facts(self) -> ReportFactsService:
+        from shared.services.report_facts import ReportFactsService
+
+        return ReportFactsService(self.report_store, self.ticket_writer, self.clock, self.settings.timezone)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from shared.services.reports import ReportService
+
+        return ReportService(self.report_store, self.sla, self.clock, self.settings.timezone)
+
+    @cached_property
+    def surveys(self) -> SurveyService:
+        from shared.services.surveys import SurveyService
+
+        return SurveyService(
+            self.ticket_store, self.ticket_writer, self.sla, self.clock, self.survey_secret, self.tickets
+        )
+
+    def nightly_report(self, deliver: Deliver | None = None) -> NightlyReportService:
+        from shared.adapters.mail_blobs import MailBlobs
+        from shared.services.mail import MailComposer
+        from shared.services.nightly_report import NightlyReportService
+
+        return NightlyReportService(
+            self.reports,
+            self.directory_store,
+            MailBlobs(self.aws.client("s3"), self.settings.reports_bucket),
+            MailComposer(self.settings.support_address, self.settings.public_url),
+            deliver or self.send_mail_job,
+            self.clock,
+            self.settings.timezone,
+            self.settings.public_url,
+        )
 
     # -- exactly-once side effects for stream consumers -------------------------------------------
     @cached_property

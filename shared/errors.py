@@ -36,6 +36,12 @@ class TicketClosed(HelpdeskError):
     code = "ticket_closed"
 
 
+class NotResolved(HelpdeskError):
+    """A satisfaction answer for a ticket that is not resolved (yet, or again)."""
+
+    code = "not_resolved"
+
+
 class IdempotencyKeyReused(HelpdeskError):
     code = "idempotency_key_reused"
 

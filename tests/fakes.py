@@ -19,6 +19,8 @@ from shared.domain.directory import Agent, Availability, Team
 from shared.domain.events import AuditEvent, Message
 from shared.domain.mail.records import MailFiles, Rejection
 from shared.domain.mail.threads import TicketParties
+from shared.domain.reports.facts import CreationRecord, RowKey
+from shared.domain.reports.report import Row, Span
 from shared.domain.requests import IdempotencyClaim, Key, Page
 from shared.domain.settings import StoredConfig
 from shared.domain.tickets import Priority, Ticket
@@ -489,6 +491,66 @@ class InMemoryMail:
         return Page([r for r in self._store.rejections if r.at.date() == day][:limit], None)
 
 
+class InMemoryReports:
+    """Report facts: counters per (day, row), the claims that count an event once, creation records, answers."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.facts: dict[tuple[date, RowKey], dict[str, int]] = {}
+        self.claims: set[str] = set()
+        self.records: dict[str, CreationRecord] = {}
+        self.answer_rows: dict[tuple[date, str], dict[str, Any]] = {}
+
+    def creation_record(self, ticket_id: str) -> CreationRecord | None:
+        return self.records.get(ticket_id)
+
+    def fact_parts(
+        self,
+        event_id: str,
+        rows: Mapping[tuple[date, RowKey], Mapping[str, int]],
+        now: datetime,
+        ticket_id: str,
+        record: CreationRecord | None = None,
+        record_before: CreationRecord | None = None,
+        answer: tuple[date, dict[str, Any]] | None = None,
+        answer_before: date | None = None,
+    ) -> list[WritePart]:
+        def claimed() -> Exception | None:
+            return AlreadyClaimed(event_id) if event_id in self.claims else None
+
+        def record_changed() -> Exception | None:
+            return None if self.records.get(ticket_id) == record_before else VersionConflict(ticket_id)
+
+        def apply() -> None:
+            self.claims.add(event_id)
+            for key, counters in rows.items():
+                row = self.facts.setdefault(key, {})
+                for name, value in counters.items():
+                    row[name] = row.get(name, 0) + value
+            if record is not None:
+                self.records[ticket_id] = record
+            if answer_before is not None:
+                self.answer_rows.pop((answer_before, ticket_id), None)
+            if answer is not None:
+                self.answer_rows[(answer[0], ticket_id)] = answer[1]
+
+        conditions = [FakePart(claimed, apply)]
+        if record is not None:
+            conditions.append(FakePart(record_changed, lambda: None))
+        return list(conditions)
+
+    def rows(self, span: Span, totals_only: bool = False) -> list[Row]:
+        return [
+            (day, row, dict(counters))
+            for (day, row), counters in sorted(self.facts.items())
+            if span.start <= day <= span.end and (not totals_only or row == ("total", ""))
+        ]
+
+    def answers(self, span: Span, limit: int = 100) -> list[dict[str, Any]]:
+        found = [a for (day, _), a in sorted(self.answer_rows.items(), reverse=True) if span.start <= day <= span.end]
+        return found[:limit]
+
+
 class InMemoryBlobs:
     bucket = "mail"
 
@@ -530,4 +592,5 @@ class Desk:
         self.inbox = InMemoryInbox(self.store)
         self.routing = InMemoryRouting(self.store, self.writer)
         self.mail = InMemoryMail(self.store)
+        self.reports = InMemoryReports(self.store)
         self.blobs = InMemoryBlobs()

@@ -4,7 +4,9 @@ Each `Schedule` event of a function (`stack.schedules`) becomes a timer. `run_du
 next run time has passed, once, with the event EventBridge delivers, and sets its next run after `now`: a dev-clock
 jump of 600 minutes runs a `rate(1 minute)` sweep once, not 600 times (a sweep reads everything due anyway).
 Supported expressions: `rate(N minute|minutes|hour|hours|day|days)` and `cron(min hour dom month dow year)` with
-numbers, `*`, `?`, lists and ranges in the minute and hour fields (others `*` or `?`), in UTC as on AWS.
+numbers, `*`, `?`, lists and ranges in the minute and hour fields (others `*` or `?`), in UTC as on AWS, or in a
+ScheduleV2's `ScheduleExpressionTimezone` (the nightly report's 01:00 tenant time). The event's `time` is the run's
+scheduled time, as EventBridge sends it: a late run still reports the days it was meant for.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from infra.local.pump import Handler, LambdaContext, load_handler
 from infra.local.stack import ACCOUNT, REGION, Schedule
@@ -42,8 +45,8 @@ def _field(text: str, top: int) -> set[int] | None:
     return values
 
 
-def next_run(expression: str, after: datetime) -> datetime:
-    """The first run time strictly after `after`."""
+def next_run(expression: str, after: datetime, timezone: str | None = None) -> datetime:
+    """The first run time strictly after `after` (a cron's fields read in `timezone`, UTC by default)."""
     rate = _RATE.match(expression)
     if rate:
         return after + timedelta(seconds=int(rate[1]) * _UNITS[rate[2].rstrip("s")])
@@ -54,9 +57,11 @@ def next_run(expression: str, after: datetime) -> datetime:
     if len(fields) != 6 or any(f not in ("*", "?") for f in fields[2:]):
         raise ValueError(f"only minute and hour may be set in {expression!r} locally")
     minutes, hours = _field(fields[0], 59), _field(fields[1], 23)
+    zone = ZoneInfo(timezone) if timezone else UTC
     at = after.astimezone(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
     for _ in range(2 * 24 * 60):
-        if (minutes is None or at.minute in minutes) and (hours is None or at.hour in hours):
+        local = at.astimezone(zone)
+        if (minutes is None or local.minute in minutes) and (hours is None or local.hour in hours):
             return at
         at += timedelta(minutes=1)
     raise ValueError(f"{expression!r} never fires")  # pragma: no cover
@@ -80,7 +85,7 @@ class Scheduler:
         self.timers: list[Timer] = []
         for schedule in schedules:
             try:
-                first = next_run(schedule.expression, now)
+                first = next_run(schedule.expression, now, schedule.timezone)
             except ValueError:
                 log.warning("%s: schedule %s is not run locally", schedule.function, schedule.expression)
                 continue
@@ -99,7 +104,7 @@ class Scheduler:
                 log.exception("%s failed on its schedule", timer.schedule.function)
             timer.runs += 1
             ran += 1
-            timer.next_at = next_run(timer.schedule.expression, now)
+            timer.next_at = next_run(timer.schedule.expression, now, timer.schedule.timezone)
         return ran
 
 

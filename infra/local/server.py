@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import logging
@@ -60,6 +61,9 @@ class LocalHttpServer:
             error = {"error": {"code": "not_found", "message": f"no route {method} {path.split('?')[0]}"}}
             return 404, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(error).encode()
         payload = response.get("body") or b""
+        if response.get("isBase64Encoded") and payload:
+            # Binary responses (Excel downloads) leave the app base64-encoded; API Gateway sends the bytes.
+            payload = base64.b64decode(payload)
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         headers_out = dict(response.get("headers") or {})

@@ -45,6 +45,7 @@ class Schedule:
     function: str
     handler: str
     expression: str
+    timezone: str | None = None  # ScheduleV2's ScheduleExpressionTimezone (cron in local time); None: UTC
 
 
 @dataclass
@@ -134,11 +135,18 @@ def provision(endpoint: str, overrides: dict[str, str] | None = None) -> LocalSt
         session.environment[logical_id] = env
         handler = props.get("Handler") or template.get("Globals", {}).get("Function", {}).get("Handler", "")
         for event in (props.get("Events") or {}).values():
-            _subscribe(session, logical_id, handler, event, names)
+            _subscribe(session, logical_id, handler, event, names, parameters)
     return session
 
 
-def _subscribe(session: LocalStack, function: str, handler: str, event: dict[str, Any], names: dict[str, str]) -> None:
+def _subscribe(
+    session: LocalStack,
+    function: str,
+    handler: str,
+    event: dict[str, Any],
+    names: dict[str, str],
+    parameters: dict[str, str] | None = None,
+) -> None:
     props = event.get("Properties", {})
     if event.get("Type") == "DynamoDB":
         table_ref = props["Stream"]["Fn::GetAtt"][0]
@@ -158,7 +166,10 @@ def _subscribe(session: LocalStack, function: str, handler: str, event: dict[str
             )
         )
     elif event.get("Type") in ("Schedule", "ScheduleV2"):
-        session.schedules.append(Schedule(function, handler, str(props.get("Schedule") or props["ScheduleExpression"])))
+        expression = str(props.get("Schedule") or props["ScheduleExpression"])
+        zone = props.get("ScheduleExpressionTimezone")
+        timezone = _resolve(zone, names, parameters or {}) if zone is not None else None
+        session.schedules.append(Schedule(function, handler, expression, timezone or None))
 
 
 def _resolve(value: Any, names: dict[str, str], parameters: dict[str, str]) -> str:

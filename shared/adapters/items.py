@@ -94,6 +94,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     status_history = JSONAttribute(default=list)
     sla = JSONAttribute(default=dict)
     cc = ListAttribute(of=UnicodeAttribute, null=True)
+    satisfaction = JSONAttribute(null=True)  # {score, comment, rated_at}: the requester's survey answer
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()

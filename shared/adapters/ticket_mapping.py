@@ -10,7 +10,17 @@ from shared.adapters.items import EventItem, MessageItem, TicketItem
 from shared.adapters.partitions import LIST_SHARDS, sharded
 from shared.adapters.sla_storage import sla_from_json, sla_index_keys, sla_to_json
 from shared.domain.events import AuditEvent, EventType, Message
-from shared.domain.tickets import OPEN_STATUSES, Channel, FieldChange, Person, Priority, Status, StatusEntry, Ticket
+from shared.domain.tickets import (
+    OPEN_STATUSES,
+    Channel,
+    FieldChange,
+    Person,
+    Priority,
+    Satisfaction,
+    Status,
+    StatusEntry,
+    Ticket,
+)
 
 UNASSIGNED = "UNASSIGNED"
 ALL_TICKETS = "ALL"
@@ -54,6 +64,7 @@ def to_item(ticket: Ticket) -> TicketItem:
         status_history=[{"status": e.status.value, "at": e.at.isoformat()} for e in ticket.status_history],
         sla=sla_to_json(ticket.sla),
         cc=list(ticket.cc) or None,
+        satisfaction=ticket.satisfaction.to_dict() if ticket.satisfaction else None,
         requester_key=ticket.requester.email.lower(),
         all_key=list_partition(ALL_TICKETS, "all", ticket.id),
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -95,6 +106,7 @@ def from_item(item: TicketItem) -> Ticket:
         ],
         sla=sla_from_json(item.sla or {}),
         cc=list(item.cc or []),
+        satisfaction=Satisfaction.from_dict(item.satisfaction),
     )
 
 

@@ -36,6 +36,7 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "invalid_transition": 409,
     "ticket_closed": 409,
+    "not_resolved": 409,
     "idempotency_key_reused": 409,
     "own_role": 409,
     "own_account": 409,

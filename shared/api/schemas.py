@@ -111,6 +111,12 @@ class SlaOut(Out):
     breach_reason: str | None = None
 
 
+class SatisfactionAnswerOut(Out):
+    score: int
+    comment: str
+    rated_at: datetime
+
+
 class StatusEntryOut(Out):
     status: Status
     at: datetime
@@ -140,6 +146,7 @@ class TicketOut(Out):
     assigned_at: datetime | None = None
     acknowledged_at: datetime | None = None
     acknowledge_due_at: datetime | None = None
+    satisfaction: SatisfactionAnswerOut | None = None
 
 
 class TicketPage(Out):
@@ -343,6 +350,15 @@ def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
         assigned_at=local(sla.assigned_at),
         acknowledged_at=local(sla.acknowledged_at),
         acknowledge_due_at=local(sla.acknowledge_due_at),
+        satisfaction=(
+            SatisfactionAnswerOut(
+                score=ticket.satisfaction.score,
+                comment=ticket.satisfaction.comment,
+                rated_at=ticket.satisfaction.rated_at.astimezone(tz),
+            )
+            if ticket.satisfaction
+            else None
+        ),
     )
 
 

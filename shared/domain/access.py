@@ -29,6 +29,7 @@ class Permission(StrEnum):
     SLA_MONITOR = "sla.monitor"  # the at-risk and breached views
     AVAILABILITY_MANAGE = "availability.manage"  # switch another agent's availability
     CANNED_MANAGE = "canned.manage"  # edit the desk's canned replies (快捷回复)
+    REPORTS_READ = "reports.read"  # reports, exports and the forecast (报表)
 
 
 CUSTOMER = "customer"
@@ -53,6 +54,7 @@ _SUPERVISOR = _AGENT | {
     Permission.AVAILABILITY_MANAGE,
     Permission.MAIL_REJECTIONS_READ,
     Permission.CANNED_MANAGE,
+    Permission.REPORTS_READ,
 }
 _ADMIN = frozenset(Permission)
 

@@ -26,6 +26,8 @@ class EventType(StrEnum):
     TICKET_ACK_TIMEOUT = "ticket.ack_timeout"
     SLA_WARNING = "sla.warning"
     SLA_BREACH = "sla.breach"
+    # The requester answered the satisfaction survey (change `satisfaction`: old -> new answer).
+    SATISFACTION_RATED = "satisfaction.rated"
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,11 @@ class AuditEvent:
 
 
 def snapshot_of(ticket: Ticket) -> dict[str, Any]:
-    """The fields a consumer of the event needs (notifications, assignment), as plain JSON values."""
+    """The fields a consumer of the event needs (notifications, assignment, report facts), as plain JSON values."""
     return {
+        "created_at": ticket.created_at.isoformat(),
+        "category": ticket.category,
+        "assigned_at": ticket.sla.assigned_at.isoformat() if ticket.sla.assigned_at else None,
         "number": ticket.number,
         "subject": ticket.subject,
         "status": ticket.status.value,

@@ -62,6 +62,16 @@ def _assigned(event: AuditEvent) -> bool:
     return change is not None and bool(change.new)
 
 
+def _rated_low(event: AuditEvent) -> bool:
+    """差评回访: a 1 or a 2, unless the answer it replaces was low already (one call-back per ticket)."""
+    change = event.changed("satisfaction")
+    if event.type is not EventType.SATISFACTION_RATED or change is None or not change.new:
+        return False
+    low_now = int(change.new["score"]) <= 2
+    low_before = bool(change.old) and int(change.old["score"]) <= 2
+    return low_now and not low_before
+
+
 def _rule_notified(event: AuditEvent) -> bool:
     change = event.changed("notify")
     return change is not None and bool(change.new)
@@ -84,6 +94,7 @@ NOTICES: tuple[tuple[Callable[[AuditEvent], bool], Notice], ...] = (
         Notice("ticket.transferred", Audience.ASSIGNEE_OR_SUPERVISOR, IN_APP, ROUTING, not_to_actor=True),
     ),
     (_rule_notified, Notice("rule.notify", Audience.RULE_NOTIFY, IN_APP, ROUTING)),
+    (_rated_low, Notice("satisfaction.low", Audience.SUPERVISOR, IN_APP, ROUTING)),
 )
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "FieldChange",
     "Person",
     "Priority",
+    "Satisfaction",
     "Status",
     "StatusEntry",
     "Ticket",
@@ -47,6 +48,29 @@ class Person:
     email: str
     name: str = ""
     role: str = "customer"
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """The requester's answer to the satisfaction survey (1 very dissatisfied ... 5 very satisfied)."""
+
+    score: int
+    comment: str
+    rated_at: datetime
+
+    @property
+    def low(self) -> bool:
+        """差评: a 1 or a 2 asks the team's supervisor to call back (差评回访)."""
+        return self.score <= 2
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "comment": self.comment, "rated_at": self.rated_at.isoformat()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Satisfaction | None:
+        if not data:
+            return None
+        return cls(int(data["score"]), str(data.get("comment") or ""), datetime.fromisoformat(data["rated_at"]))
 
 
 @dataclass
@@ -71,6 +95,7 @@ class Ticket:
     status_history: list[StatusEntry] = field(default_factory=list)
     sla: SlaState = field(default_factory=SlaState)
     cc: list[str] = field(default_factory=list)  # email tickets: addresses copied on the conversation
+    satisfaction: Satisfaction | None = None  # the requester's latest survey answer
 
     @property
     def is_open(self) -> bool:

@@ -29,6 +29,8 @@ PRIORITY_LABELS = {
 Deliver = Callable[[dict[str, Any]], dict[str, Any]]
 # The signed reply address of a ticket (support+<token>@domain).
 ReplyAddress = Callable[[str], str]
+# The five one-click survey links of a ticket ({"score", "url"}).
+SurveyLinks = Callable[[str], list[dict[str, Any]]]
 
 
 def _minute_of(at: datetime) -> datetime:
@@ -47,7 +49,9 @@ class NotificationService:
         mail: Mail | None = None,
         reply_address: ReplyAddress | None = None,
         acknowledgments_per_minute: int = 3,
+        survey_links: SurveyLinks | None = None,
     ) -> None:
+        self._survey_links = survey_links
         self._mail_store = mail
         self._reply_address = reply_address
         self._ack_limit = acknowledgments_per_minute
@@ -116,7 +120,8 @@ class NotificationService:
         return self._mail(event, "reply", ticket, context, automatic=False)
 
     def _resolution_notice(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
-        context = {"ticket": ticket, "now": event.at}
+        survey = self._survey_links(ticket["id"]) if self._survey_links else []
+        context = {"ticket": ticket, "now": event.at, "survey": survey}
         return self._mail(event, "resolved", ticket, context, automatic=True, auto_submitted="auto-generated")
 
     def _mail(

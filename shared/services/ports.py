@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # only types: importing the ports loads nothing (a cold start
     from shared.domain.events import AuditEvent, Message
     from shared.domain.mail.records import MailFiles, Rejection
     from shared.domain.mail.threads import TicketParties
+    from shared.domain.reports.facts import CreationRecord, RowKey
+    from shared.domain.reports.report import Row, Span
     from shared.domain.requests import IdempotencyClaim, Key, Page
     from shared.domain.settings import StoredConfig
     from shared.domain.tickets import FieldChange, Priority, Ticket
@@ -182,6 +184,37 @@ class Routing(ConfigStore, Loads, Protocol):
     def reweigh_claim(self, ticket: Ticket, old: Claim) -> None: ...
 
     def parts(self, ticket: Ticket, routing: RoutingWrite) -> Sequence[WritePart]: ...
+
+
+# -- reports (docs/reports.md) -----------------------------------------------------------------------------------
+class ReportFacts(Protocol):
+    """Per-day counters kept as tickets change, the claims that count an event once, and survey answers."""
+
+    def creation_record(self, ticket_id: str) -> CreationRecord | None: ...
+
+    def fact_parts(
+        self,
+        event_id: str,
+        rows: Mapping[tuple[date, RowKey], Mapping[str, int]],
+        now: datetime,
+        ticket_id: str,
+        record: CreationRecord | None = None,
+        record_before: CreationRecord | None = None,
+        answer: tuple[date, dict[str, Any]] | None = None,
+        answer_before: date | None = None,
+    ) -> Sequence[WritePart]:
+        """The event's claim (a second commit raises `AlreadyClaimed`), its counters and the ticket's records."""
+        ...
+
+    def rows(self, span: Span, totals_only: bool = False) -> list[Row]: ...
+
+    def answers(self, span: Span, limit: int = 100) -> list[dict[str, Any]]: ...
+
+
+class ReportFiles(Protocol):
+    """Where the nightly reports are kept (S3)."""
+
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
 
 
 # -- the email channel -------------------------------------------------------------------------------------------

@@ -59,3 +59,9 @@ def test_the_sweep_is_scheduled_every_minute_in_the_template():
     functions = resources_of_type(load_template(), "AWS::Serverless::Function")
     events = functions["SlaSweepFunction"]["Properties"]["Events"]
     assert [e["Properties"]["Schedule"] for e in events.values() if e["Type"] == "Schedule"] == ["rate(1 minute)"]
+
+
+def test_a_cron_in_the_tenants_time_zone_fires_at_its_local_hour():
+    after = datetime(2026, 12, 5, 16, 30, tzinfo=UTC)  # 00:30 on the 6th in Shanghai
+    assert next_run("cron(0 1 * * ? *)", after, "Asia/Shanghai") == datetime(2026, 12, 5, 17, 0, tzinfo=UTC)
+    assert next_run("cron(0 1 * * ? *)", after) == datetime(2026, 12, 6, 1, 0, tzinfo=UTC)

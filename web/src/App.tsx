@@ -19,6 +19,8 @@ const SignInPage = lazy(() => import('./auth/SignInPage'));
 const CognitoCallback = lazy(() => import('./auth/CognitoCallback'));
 const ConsoleApp = lazy(() => import('./console/ConsoleApp'));
 const PortalApp = lazy(() => import('./portal/PortalApp'));
+// The satisfaction survey from the resolution notice: no sign-in, its own small chunk.
+const SurveyPage = lazy(() => import('./portal/SurveyPage'));
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -57,6 +59,7 @@ export function AppRoutes() {
           <Route path="/" element={<HomeRedirect />} />
           <Route path="/signin" element={<SignInPage />} />
           <Route path="/auth/callback" element={<CognitoCallback />} />
+          <Route path="/survey/:token" element={<SurveyPage />} />
           <Route
             path="/console/*"
             element={

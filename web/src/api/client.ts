@@ -138,3 +138,23 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 export async function call<T>(method: string, path: string, opts?: RequestOptions): Promise<T> {
   return (await request<T>(method, path, opts)).data;
 }
+
+/** A file download (report exports): the bytes and the file name the server gave, errors as for `request`. */
+export async function download(path: string, opts: RequestOptions = {}): Promise<{ blob: Blob; filename: string }> {
+  const headers: Record<string, string> = { Accept: '*/*', ...opts.headers };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const doFetch = settings.fetch ?? globalThis.fetch.bind(globalThis);
+  const res = await doFetch(buildUrl(path, opts.query), { method: 'GET', headers, credentials: 'same-origin' });
+  if (!res.ok) {
+    const err = errorFromResponse(res.status, await res.text(), res.headers);
+    if (res.status === 401) {
+      clearToken();
+      settings.onUnauthenticated(currentLocation());
+    }
+    throw err;
+  }
+  const disposition = res.headers.get('Content-Disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'report';
+  return { blob: await res.blob(), filename };
+}

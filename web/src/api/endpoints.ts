@@ -1,5 +1,5 @@
 // Typed functions for every route the SPA uses (docs/api.md). The only place that knows the URLs.
-import { call, request, seg } from './client';
+import { call, download, request, seg } from './client';
 import type {
   Agent,
   AgentInput,
@@ -9,6 +9,12 @@ import type {
   CannedReplyInput,
   CannedReplySet,
   DryRunOutcome,
+  Forecast,
+  Report,
+  ReportFormat,
+  ReportPeriod,
+  Survey,
+  SurveyAnswer,
   RawMessageLink,
   RuleSet,
   SampleTicket,
@@ -285,4 +291,34 @@ export async function fetchAllPages<T>(
     cursor = page.next_cursor;
   }
   return { items, truncated: true };
+}
+
+// ---- reports (报表), the forecast and satisfaction surveys ----
+
+/** GET /api/reports/{period}?date=: the day, ISO week or month containing the date (supervisors, admins). */
+export function getReport(period: ReportPeriod, date: string, opts: ReadOpts = {}): Promise<Report> {
+  return call<Report>('GET', `/api/reports/${seg(period)}`, { query: { date }, signal: opts.signal });
+}
+
+/** The same report as a CSV or Excel file. */
+export function downloadReport(period: ReportPeriod, date: string, format: ReportFormat) {
+  return download(`/api/reports/${seg(period)}`, { query: { date, format } });
+}
+
+export function getForecast(days: number, opts: ReadOpts = {}): Promise<Forecast> {
+  return call<Forecast>('GET', '/api/reports/forecast', { query: { days }, signal: opts.signal });
+}
+
+/** The survey of a resolution notice's link (no sign-in: the token is the credential). */
+export function getSurvey(token: string, opts: ReadOpts = {}): Promise<Survey> {
+  return call<Survey>('GET', `/api/surveys/${seg(token)}`, { auth: false, signal: opts.signal });
+}
+
+export function answerSurvey(token: string, answer: SurveyAnswer): Promise<Survey> {
+  return call<Survey>('POST', `/api/surveys/${seg(token)}`, { auth: false, body: answer });
+}
+
+/** The requester rates a resolved ticket in the portal. */
+export function rateTicket(id: string, answer: SurveyAnswer): Promise<Ticket> {
+  return call<Ticket>('POST', `/api/tickets/${seg(id)}/satisfaction`, { body: answer });
 }

@@ -93,6 +93,8 @@ export interface Ticket {
   acknowledged_at?: IsoDateTime | null;
   /** 确认接单 is due by then (the assignee is alerted and the ticket reassigned after). */
   acknowledge_due_at?: IsoDateTime | null;
+  /** The requester's survey answer (1-5), null until rated. */
+  satisfaction?: { score: number; comment: string; rated_at: IsoDateTime } | null;
 }
 
 export interface NewTicket {
@@ -511,4 +513,77 @@ export interface PageParams {
 
 export function isStaffRole(role: Role | string | undefined | null): role is StaffRole {
   return role === 'agent' || role === 'supervisor' || role === 'admin';
+}
+
+// ---- reports (docs/reports.md) ----
+
+export type ReportPeriod = 'day' | 'week' | 'month';
+export type ReportFormat = 'csv' | 'xlsx';
+
+export interface TargetMeasure {
+  count: number;
+  met: number;
+  met_rate: number | null;
+  mean_minutes: number | null;
+  p90_minutes: number | null;
+}
+
+export interface Measures {
+  created: number;
+  resolved: number;
+  reopened: number;
+  first_response: TargetMeasure;
+  resolution: TargetMeasure;
+  satisfaction: { responses: number; mean: number | null; satisfied_rate: number | null };
+}
+
+export interface DimensionRow extends Measures {
+  key: string | null;
+}
+
+export interface ReportAnswer {
+  number: string | null;
+  customer: string;
+  score: number;
+  comment: string;
+  team: string | null;
+  agent: string | null;
+  rated_at: string;
+}
+
+export interface Report {
+  period: ReportPeriod;
+  start: string;
+  end: string;
+  timezone: string;
+  generated_at: string;
+  totals: Measures;
+  by_channel: DimensionRow[];
+  by_priority: DimensionRow[];
+  by_team: DimensionRow[];
+  by_agent: DimensionRow[];
+  by_category: DimensionRow[];
+  breach_reasons: { reason: string; label: string; count: number }[];
+  daily: { date: string; created: number; resolved: number }[];
+  answers: ReportAnswer[];
+}
+
+export interface Forecast {
+  method: string;
+  history_days: number;
+  days: { date: string; expected: number; low: number; high: number }[];
+  staffing: { date: string; hour: number; expected: number; agents_needed: number }[];
+  assumptions: { handle_minutes: number; handle_measured: boolean; first_response_target_minutes: number };
+}
+
+export interface Survey {
+  ticket: { number: string; subject: string };
+  score: number | null;
+  comment: string | null;
+  status: string;
+}
+
+export interface SurveyAnswer {
+  score: number;
+  comment?: string;
 }

@@ -4,7 +4,14 @@ import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom'
 import { useAuth } from '../auth/AuthProvider';
 import { AppHeader, type NavItem } from '../shared/AppHeader';
 import { PageLoading } from '../shared/PageLoading';
-import { canManageCannedReplies, canManageRules, canManageStaff, canMonitorSla, canReadRules } from '../shared/permissions';
+import {
+  canManageCannedReplies,
+  canManageRules,
+  canManageStaff,
+  canMonitorSla,
+  canReadReports,
+  canReadRules,
+} from '../shared/permissions';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { NotificationsBell } from './NotificationsBell';
 import QueuePage from './QueuePage';
@@ -19,6 +26,8 @@ const RulesPage = lazy(() => import('./admin/RulesPage'));
 const SlaPoliciesPage = lazy(() => import('./admin/SlaPoliciesPage'));
 const StaffPage = lazy(() => import('./admin/StaffPage'));
 const CannedRepliesPage = lazy(() => import('./admin/CannedRepliesPage'));
+// 报表: its chunk loads ECharts only when a chart first draws.
+const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -27,11 +36,13 @@ export default function ConsoleApp() {
   const readRules = canReadRules(user);
   const manageStaff = canManageStaff(user);
   const manageCanned = canManageCannedReplies(user);
+  const reports = canReadReports(user);
   const nav: NavItem[] = [
     { to: '/console/queue', label: t('console.nav.queue'), testId: 'nav-queue' },
     { to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' },
   ];
   if (monitor) nav.push({ to: '/console/risk', label: t('console.nav.risk'), testId: 'nav-risk' });
+  if (reports) nav.push({ to: '/console/reports', label: t('console.nav.reports'), testId: 'nav-reports' });
   // The settings screens sit behind one 管理 entry (tabs on those pages): the bar keeps room for the daily work.
   const admin: NavItem[] = [];
   if (readRules) {
@@ -68,6 +79,7 @@ export default function ConsoleApp() {
             <Route path="new" element={<NewTicketPage />} />
             {monitor ? <Route path="risk" element={<RiskPage />} /> : null}
             {monitor ? <Route path="risk/:view" element={<RiskPage />} /> : null}
+            {reports ? <Route path="reports" element={<ReportsPage />} /> : null}
             {readRules ? <Route path="admin/rules" element={<RulesPage canEdit={canManageRules(user)} />} /> : null}
             {readRules ? <Route path="admin/sla" element={<SlaPoliciesPage canEdit={canManageRules(user)} />} /> : null}
             {manageCanned ? <Route path="admin/canned" element={<CannedRepliesPage />} /> : null}

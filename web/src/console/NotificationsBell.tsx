@@ -17,6 +17,7 @@ const KNOWN_TYPES: Record<string, string> = {
   'ticket.urged': 'notifications.urged',
   'ticket.transferred': 'notifications.transferred',
   'rule.notify': 'notifications.ruleNotify',
+  'satisfaction.low': 'notifications.lowRating',
 };
 
 export function notificationText(n: Notification, t: TFunction): string {

@@ -15,6 +15,7 @@ import { formatTime } from '../shared/format';
 import { PriorityTag } from '../shared/labels';
 import { qk, useMessages } from '../shared/queries';
 import { CustomerStatusTag } from './customerStatus';
+import { PortalRating } from './PortalRating';
 import { Panel } from '../shared/ui';
 
 /** status_history in words a customer understands: 我们已收到您的工单 → 工程师正在处理 → … */
@@ -157,9 +158,12 @@ export default function PortalTicketPage() {
             />
           </Panel>
         </div>
-        <Panel small title={t('portal.progress')}>
-          <Progress ticket={tk} />
-        </Panel>
+        <div>
+          <Panel small title={t('portal.progress')}>
+            <Progress ticket={tk} />
+          </Panel>
+          <PortalRating ticket={tk} />
+        </div>
       </div>
     </div>
   );

@@ -17,6 +17,8 @@ export const PERM = {
   directoryManage: 'directory.manage',
   /** Add, edit, reorder and remove the canned replies (supervisors, admins). */
   cannedManage: 'canned.manage',
+  /** 报表: reports, exports, the forecast (supervisors, admins). */
+  reportsRead: 'reports.read',
 } as const;
 
 export function can(user: User | null | undefined, ...anyOf: string[]): boolean {
@@ -46,4 +48,9 @@ export function canManageStaff(user: User | null | undefined): boolean {
 /** 快捷回复 management (every staff member uses them in the reply box). */
 export function canManageCannedReplies(user: User | null | undefined): boolean {
   return can(user, PERM.cannedManage);
+}
+
+/** 报表: the reports dashboard. */
+export function canReadReports(user: User | null | undefined): boolean {
+  return can(user, PERM.reportsRead);
 }

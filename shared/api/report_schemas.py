@@ -1,0 +1,129 @@
+"""Request and response bodies of reports, surveys and the forecast (docs/reports.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.api.schemas import Out, Strict
+
+Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class SurveyAnswer(Strict):
+    score: int = Field(ge=1, le=5, description="1 very dissatisfied ... 5 very satisfied")
+    comment: Comment | None = None
+
+
+class SurveyTicket(Out):
+    number: str
+    subject: str
+
+
+class SurveyOut(Out):
+    ticket: SurveyTicket
+    score: int | None
+    comment: str | None
+    status: str
+
+
+class ReportQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    format: Literal["json", "csv", "xlsx"] = "json"
+
+
+class ForecastQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    days: int = Field(default=14, ge=1, le=60)
+
+
+class TargetOut(Out):
+    count: int
+    met: int
+    met_rate: float | None
+    mean_minutes: float | None
+    p90_minutes: float | None
+
+
+class SatisfactionOut(Out):
+    responses: int
+    mean: float | None
+    satisfied_rate: float | None
+
+
+class MeasuresOut(Out):
+    created: int
+    resolved: int
+    reopened: int
+    first_response: TargetOut
+    resolution: TargetOut
+    satisfaction: SatisfactionOut
+
+
+class DimensionRowOut(MeasuresOut):
+    key: str | None
+
+
+class ReasonOut(Out):
+    reason: str
+    label: str
+    count: int
+
+
+class DailyOut(Out):
+    date: str
+    created: int
+    resolved: int
+
+
+class AnswerOut(Out):
+    number: str | None
+    customer: str = Field(description="masked: 客户A-3f2c")
+    score: int
+    comment: str
+    team: str | None
+    agent: str | None
+    rated_at: str
+
+
+class ReportOut(Out):
+    period: str
+    start: str
+    end: str
+    timezone: str
+    generated_at: str
+    totals: MeasuresOut
+    by_channel: list[DimensionRowOut]
+    by_priority: list[DimensionRowOut]
+    by_team: list[DimensionRowOut]
+    by_agent: list[DimensionRowOut]
+    by_category: list[DimensionRowOut]
+    breach_reasons: list[ReasonOut]
+    daily: list[DailyOut]
+    answers: list[AnswerOut] = Field(default_factory=list)
+
+
+class ForecastDayOut(Out):
+    date: str
+    expected: float
+    low: float
+    high: float
+
+
+class StaffingOut(Out):
+    date: str
+    hour: int
+    expected: float
+    agents_needed: int
+
+
+class ForecastOut(Out):
+    method: str
+    history_days: int
+    days: list[ForecastDayOut]
+    staffing: list[StaffingOut]
+    assumptions: dict[str, Any]

@@ -105,7 +105,9 @@ def bench_requests() -> list[dict[str, Any]]:
             call("create (Idempotency-Key)", "POST", "/api/tickets", customer, body, {"Idempotency-Key": "b-1"})
             call("get by id", "GET", f"/api/tickets/{ticket['id']}", customer)
             call("get by number", "GET", f"/api/tickets/{ticket['number']}", customer)
-            call("list page", "GET", "/api/tickets?view=all&limit=25", agent)
+            call("list page (all: 8 shards)", "GET", "/api/tickets?view=all&limit=25", agent)
+            call("list page (mine)", "GET", "/api/tickets?view=mine&limit=25", agent)
+            call("list page (a customer's)", "GET", "/api/tickets?limit=25", customer)
             call(
                 "patch (status, priority)",
                 "PATCH",

@@ -223,7 +223,10 @@ def test_supervisor_sees_at_risk_and_breached_tickets_urges_and_resolves_with_a_
             "requester": {"email": f"store.{uuid.uuid4().hex[:8]}@example.com", "name": "门店店长"},
         },
     ).json()
-    _assigned(stack, lead, ticket, fallback=LEAD)
+    holder = _assigned(stack, lead, ticket, fallback=LEAD)
+    # The holder acknowledges (确认接单) at once: the minutes below are about the SLA's warning and breach, so the
+    # ticket must not change hands at the acknowledgment time-out (earlier tests may have filled every agent).
+    assert stack.post(stack.login(holder), f"/api/tickets/{ticket['id']}/acknowledge").status_code == 200
 
     # P1 by phone: first response within 15 minutes (24x7); the warning comes at 75%.
     _advance(stack, lead, 12)

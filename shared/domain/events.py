@@ -26,6 +26,8 @@ class EventType(StrEnum):
     TICKET_ACK_TIMEOUT = "ticket.ack_timeout"
     SLA_WARNING = "sla.warning"
     SLA_BREACH = "sla.breach"
+    # A public reply the requester's channel could not take (WeChat's 48-hour window): kept, marked, the author told.
+    MESSAGE_UNDELIVERED = "message.undelivered"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class Message:
     channel: str = "web"
     # Email messages: html, quoted_text, attachments, cc, raw_key, message_id (shared/services/email_intake.py).
     email: dict[str, Any] | None = None
+    # WeChat messages: msg_id, msg_type, create_time, media_id, attachments, problems (services/wechat_intake.py).
+    wechat: dict[str, Any] | None = None
+    # A public reply's delivery on the requester's channel, when it failed: {"status", "channel", "reason", "at"}.
+    delivery: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

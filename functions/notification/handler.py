@@ -1,4 +1,5 @@
-"""Ticket stream -> notifications: the requester's mail (acknowledgment, replies), agents' in-app notices.
+"""Ticket stream -> notifications: the requester's mail or WeChat texts (acknowledgment, replies, resolution),
+agents' in-app notices.
 
 Partial batch failures are reported per record (ReportBatchItemFailures); mail is sent once per domain event
 through Powertools Idempotency, because the stream delivers at least once.
@@ -29,7 +30,9 @@ def record_handler(record: DynamoDBRecord) -> None:
         return
     container = get_container()
     deliver_once = container.idempotent("notification", container.send_mail_job)
-    done = container.notifications(deliver=deliver_once).handle(event)
+    # WeChat texts share the intake's prefix: one key (the event's) sends one customer-service message.
+    wechat_once = container.idempotent("wechat", container.send_wechat_job)
+    done = container.notifications(deliver=deliver_once, wechat_send=wechat_once).handle(event)
     for line in done:
         logger.info(line, extra={"event_id": event.id, "ticket_id": event.ticket_id})
     metrics.add_metric(name="EventsHandled", unit=MetricUnit.Count, value=1)

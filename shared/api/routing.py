@@ -87,6 +87,7 @@ class Call:
     body: Any
     query: Any
     headers: dict[str, str]
+    raw_body: bytes = b""  # the body as sent (the WeChat callback's XML)
 
 
 @dataclass
@@ -164,6 +165,7 @@ class ApiRouter:
                 body=_parse_body(body_model, raw) if body_model else None,
                 query=_parse_query(query_model, request.query_params or {}) if query_model else None,
                 headers=headers,
+                raw_body=raw,
             )
             result = handler(call, **path_params)
             if isinstance(result, Response):

@@ -113,12 +113,10 @@ class WechatEmulator:
         elif msg_type == "text":
             fields.update({"MsgType": "text", "Content": content})
         else:
-            media_id = secrets.token_urlsafe(24)
-            data, kind = (
-                (media or sample_png(), "image/png") if msg_type == "image" else (media or b"#!AMR\n", "audio/amr")
-            )
-            with self._lock:
-                self._media[media_id] = (data, kind)
+            if msg_type == "image":
+                media_id = self.add_media(media or sample_png(), "image/png")
+            else:
+                media_id = self.add_media(media or b"#!AMR\n", "audio/amr")
             fields.update({"MsgType": msg_type, "MediaId": media_id})
             if msg_type == "image":
                 fields["PicUrl"] = f"{self.api_base}/media/{media_id}"
@@ -138,6 +136,19 @@ class WechatEmulator:
         self.pushes[key] = {"status": "pending", "attempts": 0}
         self._queue.put((key, body, query))
         return msg_id
+
+    def add_media(self, data: bytes, content_type: str) -> str:
+        """Media a follower uploaded (what `media/get` serves); returns its MediaId."""
+        media_id = secrets.token_urlsafe(24)
+        with self._lock:
+            self._media[media_id] = (data, content_type)
+        return media_id
+
+    def saw(self, openid: str, at: datetime) -> None:
+        """A follower wrote at `at` (for messages posted to the callback without `send`): opens their window."""
+        with self._lock:
+            self._unsubscribed.discard(openid)
+            self._last_seen[openid] = at.isoformat()
 
     def signed_push(self, xml: bytes, now: datetime | None = None) -> tuple[bytes, dict[str, str]]:
         """The body and query string WeChat's server would post for this message."""

@@ -54,6 +54,11 @@ class WechatTokens:
                 if current is not None and current[1] - RENEW_BEFORE > now:
                     return self._remember(*current)
                 if self._cache.take_lease(self._owner, now, now + LEASE):
+                    # Someone may have renewed between our read and our lease: their token is good, keep it.
+                    fresh = self._current(rejected)
+                    if fresh is not None and fresh[1] - RENEW_BEFORE > now and fresh != current:
+                        self._cache.release(self._owner)
+                        return self._remember(*fresh)
                     return self._renew(now)
                 if current is not None and current[1] > now:
                     return current[0]  # someone else is renewing: the current token works until it expires

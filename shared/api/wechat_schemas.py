@@ -34,6 +34,7 @@ class WechatFollowerOut(Out):
     last_seen_at: dt.datetime | None = Field(description="the follower's last message or event (WeChat's time)")
     window_closes_at: dt.datetime | None = Field(description="48 hours after it: WeChat refuses replies afterwards")
     window_open: bool
+    window_seconds_left: int = Field(description="seconds until the window closes, by the server's clock (0: closed)")
     unsubscribed_at: dt.datetime | None = None
 
 
@@ -41,6 +42,7 @@ def follower_out(follower: Follower, now: dt.datetime, tz: Any) -> WechatFollowe
     def local(value: dt.datetime | None) -> dt.datetime | None:
         return value.astimezone(tz) if value else None
 
+    closes = follower.window_closes_at()
     return WechatFollowerOut(
         openid=follower.openid,
         name=follower.name,
@@ -48,6 +50,7 @@ def follower_out(follower: Follower, now: dt.datetime, tz: Any) -> WechatFollowe
         last_seen_at=local(follower.last_seen_at),
         window_closes_at=local(follower.window_closes_at()),
         window_open=follower.window_open(now),
+        window_seconds_left=max(0, int((closes - now).total_seconds())) if closes and follower.window_open(now) else 0,
         unsubscribed_at=local(follower.unsubscribed_at),
     )
 

@@ -31,6 +31,7 @@ import type {
   TicketEvent,
   TicketListParams,
   User,
+  WechatFollower,
 } from './types';
 
 interface ReadOpts {
@@ -121,6 +122,13 @@ export function listMessages(ticketId: string, params: PageParams = {}, opts: Re
 
 export function postMessage(ticketId: string, message: NewMessage): Promise<Message> {
   return call<Message>('POST', `/api/tickets/${seg(ticketId)}/messages`, { body: message });
+}
+
+// ---- WeChat ----
+
+/** The follower behind a WeChat ticket and their 48-hour reply window (staff). */
+export function getTicketWechat(ticketId: string, opts: ReadOpts = {}): Promise<WechatFollower> {
+  return call<WechatFollower>('GET', `/api/tickets/${seg(ticketId)}/wechat`, { signal: opts.signal });
 }
 
 // ---- email ----

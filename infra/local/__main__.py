@@ -102,10 +102,11 @@ class LocalRuntime:
         else:
             self.clock.advance(offset)
             position = "LATEST"  # restored items were handled before the snapshot
-        self.pumps: list[StreamPump | QueuePump] = [
-            StreamPump(self.stack, sub, starting_position=position) for sub in self.stack.streams
-        ]
-        self.pumps += [QueuePump(self.stack, sub) for sub in self.stack.queues]  # the WeChat intake's queue
+        # The WeChat intake's queue is also polled by a thread of its own: as on AWS, where the two event sources do
+        # not wait for each other, a message becomes a ticket while a backlog of stream records is worked through.
+        self.queue_pumps = [QueuePump(self.stack, sub) for sub in self.stack.queues]
+        self.pumps: list[StreamPump | QueuePump] = [*self.queue_pumps]
+        self.pumps += [StreamPump(self.stack, sub, starting_position=position) for sub in self.stack.streams]
         self.scheduler = Scheduler(self.stack.schedules, self.clock.now())  # template.yaml's Schedule events
         self.outbox = Outbox(state / "outbox")
         self._work_lock = threading.Lock()
@@ -180,6 +181,14 @@ class LocalRuntime:
             except Exception:
                 log.exception("background work failed; retrying")
 
+    def _queues(self) -> None:
+        while not self._stop.wait(0.05):
+            for pump in self.queue_pumps:
+                try:
+                    pump.drain(until=time.monotonic() + 2)
+                except Exception:
+                    log.exception("queue delivery failed; retrying")
+
     def save(self) -> None:
         with self._work_lock:
             snapshot.save(self.snapshot_path, self.stack, self.clock.offset)
@@ -192,6 +201,7 @@ class LocalRuntime:
         self.http.serve_in_background()
         worker = threading.Thread(target=self._background, name="pump", daemon=True)
         worker.start()
+        threading.Thread(target=self._queues, name="queues", daemon=True).start()
         log.info("helpdesk local mode: http://127.0.0.1:%d (API at /api, health at /api/health)", self.http.port)
         self._stop.wait()
         worker.join(timeout=5)

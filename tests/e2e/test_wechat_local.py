@@ -28,7 +28,8 @@ def _outbox(stack: LocalStackProcess, openid: str) -> list[str]:
 
 
 def _send(stack: LocalStackProcess, openid: str, content: str) -> str:
-    response = requests.post(f"{stack.url}/api/dev/wechat/send", json={"openid": openid, "content": content}, timeout=10)
+    body = {"openid": openid, "content": content}
+    response = requests.post(f"{stack.url}/api/dev/wechat/send", json=body, timeout=10)
     assert response.status_code == 200, response.text
     return response.json()["msg_id"]
 

@@ -350,3 +350,15 @@ def test_the_settings_come_from_secrets_manager_when_deployed(env):
     container = Container(env.stack.settings(wechat_secret_arn=arn, wechat_token="ignored"), env.clock)
     config = container.wechat_config()
     assert (config.app_id, config.token, config.secure) == ("wxfromsecret", "tok-from-secret", True)
+
+
+def test_the_sample_event_is_what_the_intake_function_takes(desk, api):
+    """events/wechat_intake/queued_text.json is what `sam local invoke WechatIntakeFunction -e ...` is given."""
+    from functions.wechat_intake.handler import lambda_handler
+    from infra.local.process import ROOT
+    from infra.local.pump import LambdaContext
+
+    event = json.loads((ROOT / "events" / "wechat_intake" / "queued_text.json").read_text(encoding="utf-8"))
+    assert lambda_handler(event, LambdaContext("WechatIntakeFunction")) == {"batchItemFailures": []}
+    (ticket,) = _tickets_of(api, "oSampleFollower01")
+    assert ticket["subject"] == "扫码支付一直失败" and ticket["channel"] == "wechat"

@@ -60,7 +60,7 @@ from shared.api.schemas import (
     ticket_out,
     user_out,
 )
-from shared.api.wechat_schemas import WechatCallbackQuery, WechatFollowerOut, follower_out
+from shared.api.wechat_schemas import WechatCallbackQuery, WechatFollowerOut, WechatNameIn, follower_out
 from shared.container import get_container
 from shared.domain.canned_replies import CannedReply
 from shared.domain.directory import AgentProfile, Availability
@@ -472,4 +472,17 @@ def wechat_message(call: Call) -> Response:
 def get_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
     ticket = call.container.tickets.get(call.principal, id)
     follower = call.container.wechat_notices().follower_of(call.principal, ticket)
+    return follower_out(follower, call.container.clock.now(), _tz(call))
+
+
+@api.route(
+    "/api/tickets/{id}/wechat",
+    "PUT",
+    summary="Name the WeChat customer behind a ticket (staff): kept for their next tickets, shown on this one",
+    body=WechatNameIn,
+    response=WechatFollowerOut,
+)
+def name_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
+    ticket = call.container.tickets.get(call.principal, id)
+    follower = call.container.wechat_notices().rename(call.principal, ticket, call.body.name)
     return follower_out(follower, call.container.clock.now(), _tz(call))

@@ -55,6 +55,10 @@ def follower_out(follower: Follower, now: dt.datetime, tz: Any) -> WechatFollowe
     )
 
 
+class WechatNameIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
 # -- local mode's WeChat emulator (infra/local/wechat.py) -----------------------------------------------------------
 class DevWechatSend(Strict):
     openid: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,128}$")]

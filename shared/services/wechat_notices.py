@@ -11,7 +11,9 @@ only needs its text in templates/<language>/wechat/<kind>.txt and its row in the
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from shared.clock import Clock
@@ -20,7 +22,7 @@ from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.tickets import FieldChange, Person, Ticket
 from shared.domain.wechat.api import UNDELIVERABLE
 from shared.domain.wechat.followers import Follower, openid_of
-from shared.errors import AlreadyClaimed, NotFound
+from shared.errors import AlreadyClaimed, Forbidden, NotFound
 from shared.services.conflicts import retry_on_conflict
 from shared.services.ports import Followers, Tickets, TicketWriter
 
@@ -143,4 +145,27 @@ class WechatNotices:
         follower = self._followers.follower(openid) if openid else None
         if follower is None:
             raise NotFound("this ticket's requester is not a WeChat follower")
+        return follower
+
+    def rename(self, principal: Principal, ticket: Ticket, name: str) -> Follower:
+        """Staff name the customer: the follower keeps the name for their next tickets, and this ticket's requester
+        shows it now (an audited change)."""
+        if not principal.can(Permission.TICKET_UPDATE):
+            raise Forbidden("only staff may name a customer")
+        follower = replace(self.follower_of(principal, ticket), name=name, named_by_staff=True)
+        self._followers.save(follower)
+
+        def rename_requester(ticket: Ticket) -> Ticket:
+            if ticket.requester.name == name:
+                return ticket
+            now = self._clock.now()
+            change = FieldChange("requester.name", ticket.requester.name, name)
+            ticket.requester = Person(ticket.requester.email, name, ticket.requester.role)
+            ticket.updated_at = now
+            actor = Person(principal.email, principal.name, principal.role)
+            event = AuditEvent.of(ticket, EventType.TICKET_UPDATED, actor, now, [change], id=uuid.uuid4().hex)
+            self._writer.write(ticket, [event])
+            return ticket
+
+        retry_on_conflict(ticket, self._store.get, rename_requester)
         return follower

@@ -362,3 +362,15 @@ def test_the_sample_event_is_what_the_intake_function_takes(desk, api):
     assert lambda_handler(event, LambdaContext("WechatIntakeFunction")) == {"batchItemFailures": []}
     (ticket,) = _tickets_of(api, "oSampleFollower01")
     assert ticket["subject"] == "扫码支付一直失败" and ticket["channel"] == "wechat"
+
+
+def test_staff_name_the_customer(desk, api):
+    desk.post(text_xml(OPENID, "你好", desk.next_msg_id(), desk.clock.now()))
+    desk.take_in()
+    (ticket,) = _tickets_of(api, OPENID)
+    response = api.call("PUT", f"/api/tickets/{ticket['id']}/wechat", who=AGENT, json={"name": " 王先生 "})
+    assert response.status_code == 200 and response.json_body["name"] == "王先生"
+    assert api.call("GET", f"/api/tickets/{ticket['id']}", who=AGENT).json_body["requester"]["name"] == "王先生"
+    assert api.call("PUT", f"/api/tickets/{ticket['id']}/wechat", who=AGENT, json={"name": ""}).status_code == 400
+    customer = api.call("PUT", f"/api/tickets/{ticket['id']}/wechat", who="x@example.com", json={"name": "x"})
+    assert customer.status_code == 404

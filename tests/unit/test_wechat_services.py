@@ -22,7 +22,7 @@ from shared.domain.wechat.api import Media, WechatApiError, WechatConfig
 from shared.domain.wechat.crypto import MessageCrypto
 from shared.domain.wechat.followers import openid_of
 from shared.domain.wechat.protocol import InboundMessage, render_xml, signature
-from shared.errors import InvalidSignature, InvalidXml, PayloadTooLarge, StaleRequest
+from shared.errors import Forbidden, InvalidSignature, InvalidXml, NotFound, PayloadTooLarge, StaleRequest
 from shared.services.cursors import CursorCodec
 from shared.services.sla import SlaService
 from shared.services.tickets import TicketService
@@ -334,3 +334,23 @@ def test_the_callback_refuses_forgeries_replays_and_junk_before_queueing(wx):
         callback.accept(query, b"<xml>" + b" " * 70_000 + b"</xml>")
     assert queue.items == []
     assert callback.handshake(CallbackQuery(query.signature, query.timestamp, query.nonce, "echo-123")) == "echo-123"
+
+
+def test_staff_name_the_follower_for_this_ticket_and_the_next(wx):
+    opened = wx.intake.receive(wx.message())
+    ticket = wx.desk.tickets.get(opened.ticket_id or "")
+    assert ticket is not None
+    wx.notices.rename(AGENT, ticket, "王先生")
+    renamed = wx.desk.tickets.get(ticket.id)
+    assert renamed is not None and renamed.requester.name == "王先生"
+    change = wx.events(ticket.id)[-1].changed("requester.name")
+    assert change is not None and change.new == "王先生" and change.old.startswith("微信用户")
+    wx.tickets.update(AGENT, ticket.id, {"status": "closed"}, None)
+    follow_up = wx.intake.receive(wx.message("又来了"))
+    later = wx.desk.tickets.get(follow_up.ticket_id or "")
+    assert later is not None and later.requester.name == "王先生"
+    customer = Principal.of("someone@example.com", "x", "customer")
+    with pytest.raises(Forbidden):
+        wx.notices.rename(customer, ticket, "hacker")
+    with pytest.raises(NotFound):
+        wx.notices.follower_of(customer, ticket)

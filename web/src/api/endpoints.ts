@@ -131,6 +131,11 @@ export function getTicketWechat(ticketId: string, opts: ReadOpts = {}): Promise<
   return call<WechatFollower>('GET', `/api/tickets/${seg(ticketId)}/wechat`, { signal: opts.signal });
 }
 
+/** Staff name the customer behind a WeChat ticket (kept for their next tickets too). */
+export function nameTicketWechat(ticketId: string, name: string): Promise<WechatFollower> {
+  return call<WechatFollower>('PUT', `/api/tickets/${seg(ticketId)}/wechat`, { body: { name } });
+}
+
 // ---- email ----
 
 /** A short-lived download URL of one attachment (requester or staff). */

@@ -382,7 +382,8 @@ const en: Messages<typeof zhCN> = {
     windowOpen: 'WeChat reply window: {{left}} left. 48 hours after the customer’s last message WeChat stops delivering replies',
     windowClosed: 'The WeChat reply window has closed: the customer’s last message is more than 48 hours old',
     unsubscribed: 'The customer unfollowed the account: WeChat cannot deliver replies',
-    windowClosedHint: '{{who}}, last message: {{last}}. Replies now are kept on the ticket and marked undelivered; the window opens again when the customer writes.',
+    windowClosedHint: 'Last message: {{last}}. Replies now are kept on the ticket and marked undelivered; the window opens again when the customer writes.',
+    rename: 'Name the customer',
     mediaLost: '(the media has expired and could not be fetched)',
   },
   email: {

@@ -377,7 +377,8 @@ const zhCN = {
     windowOpen: '微信回复窗口还剩 {{left}}：超过客户最后一条消息 48 小时后，微信将不再送达回复',
     windowClosed: '微信回复窗口已关闭：客户最后一条消息已超过 48 小时',
     unsubscribed: '客户已取消关注公众号，微信无法送达回复',
-    windowClosedHint: '{{who}}，最后消息：{{last}}。此时的回复会保存在工单中并标记为未送达；客户再发消息后窗口重新打开。',
+    windowClosedHint: '最后消息：{{last}}。此时的回复会保存在工单中并标记为未送达；客户再发消息后窗口重新打开。',
+    rename: '为客户命名',
     mediaLost: '（媒体文件已过期，无法获取）',
   },
   email: {

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Message, WechatFollower } from '../api/types';
 import { makeTicket, renderApp, staffRoutes } from '../test/renderApp';
@@ -49,14 +49,16 @@ function follower(over: Partial<WechatFollower> = {}): WechatFollower {
   };
 }
 
-function open(windowState: WechatFollower) {
+function open(windowState: WechatFollower, extra: Parameters<typeof renderApp>[1] = {}) {
   return renderApp('/console/tickets/t1', {
+    ...extra,
     ...staffRoutes(),
     'GET /api/tickets/t1': () => ({ json: makeTicket({ channel: 'wechat', requester: FOLLOWER }) }),
     'GET /api/tickets/t1/messages': () => ({ json: { items: MESSAGES, next_cursor: null } }),
     'GET /api/tickets/t1/events': () => ({ json: { items: [], next_cursor: null } }),
     'GET /api/tickets/t1/wechat': () => ({ json: windowState }),
     'GET /api/canned-replies': () => ({ json: { items: [], version: 0 } }),
+    ...extra,
   });
 }
 
@@ -91,5 +93,24 @@ describe('a WeChat ticket in the console', () => {
     expect(window.dataset.open).toBe('false');
     expect(window.textContent).toContain('微信回复窗口已关闭');
     expect(window.textContent).toContain('标记为未送达');
+  });
+
+  it('lets staff name the customer in place', async () => {
+    const names: unknown[] = [];
+    open(follower(), {
+      'PUT /api/tickets/t1/wechat': (req) => {
+        names.push(req.body);
+        return { json: follower({ name: '王先生' }) };
+      },
+    });
+    const who = await screen.findByTestId('wechat-follower');
+    expect(who.textContent).toContain('微信用户5C618A');
+    fireEvent.click(who.querySelector('.ant-typography-edit') as HTMLElement);
+    const input = within(who).getByRole('textbox');
+    fireEvent.change(input, { target: { value: '王先生' } });
+    fireEvent.keyDown(input, { key: 'Enter', keyCode: 13 });
+    fireEvent.keyUp(input, { key: 'Enter', keyCode: 13 });
+    await waitFor(() => expect(names).toEqual([{ name: '王先生' }]));
+    await waitFor(() => expect(screen.getByTestId('wechat-follower-name').textContent).toBe('王先生'));
   });
 });

@@ -6,9 +6,9 @@ import Alert from 'antd/es/alert';
 import Tag from 'antd/es/tag';
 import Tooltip from 'antd/es/tooltip';
 import Typography from 'antd/es/typography';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { getTicketWechat, isStaffRole, type Message, type WechatFollower } from '../api';
+import { getTicketWechat, isStaffRole, nameTicketWechat, type Message, type WechatFollower } from '../api';
 import { formatTime } from './format';
 import { useNow } from './useNow';
 
@@ -122,6 +122,37 @@ function hours(seconds: number): string {
  * WeChat's 48-hour window over the reply box: a countdown while replies can reach the customer, a warning once they
  * cannot. Counted from the server's answer (its clock decides), refreshed every minute.
  */
+/** The customer's name (微信用户… until staff name them), editable in place, and their openid. */
+function FollowerName({ ticketId, follower }: { ticketId: string; follower: WechatFollower }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const rename = useMutation({
+    mutationFn: (name: string) => nameTicketWechat(ticketId, name),
+    onSuccess: (updated) => {
+      qc.setQueryData(['wechat', ticketId], updated);
+      void qc.invalidateQueries({ predicate: (query) => query.queryKey[0] === 'ticket' || query.queryKey[0] === 'events' });
+    },
+  });
+  return (
+    <span data-testid="wechat-follower">
+      <Typography.Text
+        data-testid="wechat-follower-name"
+        editable={{
+          tooltip: t('wechat.rename'),
+          triggerType: ['icon'],
+          onChange: (name) => {
+            const next = name.trim();
+            if (next && next !== follower.name) rename.mutate(next);
+          },
+        }}
+      >
+        {rename.isPending && rename.variables ? rename.variables : follower.name}
+      </Typography.Text>
+      <Typography.Text type="secondary"> · openid {follower.openid}</Typography.Text>
+    </span>
+  );
+}
+
 export function WechatWindow({ ticketId }: { ticketId: string }) {
   const { t } = useTranslation();
   const q = useQuery({
@@ -133,7 +164,7 @@ export function WechatWindow({ ticketId }: { ticketId: string }) {
   const follower: WechatFollower | undefined = q.data;
   if (!follower) return null;
   const left = follower.window_open ? Math.max(0, follower.window_seconds_left - Math.floor((now - q.dataUpdatedAt) / 1000)) : 0;
-  const who = `${follower.name} · openid ${follower.openid}`;
+  const who = <FollowerName ticketId={ticketId} follower={follower} />;
   if (left <= 0) {
     const reason = follower.subscribed ? t('wechat.windowClosed') : t('wechat.unsubscribed');
     return (
@@ -144,10 +175,14 @@ export function WechatWindow({ ticketId }: { ticketId: string }) {
         showIcon
         style={{ marginBottom: 8 }}
         title={reason}
-        description={t('wechat.windowClosedHint', {
-          who,
-          last: follower.last_seen_at ? formatTime(follower.last_seen_at) : '—',
-        })}
+        description={
+          <>
+            {who}
+            <div>
+              {t('wechat.windowClosedHint', { last: follower.last_seen_at ? formatTime(follower.last_seen_at) : '—' })}
+            </div>
+          </>
+        }
       />
     );
   }

@@ -374,3 +374,25 @@ def test_staff_name_the_customer(desk, api):
     assert api.call("PUT", f"/api/tickets/{ticket['id']}/wechat", who=AGENT, json={"name": ""}).status_code == 400
     customer = api.call("PUT", f"/api/tickets/{ticket['id']}/wechat", who="x@example.com", json={"name": "x"})
     assert customer.status_code == 404
+
+
+def test_the_resolution_notice_goes_out_on_wechat(desk, api):
+    ticket = _opened(desk, api)
+    api.call("PATCH", f"/api/tickets/{ticket['id']}", who=AGENT, json={"status": "resolved"})
+    desk.deliver()
+    notice = desk.emulator.outbox[-1]["text"]["content"]
+    assert ticket["number"] in notice and "已解决" in notice
+
+
+def test_a_reply_wechat_cannot_take_now_is_retried_then_dead_lettered(make_desk, api, env):
+    desk = make_desk(api_base="http://127.0.0.1:9")  # WeChat's API unreachable
+    desk.post(text_xml(OPENID, "有人吗", desk.next_msg_id(), desk.clock.now()))
+    desk.take_in()
+    (ticket,) = _tickets_of(api, OPENID)  # the intake needs no API for a text
+    desk.deliver()
+    (notification,) = [p for p in desk.streams if p._sub.function == "NotificationFunction"]
+    assert notification.dead_letters >= 1  # the acknowledgment: retried, then its batch's position parked
+    queue = env.stack.client("sqs").get_queue_url(QueueName="helpdesk-local-NotificationDeadLetterQueue")
+    parked = desk.sqs.receive_message(QueueUrl=queue["QueueUrl"], MaxNumberOfMessages=10).get("Messages") or []
+    assert parked and json.loads(parked[0]["Body"])["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert ticket["status"] in ("new", "in_progress")

@@ -54,6 +54,7 @@ class WechatStore:
         """Everything but the current ticket (which moves only with a ticket write) and a name staff gave."""
         item = WechatFollowerItem(follower_pk(follower.openid), "FOLLOWER")
         actions = [
+            WechatFollowerItem.kind.set(WechatFollowerItem),  # an update that creates the item names its kind too
             WechatFollowerItem.openid.set(follower.openid),
             WechatFollowerItem.first_seen_at.set(WechatFollowerItem.first_seen_at | follower.first_seen_at),
             WechatFollowerItem.subscribed.set(follower.subscribed),
@@ -115,7 +116,11 @@ class WechatStore:
         item = WechatTokenItem("WECHAT", "ACCESS_TOKEN")
         try:
             item.update(
-                actions=[WechatTokenItem.lease_owner.set(owner), WechatTokenItem.lease_until.set(until)],
+                actions=[
+                    WechatTokenItem.kind.set(WechatTokenItem),
+                    WechatTokenItem.lease_owner.set(owner),
+                    WechatTokenItem.lease_until.set(until),
+                ],
                 condition=WechatTokenItem.lease_until.does_not_exist() | (WechatTokenItem.lease_until < now),
             )
         except UpdateError as error:
@@ -128,6 +133,7 @@ class WechatStore:
         item = WechatTokenItem("WECHAT", "ACCESS_TOKEN")
         item.update(
             actions=[
+                WechatTokenItem.kind.set(WechatTokenItem),
                 WechatTokenItem.token.set(token),
                 WechatTokenItem.valid_until.set(valid_until),
                 WechatTokenItem.lease_owner.remove(),

@@ -252,7 +252,7 @@ class SlowApi:
         return Media(b"", "image/png", "")
 
 
-def test_concurrent_callers_renew_the_token_once(wx):
+def test_concurrent_callers_renew_the_token_once(wx: Channel_) -> None:
     api = SlowApi()
     callers = [WechatTokens(wx.desk.tokens, api, wx.clock, sleep=lambda s: time.sleep(0.01)) for _ in range(6)]
     tokens: list[str] = []

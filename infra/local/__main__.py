@@ -102,11 +102,10 @@ class LocalRuntime:
         else:
             self.clock.advance(offset)
             position = "LATEST"  # restored items were handled before the snapshot
-        # The WeChat intake's queue is also polled by a thread of its own: as on AWS, where the two event sources do
+        self.pumps = [StreamPump(self.stack, sub, starting_position=position) for sub in self.stack.streams]
+        # The WeChat intake's queue is long-polled by a thread of its own: as on AWS, where the two event sources do
         # not wait for each other, a message becomes a ticket while a backlog of stream records is worked through.
         self.queue_pumps = [QueuePump(self.stack, sub) for sub in self.stack.queues]
-        self.pumps: list[StreamPump | QueuePump] = [*self.queue_pumps]
-        self.pumps += [StreamPump(self.stack, sub, starting_position=position) for sub in self.stack.streams]
         self.scheduler = Scheduler(self.stack.schedules, self.clock.now())  # template.yaml's Schedule events
         self.outbox = Outbox(state / "outbox")
         self._work_lock = threading.Lock()
@@ -182,12 +181,15 @@ class LocalRuntime:
                 log.exception("background work failed; retrying")
 
     def _queues(self) -> None:
-        while not self._stop.wait(0.05):
+        """Long-polls the queues (one second at a time): a message is taken in as it arrives, an idle queue costs
+        one request a second."""
+        while not self._stop.is_set():
             for pump in self.queue_pumps:
                 try:
-                    pump.drain(until=time.monotonic() + 2)
+                    pump.drain(until=time.monotonic() + 2, wait_seconds=1)
                 except Exception:
                     log.exception("queue delivery failed; retrying")
+                    self._stop.wait(1)
 
     def save(self) -> None:
         with self._work_lock:

@@ -45,8 +45,9 @@ class QueuePump:
         self._lock = threading.Lock()
         self.invocations = 0
 
-    def drain(self, until: float | None = None) -> int:
+    def drain(self, until: float | None = None, wait_seconds: int = 0) -> int:
         """Receive and deliver batches until the queue has nothing visible (or `until`, a monotonic deadline).
+        `wait_seconds`: long-poll the first receive, as Lambda's pollers do (the emulator wakes on a new message).
         Returns the messages delivered."""
         delivered = 0
         with self._lock:
@@ -56,7 +57,7 @@ class QueuePump:
                     MaxNumberOfMessages=max(1, min(10, self._sub.batch_size)),
                     AttributeNames=["All"],
                     MessageAttributeNames=["All"],
-                    WaitTimeSeconds=0,
+                    WaitTimeSeconds=wait_seconds if delivered == 0 else 0,
                 )
                 messages = response.get("Messages") or []
                 if not messages:

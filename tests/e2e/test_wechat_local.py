@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -35,7 +36,9 @@ def _send(stack: LocalStackProcess, openid: str, content: str) -> str:
 
 
 def test_the_server_url_check_answers_with_the_local_token(stack: LocalStackProcess):
-    timestamp, nonce = str(int(time.time())), "20261123"
+    # WeChat signs with its own clock; here that is the dev clock, which other tests may have moved on.
+    now = stack.advance_clock(stack.login(LEAD), 0).json()["now"]
+    timestamp, nonce = str(int(datetime.fromisoformat(now).timestamp())), "20261123"
     query = {"signature": signature("local-wechat-token", timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
     answer = requests.get(f"{stack.url}/api/channels/wechat", params={**query, "echostr": "hello-wechat"}, timeout=10)
     assert answer.status_code == 200 and answer.text == "hello-wechat"

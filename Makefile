@@ -57,6 +57,7 @@ bench: venv web browser-deps
 	$(PY) bench/email_intake.py
 	$(PY) bench/routing.py
 	$(PY) bench/reports.py
+	$(PY) bench/wechat.py
 
 clean:
 	rm -rf $(VENV) .aws-sam web/node_modules web/dist

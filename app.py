@@ -61,6 +61,7 @@ from shared.api.schemas import (
     ticket_out,
     user_out,
 )
+from shared.api.wechat_schemas import WechatCallbackQuery, WechatFollowerOut, WechatNameIn, follower_out
 from shared.container import get_container
 from shared.domain.canned_replies import CannedReply
 from shared.domain.directory import AgentProfile, Availability
@@ -429,3 +430,63 @@ def transfer_ticket(call: Call, id: str) -> Response:
 def urge_ticket(call: Call, id: str) -> Response:
     ticket = call.container.routing.urge(call.principal, id, call.body.note)
     return _ticket_reply(call, ticket)
+
+
+# -- the WeChat Official Account channel (shared/services/wechat_callback.py, docs/wechat.md) ----------------------
+def _callback_query(call: Call) -> Any:
+    from shared.services.wechat_callback import CallbackQuery
+
+    q: WechatCallbackQuery = call.query
+    return CallbackQuery(q.signature, q.timestamp, q.nonce, q.echostr, q.encrypt_type, q.msg_signature)
+
+
+def _text(body: str) -> Response:
+    return Response(body=body, status_code=200, headers={"Content-Type": "text/plain; charset=utf-8"})
+
+
+@api.route(
+    "/api/channels/wechat",
+    "GET",
+    summary="WeChat's server URL check: echostr back when signed with the account's token",
+    public=True,
+    query=WechatCallbackQuery,
+)
+def wechat_handshake(call: Call) -> Response:
+    return _text(call.container.wechat_callback.handshake(_callback_query(call)))
+
+
+@api.route(
+    "/api/channels/wechat",
+    "POST",
+    summary="A message or event WeChat pushes (plaintext or AES): checked, queued, answered `success`",
+    public=True,
+    query=WechatCallbackQuery,
+)
+def wechat_message(call: Call) -> Response:
+    call.container.wechat_callback.accept(_callback_query(call), call.raw_body)
+    return _text("success")
+
+
+@api.route(
+    "/api/tickets/{id}/wechat",
+    "GET",
+    summary="The WeChat follower behind a ticket and their 48-hour reply window (staff)",
+    response=WechatFollowerOut,
+)
+def get_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
+    ticket = call.container.tickets.get(call.principal, id)
+    follower = call.container.wechat_notices().follower_of(call.principal, ticket)
+    return follower_out(follower, call.container.clock.now(), _tz(call))
+
+
+@api.route(
+    "/api/tickets/{id}/wechat",
+    "PUT",
+    summary="Name the WeChat customer behind a ticket (staff): kept for their next tickets, shown on this one",
+    body=WechatNameIn,
+    response=WechatFollowerOut,
+)
+def name_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
+    ticket = call.container.tickets.get(call.principal, id)
+    follower = call.container.wechat_notices().rename(call.principal, ticket, call.body.name)
+    return follower_out(follower, call.container.clock.now(), _tz(call))

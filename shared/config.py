@@ -52,6 +52,21 @@ class Settings:
     # Signs reply addresses (support+<token>@...); empty derives one from the cursor secret.
     reply_secret: str = field(default="", repr=False)
     smtp_port: int = 2525
+    # WeChat Official Account channel (docs/wechat.md). On AWS the AppID, token, EncodingAESKey and AppSecret come
+    # from the Secrets Manager secret named here (read at run time, so values filled in after a deploy apply);
+    # without one, from the settings below (local mode and tests). No EncodingAESKey: plaintext mode.
+    wechat_secret_arn: str | None = None
+    wechat_app_id: str = ""
+    wechat_token: str = field(default="", repr=False)
+    wechat_encoding_aes_key: str = field(default="", repr=False)
+    wechat_app_secret: str = field(default="", repr=False)
+    # WeChat's API (access token, customer-service messages, media); local mode points it at its emulator.
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    # The queue the callback hands accepted messages to (template.yaml: WechatInboundQueue).
+    wechat_queue_url: str = ""
+    wechat_max_body_bytes: int = 64 * 1024
+    wechat_max_media_bytes: int = 10 * 1024 * 1024
+    wechat_welcome: str = "您好，欢迎关注！直接在这里发送您的问题，客服会尽快回复您。"
     # Reports (docs/reports.md): the bucket of nightly reports; the key that signs survey links (empty derives one
     # from the cursor secret, as the reply secret does).
     reports_bucket: str = "helpdesk-local-reportsbucket"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cached_property
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from shared.adapters.routing_store import RoutingStore
     from shared.adapters.ticket_writer import TicketWriter
     from shared.adapters.tickets_store import TicketStore
+    from shared.adapters.wechat_store import WechatStore
+    from shared.domain.wechat.api import WechatConfig
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
     from shared.services.canned_replies import CannedReplyService
@@ -44,6 +48,10 @@ if TYPE_CHECKING:
     from shared.services.sla_sweep import SweepService
     from shared.services.surveys import SurveyService
     from shared.services.tickets import TicketService
+    from shared.services.wechat_callback import WechatCallback
+    from shared.services.wechat_intake import WechatIntakeService
+    from shared.services.wechat_notices import WechatNotices
+    from shared.services.wechat_outbound import WechatOutbound, WechatTokens
 
 Job = dict[str, Any]
 
@@ -53,6 +61,8 @@ class Container:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self._idempotent: dict[str, Callable[..., Job]] = {}
+        self._wechat_config: tuple[float, WechatConfig] | None = None
+        self._wechat_config_lock = threading.Lock()
 
     @cached_property
     def aws(self) -> AwsClients:
@@ -205,7 +215,9 @@ class Container:
         message_id = self.mailer.send(job["from"], job["to"], base64.b64decode(job["raw"]))
         return {"message_id": message_id}
 
-    def notifications(self, deliver: Deliver | None = None) -> NotificationService:
+    def notifications(
+        self, deliver: Deliver | None = None, wechat_send: Callable[[Job], Job] | None = None
+    ) -> NotificationService:
         from shared.adapters.directory_store import InboxStore
         from shared.services.mail import MailComposer
         from shared.services.notifications import NotificationService
@@ -221,6 +233,7 @@ class Container:
             reply_address=self.reply_address,
             acknowledgments_per_minute=self.settings.acknowledgments_per_minute,
             survey_links=self.survey_links,
+            wechat=self.wechat_notices(wechat_send),
         )
 
     # -- the email channel (shared/services/email_intake.py, docs/email.md) ------------------------
@@ -301,6 +314,91 @@ class Container:
         composer = MailComposer(self.settings.support_address, self.settings.public_url)
         return MailedCodeChannel(
             composer, self.mailer, self.authenticator, self.settings.token_secret or "", self.clock
+        )
+
+    # -- the WeChat channel (shared/services/wechat_*.py, docs/wechat.md) ----------------------------------------
+    WECHAT_CONFIG_TTL = 300.0  # seconds: a secret changed in Secrets Manager applies within five minutes
+
+    def wechat_config(self) -> WechatConfig:
+        """From the Secrets Manager secret on AWS (cached per process), else from the settings."""
+        from shared.domain.wechat.api import WechatConfig
+
+        arn = self.settings.wechat_secret_arn
+        if not arn:
+            s = self.settings
+            return WechatConfig(s.wechat_app_id, s.wechat_token, s.wechat_encoding_aes_key, s.wechat_app_secret)
+        with self._wechat_config_lock:
+            cached = self._wechat_config
+            if cached is None or time.monotonic() - cached[0] > self.WECHAT_CONFIG_TTL:
+                from shared.adapters.secrets import wechat_config
+
+                cached = (time.monotonic(), wechat_config(self.aws.client("secretsmanager"), arn))
+                self._wechat_config = cached
+            return cached[1]
+
+    @cached_property
+    def wechat_store(self) -> WechatStore:
+        from shared.adapters.wechat_store import WechatStore
+
+        self._tables  # noqa: B018
+        return WechatStore()
+
+    @cached_property
+    def wechat_tokens(self) -> WechatTokens:
+        from shared.adapters.wechat_api import WechatApiClient
+        from shared.services.wechat_outbound import WechatTokens
+
+        api = WechatApiClient(self.settings.wechat_api_base, self.wechat_config)
+        return WechatTokens(self.wechat_store, api, self.clock)
+
+    @cached_property
+    def wechat_outbound(self) -> WechatOutbound:
+        from shared.adapters.wechat_api import WechatApiClient
+        from shared.services.wechat_outbound import WechatOutbound
+
+        api = WechatApiClient(self.settings.wechat_api_base, self.wechat_config)
+        return WechatOutbound(self.wechat_tokens, api, self.settings.wechat_max_media_bytes)
+
+    def send_wechat_job(self, job: Job) -> Job:
+        """One customer-service message: {"idempotency_key", "payload"} -> WeChat's {"errcode", "errmsg"}."""
+        return self.wechat_outbound.send(job["payload"])
+
+    @cached_property
+    def wechat_callback(self) -> WechatCallback:
+        from shared.adapters.wechat_queue import SqsInboundQueue
+        from shared.services.wechat_callback import WechatCallback
+
+        queue = SqsInboundQueue(self.aws.client("sqs"), self.settings.wechat_queue_url)
+        return WechatCallback(self.wechat_config, queue, self.clock, self.settings.wechat_max_body_bytes)
+
+    def wechat_intake(self, send: Callable[[Job], Job] | None = None) -> WechatIntakeService:
+        from shared.services.wechat_intake import WechatIntakeService
+
+        return WechatIntakeService(
+            self.tickets,
+            self.ticket_store,
+            self.ticket_writer,
+            self.wechat_store,
+            self.mail_store,
+            self.mail_blobs,
+            self.wechat_outbound.media,
+            send or self.send_wechat_job,
+            self.clock,
+            self.settings.wechat_welcome,
+        )
+
+    def wechat_notices(self, send: Callable[[Job], Job] | None = None) -> WechatNotices:
+        from shared.services.mail import MailComposer
+        from shared.services.wechat_notices import WechatNotices
+
+        composer = MailComposer(self.settings.support_address, self.settings.public_url)
+        return WechatNotices(
+            self.ticket_store,
+            self.ticket_writer,
+            self.wechat_store,
+            send or self.send_wechat_job,
+            composer.render,
+            self.clock,
         )
 
     @cached_property

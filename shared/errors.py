@@ -58,6 +58,25 @@ class InvalidCursor(InvalidInput):
     code = "invalid_cursor"
 
 
+# -- the WeChat callback (docs/wechat.md): what WeChat's server, or someone pretending to be it, sent -----------------
+class InvalidSignature(HelpdeskError):
+    """The request is not signed with our token (or the AES message does not decrypt to our AppID)."""
+
+    code = "invalid_signature"
+
+
+class StaleRequest(HelpdeskError):
+    """The signed timestamp is more than five minutes away from our clock: a replay, or a wrong clock."""
+
+    code = "stale_timestamp"
+
+
+class InvalidXml(InvalidInput):
+    """Malformed XML, a DTD or entity (never sent by WeChat: the billion laughs), or a message missing its fields."""
+
+    code = "invalid_xml"
+
+
 class Rejected(InvalidInput):
     """Input refused for several reasons at once (all listed, for the admin to fix together)."""
 
@@ -110,6 +129,10 @@ class CapacityTaken(WriteConflict):
 
 class QueueEntryGone(WriteConflict):
     """Another assignment took this waiting ticket first."""
+
+
+class FollowerChanged(WriteConflict):
+    """Another message from the same WeChat follower moved their current ticket first: read them again."""
 
 
 class UnstorableWrite(WriteConflict):

@@ -24,7 +24,16 @@ from shared.domain.reports.report import Row, Span
 from shared.domain.requests import IdempotencyClaim, Key, Page
 from shared.domain.settings import StoredConfig
 from shared.domain.tickets import Priority, Ticket
-from shared.errors import AlreadyClaimed, CapacityTaken, InvalidInput, QueueEntryGone, VersionConflict
+from shared.domain.wechat.api import CachedToken
+from shared.domain.wechat.followers import Follower
+from shared.errors import (
+    AlreadyClaimed,
+    CapacityTaken,
+    FollowerChanged,
+    InvalidInput,
+    QueueEntryGone,
+    VersionConflict,
+)
 from shared.services.ports import WritePart
 
 _RANK = {Priority.P1: 1, Priority.P2: 2, Priority.P3: 3, Priority.P4: 4}
@@ -64,6 +73,9 @@ class InMemoryStore:
     rejections: list[Rejection] = field(default_factory=list)
     undeliverable: dict[str, str] = field(default_factory=dict)
     slots: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+    followers: dict[str, Follower] = field(default_factory=dict)
+    wechat_claims: dict[str, tuple[str, str]] = field(default_factory=dict)
+    token: CachedToken | None = None
     writes: int = 0  # committed transactions
 
 
@@ -186,6 +198,22 @@ class InMemoryTickets:
         return FakePart(
             _holds, lambda: self._store.messages.setdefault(message.ticket_id, []).append((version, message))
         )
+
+    def delivery_part(self, ticket_id: str, ticket_version: int, message_id: str, delivery: dict[str, Any]) -> FakePart:
+        pairs = self._store.messages.get(ticket_id, [])
+        index = next((i for i, (v, m) in enumerate(pairs) if v == ticket_version and m.id == message_id), None)
+
+        def marked() -> Exception | None:
+            if index is None or pairs[index][1].delivery is not None:
+                return AlreadyClaimed(f"delivery of {message_id}")
+            return None
+
+        def apply() -> None:
+            assert index is not None
+            version, message = pairs[index]
+            pairs[index] = (version, replace(message, delivery=delivery))
+
+        return FakePart(marked, apply)
 
     def idempotency_part(self, claim: IdempotencyClaim, ticket_id: str, now: datetime) -> FakePart:
         key = (claim.owner, claim.key)
@@ -551,6 +579,65 @@ class InMemoryReports:
         return found[:limit]
 
 
+class InMemoryFollowers:
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+
+    def follower(self, openid: str) -> Follower | None:
+        return self._store.followers.get(openid)
+
+    def save(self, follower: Follower) -> None:
+        current = self._store.followers.get(follower.openid)
+        keep = current.current_ticket if current else None
+        name = follower.name if follower.named_by_staff or current is None else current.name
+        self._store.followers[follower.openid] = replace(follower, current_ticket=keep, name=name)
+
+    def follower_part(self, follower: Follower, expected_ticket: str | None) -> WritePart:
+        def moved() -> Exception | None:
+            current = self._store.followers.get(follower.openid)
+            now_at = current.current_ticket if current else None
+            return FollowerChanged(follower.openid) if now_at != expected_ticket else None
+
+        return FakePart(moved, lambda: self._store.followers.__setitem__(follower.openid, follower))
+
+    def claimed(self, key: str) -> str | None:
+        found = self._store.wechat_claims.get(key)
+        return found[0] if found else None
+
+    def claim_part(self, key: str, ticket_id: str, message_id: str) -> WritePart:
+        def taken() -> Exception | None:
+            return AlreadyClaimed(key) if key in self._store.wechat_claims else None
+
+        return FakePart(taken, lambda: self._store.wechat_claims.__setitem__(key, (ticket_id, message_id)))
+
+
+class InMemoryTokenCache:
+    """The shared token with its lease; `leases` counts the leases taken (one renewal each)."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.leases = 0
+
+    def cached(self) -> CachedToken | None:
+        return self._store.token
+
+    def take_lease(self, owner: str, now: datetime, until: datetime) -> bool:
+        current = self._store.token or CachedToken(None, None)
+        if current.lease_until is not None and current.lease_until >= now:
+            return False
+        self._store.token = replace(current, lease_owner=owner, lease_until=until)
+        self.leases += 1
+        return True
+
+    def put_token(self, token: str, valid_until: datetime, owner: str) -> None:
+        self._store.token = CachedToken(token, valid_until)
+
+    def release(self, owner: str) -> None:
+        current = self._store.token
+        if current is not None and current.lease_owner == owner:
+            self._store.token = replace(current, lease_owner=None, lease_until=None)
+
+
 class InMemoryBlobs:
     bucket = "mail"
 
@@ -594,3 +681,5 @@ class Desk:
         self.mail = InMemoryMail(self.store)
         self.reports = InMemoryReports(self.store)
         self.blobs = InMemoryBlobs()
+        self.followers = InMemoryFollowers(self.store)
+        self.tokens = InMemoryTokenCache(self.store)

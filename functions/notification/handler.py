@@ -1,6 +1,6 @@
-"""Ticket stream -> notifications: the requester's mail (acknowledgment, replies), agents' in-app notices, and the
-report facts (per-day counters, shared/services/report_facts.py: this function reads the stream for them too, since a
-stream serves two readers per shard without throttling and the table has two).
+"""Ticket stream -> notifications: the requester's mail or WeChat texts (acknowledgment, replies, resolution),
+agents' in-app notices, and the report facts (per-day counters, shared/services/report_facts.py: this function reads
+the stream for them too, since a stream serves two readers per shard without throttling and the table has two).
 
 Partial batch failures are reported per record (ReportBatchItemFailures); mail is sent once per domain event
 through Powertools Idempotency, because the stream delivers at least once.
@@ -31,7 +31,9 @@ def record_handler(record: DynamoDBRecord) -> None:
         return
     container = get_container()
     deliver_once = container.idempotent("notification", container.send_mail_job)
-    done = container.notifications(deliver=deliver_once).handle(event)
+    # WeChat texts share the intake's prefix: one key (the event's) sends one customer-service message.
+    wechat_once = container.idempotent("wechat", container.send_wechat_job)
+    done = container.notifications(deliver=deliver_once, wechat_send=wechat_once).handle(event)
     done += container.report_facts.record(event)  # once per event, keyed on it like the mail
     for line in done:
         logger.info(line, extra={"event_id": event.id, "ticket_id": event.ticket_id})

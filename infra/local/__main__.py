@@ -26,6 +26,7 @@ from infra.local import bucket_state, snapshot  # noqa: E402
 from infra.local.dev_api import register_dev_api  # noqa: E402
 from infra.local.outbox import Outbox  # noqa: E402
 from infra.local.pump import StreamPump  # noqa: E402
+from infra.local.queues import QueuePump  # noqa: E402
 from infra.local.scheduler import Scheduler  # noqa: E402
 from infra.local.server import LocalHttpServer  # noqa: E402
 from infra.local.stack import REGION, provision, start_emulator  # noqa: E402
@@ -53,6 +54,10 @@ class LocalRuntime:
         keys = _secrets(state)
         self.emulator, endpoint = start_emulator()
         public_url = f"http://127.0.0.1:{http_port}"
+        from shared.clock import OffsetClock
+
+        self.clock = OffsetClock()
+        self.wechat = self._wechat_emulator(public_url)
         overrides = {
             "HELPDESK_AUTH_MODE": "local",
             "HELPDESK_TOKEN_SECRET": keys["token_secret"],
@@ -65,17 +70,22 @@ class LocalRuntime:
             "AWS_SECRET_ACCESS_KEY": "local",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
+            # The WeChat channel from settings, its API the emulator's (infra/local/wechat.py, docs/wechat.md).
+            "HELPDESK_WECHAT_SECRET_ARN": "",
+            "HELPDESK_WECHAT_APP_ID": self.wechat.config.app_id,
+            "HELPDESK_WECHAT_TOKEN": self.wechat.config.token,
+            "HELPDESK_WECHAT_ENCODING_AES_KEY": self.wechat.config.encoding_aes_key,
+            "HELPDESK_WECHAT_APP_SECRET": self.wechat.config.app_secret,
+            "HELPDESK_WECHAT_API_BASE": self.wechat.api_base,
         }
         self.stack = provision(endpoint, overrides)
         # Every function runs in this one process; their environments agree on all the product's settings.
         os.environ.update(self.stack.environment["ApiFunction"])
 
-        from shared.clock import OffsetClock
         from shared.config import get_settings
         from shared.container import Container, set_container
 
         get_settings.cache_clear()
-        self.clock = OffsetClock()
         self.container = Container(get_settings(), self.clock)
         set_container(self.container)
 
@@ -93,16 +103,33 @@ class LocalRuntime:
             self.clock.advance(offset)
             position = "LATEST"  # restored items were handled before the snapshot
         self.pumps = [StreamPump(self.stack, sub, starting_position=position) for sub in self.stack.streams]
+        # The WeChat intake's queue is long-polled by a thread of its own: as on AWS, where the two event sources do
+        # not wait for each other, a message becomes a ticket while a backlog of stream records is worked through.
+        self.queue_pumps = [QueuePump(self.stack, sub) for sub in self.stack.queues]
         self.scheduler = Scheduler(self.stack.schedules, self.clock.now())  # template.yaml's Schedule events
         self.outbox = Outbox(state / "outbox")
         self._work_lock = threading.Lock()
 
         from app import app
 
-        register_dev_api(app, lambda: self.container, self.clock, self.outbox, self.run_due)
+        register_dev_api(app, lambda: self.container, self.clock, self.outbox, self.run_due, self.wechat)
         self.http = LocalHttpServer(app, ROOT / "web" / "dist", "127.0.0.1", http_port)
         self.smtp = self._smtp_intake()
         self._stop = threading.Event()
+
+    def _wechat_emulator(self, public_url: str) -> Any:
+        """WeChat's servers for the Official Account (infra/local/wechat.py): token `local-wechat-token` unless
+        HELPDESK_WECHAT_TOKEN says otherwise; secure (AES) mode when HELPDESK_WECHAT_ENCODING_AES_KEY is set."""
+        from infra.local.wechat import WechatEmulator
+        from shared.domain.wechat.api import WechatConfig
+
+        config = WechatConfig(
+            app_id=os.environ.get("HELPDESK_WECHAT_APP_ID") or "wx0000localhelpdesk",
+            token=os.environ.get("HELPDESK_WECHAT_TOKEN") or "local-wechat-token",
+            encoding_aes_key=os.environ.get("HELPDESK_WECHAT_ENCODING_AES_KEY") or "",
+            app_secret=os.environ.get("HELPDESK_WECHAT_APP_SECRET") or "local-wechat-app-secret",
+        )
+        return WechatEmulator(config, self.clock, f"{public_url}/api/channels/wechat", self.state / "wechat")
 
     def _smtp_intake(self) -> Any:
         """The SES receipt rule's stand-in (infra/local/smtp.py): stores to the mail bucket, calls the handler."""
@@ -153,22 +180,36 @@ class LocalRuntime:
             except Exception:
                 log.exception("background work failed; retrying")
 
+    def _queues(self) -> None:
+        """Long-polls the queues (one second at a time): a message is taken in as it arrives, an idle queue costs
+        one request a second."""
+        while not self._stop.is_set():
+            for pump in self.queue_pumps:
+                try:
+                    pump.drain(until=time.monotonic() + 2, wait_seconds=1)
+                except Exception:
+                    log.exception("queue delivery failed; retrying")
+                    self._stop.wait(1)
+
     def save(self) -> None:
         with self._work_lock:
             snapshot.save(self.snapshot_path, self.stack, self.clock.offset)
             bucket_state.save(self.mail_folder, self._mail_s3, self.stack.names["MailBucket"])
 
     def serve(self) -> None:
-        # SMTP first: once /api/health answers, every contract port is listening.
+        # SMTP and WeChat first: once /api/health answers, every contract port is listening.
         self.smtp.start()
+        self.wechat.start()
         self.http.serve_in_background()
         worker = threading.Thread(target=self._background, name="pump", daemon=True)
         worker.start()
+        threading.Thread(target=self._queues, name="queues", daemon=True).start()
         log.info("helpdesk local mode: http://127.0.0.1:%d (API at /api, health at /api/health)", self.http.port)
         self._stop.wait()
         worker.join(timeout=5)
         self.save()
         self.smtp.stop()
+        self.wechat.stop()
         self.http.stop()
         self.emulator.stop()
 

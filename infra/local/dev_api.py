@@ -1,7 +1,8 @@
-"""`/api/dev/*`: local mode's sign-in, clock and outbox. Registered on the app only by local mode."""
+"""`/api/dev/*`: local mode's sign-in, clock, outbox and WeChat emulator. Registered on the app only by local mode."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -9,12 +10,14 @@ from typing import Any
 from chalice import Chalice
 
 from infra.local.outbox import Outbox
+from infra.local.wechat import WechatEmulator
 from infra.seed.demo import STAFF
 from shared.api.routing import ApiRouter, Call
 from shared.api.schemas import DevClock, DevLogin, LoginOut, user_out
+from shared.api.wechat_schemas import DevWechatSend, DevWechatSent
 from shared.clock import OffsetClock
 from shared.container import Container
-from shared.errors import Forbidden
+from shared.errors import Forbidden, InvalidInput
 
 
 def register_dev_api(
@@ -23,6 +26,7 @@ def register_dev_api(
     clock: OffsetClock,
     outbox: Outbox,
     run_due: Callable[[], None],
+    wechat: WechatEmulator | None = None,
 ) -> ApiRouter:
     dev = ApiRouter(app, container)
 
@@ -51,7 +55,33 @@ def register_dev_api(
             raise Forbidden("staff only")
         return {"items": outbox.items()}
 
+    if wechat is not None:
+        _register_wechat(dev, wechat)
     return dev
+
+
+def _register_wechat(dev: ApiRouter, wechat: WechatEmulator) -> None:
+    @dev.route(
+        "/api/dev/wechat/send",
+        "POST",
+        summary="A follower writes to the Official Account: signed and posted to the callback as WeChat would",
+        public=True,
+        body=DevWechatSend,
+        response=DevWechatSent,
+    )
+    def dev_wechat_send(call: Call) -> DevWechatSent:
+        body: DevWechatSend = call.body
+        try:
+            media = base64.b64decode(body.media_base64, validate=True) if body.media_base64 else None
+        except ValueError as error:
+            raise InvalidInput("media_base64 is not base64", field="media_base64") from error
+        return DevWechatSent(msg_id=wechat.send(body.openid, body.msg_type, body.content, media))
+
+    @dev.route("/api/dev/wechat/outbox", "GET", summary="What the product sent to followers, oldest first (staff)")
+    def dev_wechat_outbox(call: Call) -> dict[str, Any]:
+        if not call.principal.is_staff:
+            raise Forbidden("staff only")
+        return {"items": list(wechat.outbox)}
 
 
 def _tz(call: Call) -> Any:

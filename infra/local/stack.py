@@ -7,6 +7,7 @@ so the local stack runs what is deployed.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,17 @@ class StreamSubscription:
 
 
 @dataclass
+class QueueSubscription:
+    """A function's SQS event source, as template.yaml configures it (the queue's redrive policy is the queue's)."""
+
+    function: str
+    handler: str
+    queue: str
+    batch_size: int = 10
+    report_item_failures: bool = False
+
+
+@dataclass
 class Schedule:
     function: str
     handler: str
@@ -54,7 +66,9 @@ class LocalStack:
     names: dict[str, str]
     environment: dict[str, dict[str, str]]
     streams: list[StreamSubscription] = field(default_factory=list)
+    queues: list[QueueSubscription] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
+    queue_urls: dict[str, str] = field(default_factory=dict)
     server: ThreadedMotoServer | None = None
 
     def client(self, service: str) -> Any:
@@ -72,6 +86,7 @@ class LocalStack:
             "tickets_table": self.names["TicketsTable"],
             "idempotency_table": self.names["IdempotencyTable"],
             "mail_bucket": self.names["MailBucket"],
+            "wechat_queue_url": self.queue_urls.get("WechatInboundQueue", ""),
             "aws_endpoint_url": self.endpoint,
             "aws_region": REGION,
             "auth_mode": "local",
@@ -106,9 +121,15 @@ def provision(endpoint: str, overrides: dict[str, str] | None = None) -> LocalSt
         names[logical_id] = physical_name(logical_id)
         _create_table(dynamodb, names[logical_id], resource["Properties"])
     sqs = session.client("sqs")
-    for logical_id in resources_of_type(template, "AWS::SQS::Queue"):
-        names[logical_id] = physical_name(logical_id)
-        sqs.create_queue(QueueName=names[logical_id])
+    queues = resources_of_type(template, "AWS::SQS::Queue")
+    # Dead-letter queues first: a queue's redrive policy names its dead-letter queue's ARN.
+    for logical_id in sorted(queues, key=lambda q: "RedrivePolicy" in (queues[q].get("Properties") or {})):
+        props = queues[logical_id].get("Properties") or {}
+        fifo = bool(props.get("FifoQueue"))
+        names[logical_id] = physical_name(logical_id) + (".fifo" if fifo else "")
+        attributes = _queue_attributes(props, names)
+        url = sqs.create_queue(QueueName=names[logical_id], Attributes=attributes)["QueueUrl"]
+        session.queue_urls[logical_id] = url
     s3 = session.client("s3")
     for logical_id in resources_of_type(template, "AWS::S3::Bucket"):
         names[logical_id] = physical_name(logical_id).lower()
@@ -130,7 +151,9 @@ def provision(endpoint: str, overrides: dict[str, str] | None = None) -> LocalSt
     for logical_id, function in resources_of_type(template, "AWS::Serverless::Function").items():
         props = function.get("Properties", {})
         variables = {**globals_env, **(props.get("Environment", {}).get("Variables") or {})}
-        env = {key: _resolve(value, names, parameters) for key, value in variables.items()}
+        # A queue's Ref is its URL (CloudFormation's), everything else's its name.
+        refs = {**names, **session.queue_urls}
+        env = {key: _resolve(value, refs, parameters) for key, value in variables.items()}
         env.update(overrides or {})
         session.environment[logical_id] = env
         handler = props.get("Handler") or template.get("Globals", {}).get("Function", {}).get("Handler", "")
@@ -165,11 +188,41 @@ def _subscribe(
                 on_failure_queue=names.get(destination["Fn::GetAtt"][0]) if destination else None,
             )
         )
+    elif event.get("Type") == "SQS":
+        queue_ref = props["Queue"]["Fn::GetAtt"][0]
+        session.queues.append(
+            QueueSubscription(
+                function=function,
+                handler=handler,
+                queue=names[queue_ref],
+                batch_size=int(props.get("BatchSize", 10)),
+                report_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+            )
+        )
     elif event.get("Type") in ("Schedule", "ScheduleV2"):
         expression = str(props.get("Schedule") or props["ScheduleExpression"])
         zone = props.get("ScheduleExpressionTimezone")
         timezone = _resolve(zone, names, parameters or {}) if zone is not None else None
         session.schedules.append(Schedule(function, handler, expression, timezone or None))
+
+
+def _queue_attributes(props: dict[str, Any], names: dict[str, str]) -> dict[str, str]:
+    """The template's queue properties as SQS attributes (the dead-letter target resolved to the local ARN)."""
+    attributes: dict[str, str] = {}
+    if props.get("FifoQueue"):
+        attributes["FifoQueue"] = "true"
+        attributes["ContentBasedDeduplication"] = str(bool(props.get("ContentBasedDeduplication"))).lower()
+    for name in ("VisibilityTimeout", "MessageRetentionPeriod"):
+        if name in props:
+            attributes[name] = str(props[name])
+    redrive = props.get("RedrivePolicy")
+    if redrive:
+        target = names[redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]]
+        arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{target}"
+        attributes["RedrivePolicy"] = json.dumps(
+            {"deadLetterTargetArn": arn, "maxReceiveCount": redrive["maxReceiveCount"]}
+        )
+    return attributes
 
 
 def _resolve(value: Any, names: dict[str, str], parameters: dict[str, str]) -> str:

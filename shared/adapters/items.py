@@ -140,6 +140,8 @@ class MessageItem(HelpdeskItem, discriminator="message"):
     channel = UnicodeAttribute(default="web")
     created_at = UTCDateTimeAttribute()
     email = JSONAttribute(null=True)
+    wechat = JSONAttribute(null=True)
+    delivery = JSONAttribute(null=True)
 
 
 class EventItem(HelpdeskItem, discriminator="event"):
@@ -236,6 +238,35 @@ class RateItem(HelpdeskItem, discriminator="rate"):
     served = UnicodeSetAttribute(null=True)
 
 
+class WechatFollowerItem(HelpdeskItem, discriminator="wechat_follower"):
+    """`WXUSER#<openid>` / `FOLLOWER`: the customer behind an openid (docs/wechat.md, "The customer")."""
+
+    openid = UnicodeAttribute()
+    name = UnicodeAttribute()
+    first_seen_at = UTCDateTimeAttribute()
+    subscribed = BooleanAttribute(default=True)
+    last_seen_at = UTCDateTimeAttribute(null=True)
+    current_ticket = UnicodeAttribute(null=True)
+    unsubscribed_at = UTCDateTimeAttribute(null=True)
+    named_by_staff = BooleanAttribute(default=False)
+
+
+class WechatClaimItem(HelpdeskItem, discriminator="wechat_claim"):
+    """`WXMSG#<MsgId or event key>` / `CLAIM`: the ticket and message one WeChat message made."""
+
+    ticket_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+
+
+class WechatTokenItem(HelpdeskItem, discriminator="wechat_token"):
+    """`WECHAT` / `ACCESS_TOKEN`: the account's shared access token, and the lease of whoever renews it."""
+
+    token = UnicodeAttribute(null=True)
+    valid_until = UTCDateTimeAttribute(null=True)
+    lease_owner = UnicodeAttribute(null=True)
+    lease_until = UTCDateTimeAttribute(null=True)
+
+
 _ALL = (
     HelpdeskItem,
     TicketItem,
@@ -253,6 +284,9 @@ _ALL = (
     MailRejectionItem,
     MailAddressItem,
     RateItem,
+    WechatFollowerItem,
+    WechatClaimItem,
+    WechatTokenItem,
 )
 
 

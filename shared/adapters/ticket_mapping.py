@@ -172,6 +172,8 @@ def message_item(message: Message, ticket_version: int) -> MessageItem:
         channel=message.channel,
         created_at=message.created_at,
         email=message.email,
+        wechat=message.wechat,
+        delivery=message.delivery,
     )
 
 
@@ -185,4 +187,6 @@ def to_message(item: MessageItem) -> Message:
         created_at=item.created_at,
         channel=item.channel or "web",
         email=item.email,
+        wechat=item.wechat,
+        delivery=item.delivery,
     )

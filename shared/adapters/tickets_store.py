@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -26,7 +27,7 @@ from shared.adapters.ticket_mapping import (
     to_event,
     to_message,
 )
-from shared.adapters.ticket_writer import Part, check, put
+from shared.adapters.ticket_writer import Part, check, put, update
 from shared.domain.events import Message
 from shared.domain.requests import IdempotencyClaim, Key, Page
 from shared.domain.tickets import Ticket
@@ -59,6 +60,18 @@ class TicketStore:
     def message_part(message: Message, ticket: Ticket) -> Part:
         """The message, sorted by the ticket version the write produces."""
         return put(message_item(message, ticket.version + 1), MessageItem.pk.does_not_exist())
+
+    @staticmethod
+    def delivery_part(ticket_id: str, ticket_version: int, message_id: str, delivery: dict[str, Any]) -> Part:
+        """A public reply's failed delivery, set once on the message item: `AlreadyClaimed` when it was marked
+        before (a redelivered event)."""
+        item = MessageItem(ticket_pk(ticket_id), message_sk(ticket_version, message_id))
+        return update(
+            item,
+            [MessageItem.delivery.set(delivery)],
+            MessageItem.pk.exists() & MessageItem.delivery.does_not_exist(),
+            lambda: AlreadyClaimed(f"the delivery of message {message_id} was marked before"),
+        )
 
     @staticmethod
     def idempotency_part(claim: IdempotencyClaim, ticket_id: str, now: datetime) -> Part:

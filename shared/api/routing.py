@@ -31,8 +31,11 @@ STATUS_BY_CODE = {
     "invalid_rules": 400,
     "invalid_sla_policies": 400,
     "invalid_canned_replies": 400,
+    "invalid_xml": 400,
     "unauthenticated": 401,
     "forbidden": 403,
+    "invalid_signature": 403,
+    "stale_timestamp": 403,
     "not_found": 404,
     "invalid_transition": 409,
     "ticket_closed": 409,
@@ -85,6 +88,7 @@ class Call:
     body: Any
     query: Any
     headers: dict[str, str]
+    raw_body: bytes = b""  # the body as sent (the WeChat callback's XML)
 
 
 @dataclass
@@ -162,6 +166,7 @@ class ApiRouter:
                 body=_parse_body(body_model, raw) if body_model else None,
                 query=_parse_query(query_model, request.query_params or {}) if query_model else None,
                 headers=headers,
+                raw_body=raw,
             )
             result = handler(call, **path_params)
             if isinstance(result, Response):

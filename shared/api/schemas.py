@@ -160,6 +160,14 @@ class AttachmentOut(Out):
     content_type: str
     size: int
     inline: bool
+    url: str | None = Field(default=None, description="a WeChat image's presigned URL, to show it inline")
+
+
+class DeliveryOut(Out):
+    status: str = Field(description="undelivered")
+    channel: str = Field(description="the requester's channel that refused it: wechat")
+    reason: str = Field(description="window_closed (48 hours since the customer's last message), unsubscribed, ...")
+    at: datetime
 
 
 class MessageOut(Out):
@@ -175,6 +183,8 @@ class MessageOut(Out):
     attachments: list[AttachmentOut] = Field(default_factory=list)
     cc: list[str] = Field(default_factory=list)
     has_raw: bool = False
+    delivery: DeliveryOut | None = Field(default=None, description="set when the reply could not be delivered")
+    wechat: dict[str, Any] | None = Field(default=None, description="WeChat messages: msg_id, msg_type, problems")
 
 
 class AttachmentLink(Out):
@@ -364,7 +374,8 @@ def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
 
 def message_out(message: Message, tz: Any) -> MessageOut:
     author = message.author
-    email = message.email or {}
+    email = message.email or message.wechat or {}
+    wechat = message.wechat
     return MessageOut(
         id=message.id,
         ticket_id=message.ticket_id,
@@ -382,11 +393,14 @@ def message_out(message: Message, tz: Any) -> MessageOut:
                 content_type=a.get("content_type", "application/octet-stream"),
                 size=int(a.get("size", 0)),
                 inline=bool(a.get("inline")),
+                url=a.get("url"),
             )
             for a in email.get("attachments") or []
         ],
         cc=list(email.get("cc") or []),
         has_raw=bool(email.get("raw_key")),
+        delivery=DeliveryOut.model_validate(message.delivery) if message.delivery else None,
+        wechat={k: wechat[k] for k in ("msg_id", "msg_type", "problems") if k in wechat} if wechat else None,
     )
 
 

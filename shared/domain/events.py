@@ -28,6 +28,8 @@ class EventType(StrEnum):
     SLA_BREACH = "sla.breach"
     # The requester answered the satisfaction survey (change `satisfaction`: old -> new answer).
     SATISFACTION_RATED = "satisfaction.rated"
+    # A public reply the requester's channel could not take (WeChat's 48-hour window): kept, marked, the author told.
+    MESSAGE_UNDELIVERED = "message.undelivered"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ class Message:
     channel: str = "web"
     # Email messages: html, quoted_text, attachments, cc, raw_key, message_id (shared/services/email_intake.py).
     email: dict[str, Any] | None = None
+    # WeChat messages: msg_id, msg_type, create_time, media_id, attachments, problems (services/wechat_intake.py).
+    wechat: dict[str, Any] | None = None
+    # A public reply's delivery on the requester's channel, when it failed: {"status", "channel", "reason", "at"}.
+    delivery: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Who hears of what: the one table of notices each domain event calls for.
 
-Both ticket-stream consumers read it. The notification function sends the requester's mail and tells a new assignee;
+Both ticket-stream consumers read it. The notification function sends the requester's notices and tells a new assignee;
 the assignment function delivers the routing and SLA alerts in-app, because it already holds the directory that says
 who supervises the ticket's team. Each notice is delivered at most once per event (keyed on the event and the kind).
+A requester's notice (`Delivery.MAIL`) goes out on the requester's own channel: mail, or WeChat for a follower's
+ticket (shared/services/wechat_notices.py).
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ class Audience(StrEnum):
     SUPERVISOR = "supervisor"  # the supervisor of the ticket's team
     ASSIGNEE_OR_SUPERVISOR = "assignee_or_supervisor"  # the assignee; the supervisor while nobody holds it
     RULE_NOTIFY = "rule_notify"  # the people a routing rule named
+    MESSAGE_AUTHOR = "message_author"  # who wrote the message the event is about
 
 
 class Delivery(StrEnum):
-    MAIL = "mail"
+    MAIL = "mail"  # the requester's channel: mail, or WeChat
     IN_APP = "in_app"
 
 
@@ -95,6 +98,10 @@ NOTICES: tuple[tuple[Callable[[AuditEvent], bool], Notice], ...] = (
     ),
     (_rule_notified, Notice("rule.notify", Audience.RULE_NOTIFY, IN_APP, ROUTING)),
     (_rated_low, Notice("satisfaction.low", Audience.SUPERVISOR, IN_APP, ROUTING)),
+    (
+        _is(EventType.MESSAGE_UNDELIVERED),
+        Notice("message.undelivered", Audience.MESSAGE_AUTHOR, IN_APP, NOTIFICATION),
+    ),
 )
 
 

@@ -37,6 +37,12 @@ class MailComposer:
     def domain(self) -> str:
         return self._support.rsplit("@", 1)[-1]
 
+    def render(self, template: str, language: str, context: dict[str, Any]) -> str:
+        """One template alone (the WeChat channel's texts: templates/<language>/wechat/<kind>.txt)."""
+        language = language if language in LANGUAGES else LANGUAGES[0]
+        values = {**context, "portal_url": self._public_url, "support_address": self._support}
+        return self._env.get_template(f"{language}/{template}").render(values).strip()
+
     def compose(
         self,
         kind: str,

@@ -1,5 +1,5 @@
-"""Files of email messages for the API: presigned downloads of attachments (requester or staff) and of the raw
-MIME (staff), and `cid:` images in a message's HTML pointed at their presigned URLs."""
+"""Files of email and WeChat messages for the API: presigned downloads of attachments (requester or staff) and of
+the raw MIME (staff), `cid:` images in a message's HTML and WeChat images pointed at their presigned URLs."""
 
 from __future__ import annotations
 
@@ -38,6 +38,9 @@ class MailFilesService:
         """Messages whose HTML shows inline images: `cid:` sources replaced by presigned URLs (signing is local)."""
         out = []
         for message in messages:
+            if message.wechat and message.wechat.get("attachments"):
+                out.append(self._wechat_images(message))
+                continue
             email = message.email or {}
             html = email.get("html")
             inline = {a["cid"]: a for a in email.get("attachments") or [] if a.get("cid") and a.get("key")}
@@ -49,6 +52,17 @@ class MailFilesService:
                 message = replace(message, email={**email, "html": resolve_cid_images(html, urls)})
             out.append(message)
         return out
+
+    def _wechat_images(self, message: Message) -> Message:
+        """A WeChat image is shown inline in the conversation: its presigned URL travels with the message."""
+        wechat = message.wechat or {}
+        attachments = [
+            {**a, "url": self._blobs.presign(a["key"], LINK_TTL, a.get("filename"), _image_type(a), "inline")}
+            if a.get("inline") and a.get("key") and _image_type(a) != "application/octet-stream"
+            else a
+            for a in wechat.get("attachments") or []
+        ]
+        return replace(message, wechat={**wechat, "attachments": attachments})
 
     def attachment(self, principal: Principal, ref: str, message_id: str, attachment_id: str) -> dict[str, Any]:
         ticket = self._tickets.get(principal, ref)  # NotFound for anyone who may not see the ticket

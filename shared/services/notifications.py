@@ -19,6 +19,7 @@ from shared.errors import Forbidden
 from shared.services.cursors import CursorCodec
 from shared.services.mail import MailComposer
 from shared.services.ports import Inbox, Mail, Tickets
+from shared.services.wechat_notices import WechatNotices
 
 PRIORITY_LABELS = {
     "zh-CN": {"P1": "紧急", "P2": "重要", "P3": "一般", "P4": "低"},
@@ -50,8 +51,10 @@ class NotificationService:
         reply_address: ReplyAddress | None = None,
         acknowledgments_per_minute: int = 3,
         survey_links: SurveyLinks | None = None,
+        wechat: WechatNotices | None = None,
     ) -> None:
         self._survey_links = survey_links
+        self._wechat = wechat
         self._mail_store = mail
         self._reply_address = reply_address
         self._ack_limit = acknowledgments_per_minute
@@ -66,7 +69,9 @@ class NotificationService:
         done: list[str] = []
         ticket = {"id": event.ticket_id, **event.snapshot}
         for notice in notices_for(event, Sender.NOTIFICATION):
-            if notice.delivery is Delivery.MAIL:
+            if notice.delivery is Delivery.MAIL and self._wechat is not None and self._wechat.serves(ticket):
+                done += self._wechat.deliver(notice.kind, event, ticket)
+            elif notice.delivery is Delivery.MAIL:
                 done += self._requester_mail(notice, event, ticket)
             else:
                 done += self._in_app(notice, event, ticket)
@@ -82,6 +87,9 @@ class NotificationService:
     def _in_app(self, notice: Notice, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
         change = event.changed("assignee") if notice.audience is Audience.NEW_ASSIGNEE else None
         who = change.new if change is not None else None
+        if notice.audience is Audience.MESSAGE_AUTHOR:
+            delivery = event.changed("delivery")
+            who = delivery.new.get("author") if delivery is not None and isinstance(delivery.new, dict) else None
         if not who or (notice.not_to_actor and who == event.actor.email):
             return []
         # Keyed on the event alone (one assignment per event): the key notices of this kind always had.

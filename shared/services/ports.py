@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # only types: importing the ports loads nothing (a cold start
     from shared.domain.requests import IdempotencyClaim, Key, Page
     from shared.domain.settings import StoredConfig
     from shared.domain.tickets import FieldChange, Priority, Ticket
+    from shared.domain.wechat.api import CachedToken, Media
+    from shared.domain.wechat.followers import Follower
+    from shared.domain.wechat.protocol import InboundMessage
 
 
 class WritePart(Protocol):
@@ -93,6 +96,12 @@ class Tickets(TicketReader, Protocol):
     def idempotency_part(self, claim: IdempotencyClaim, ticket_id: str, now: datetime) -> WritePart: ...
 
     def directory_checks(self, requires: dict[str, str]) -> Sequence[WritePart]: ...
+
+    def delivery_part(
+        self, ticket_id: str, ticket_version: int, message_id: str, delivery: dict[str, Any]
+    ) -> WritePart:
+        """Marks a public reply's delivery on the requester's channel (once: `AlreadyClaimed` when marked)."""
+        ...
 
 
 class SlaKeeper(Protocol):
@@ -305,3 +314,57 @@ class Blobs(Protocol):
         content_type: str | None = None,
         disposition: str = "attachment",
     ) -> str: ...
+
+
+# -- the WeChat channel (docs/wechat.md) --------------------------------------------------------------------------
+class InboundQueue(Protocol):
+    """Where the callback hands an accepted message, to be taken in by the intake function."""
+
+    def put(self, message: InboundMessage) -> None: ...
+
+
+class Followers(Protocol):
+    """The customers behind openids, and the claims that make one MsgId one ticket or one message."""
+
+    def follower(self, openid: str) -> Follower | None: ...
+
+    def save(self, follower: Follower) -> None:
+        """Outside any ticket write: a subscription, an unsubscription, a menu click, a new name."""
+        ...
+
+    def follower_part(self, follower: Follower, expected_ticket: str | None) -> WritePart:
+        """The follower as changed by a message, conditioned on their current ticket being `expected_ticket`
+        (`VersionConflict` when another message moved it first)."""
+        ...
+
+    def claimed(self, key: str) -> str | None:
+        """The ticket a message's dedupe key (its MsgId) was taken into, if it was."""
+        ...
+
+    def claim_part(self, key: str, ticket_id: str, message_id: str) -> WritePart: ...
+
+
+class TokenCache(Protocol):
+    """The one access token the account's callers share, and a lease so that one caller at a time renews it."""
+
+    def cached(self) -> CachedToken | None: ...
+
+    def take_lease(self, owner: str, now: datetime, until: datetime) -> bool: ...
+
+    def put_token(self, token: str, valid_until: datetime, owner: str) -> None:
+        """Stores the new token and releases `owner`'s lease."""
+        ...
+
+    def release(self, owner: str) -> None: ...
+
+
+class WechatApi(Protocol):
+    def fetch_token(self) -> tuple[str, int]:
+        """A new access token and its lifetime in seconds."""
+        ...
+
+    def send(self, token: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """`message/custom/send`: WeChat's answer, `{"errcode", "errmsg"}`."""
+        ...
+
+    def media(self, token: str, media_id: str, limit: int) -> Media: ...

@@ -71,3 +71,23 @@ def test_the_spa_and_the_api_share_one_cloudfront_origin():
     # No custom error pages: they would replace the API's own 403/404 bodies too.
     assert "CustomErrorResponses" not in config
     assert config["DefaultCacheBehavior"]["TargetOriginId"] == "web"
+
+
+def test_queue_consumers_report_partial_failures_and_queues_park_what_fails():
+    template = load_template()
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    queues = resources_of_type(template, "AWS::SQS::Queue")
+    sources = [
+        event["Properties"]
+        for function in functions.values()
+        for event in (function["Properties"].get("Events") or {}).values()
+        if event["Type"] == "SQS"
+    ]
+    assert sources
+    for source in sources:
+        assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        queue = queues[source["Queue"]["Fn::GetAtt"][0]]["Properties"]
+        dead = queues[queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]]["Properties"]
+        assert 1 <= queue["RedrivePolicy"]["maxReceiveCount"] <= 10
+        assert dead.get("FifoQueue") == queue.get("FifoQueue")
+        assert queue["VisibilityTimeout"] >= 6 * functions["WechatIntakeFunction"]["Properties"]["Timeout"]

@@ -20,7 +20,7 @@ def test_values_are_read_typed_and_unknown_names_ignored() -> None:
     )
     assert (settings.ack_timeout_minutes, settings.trace_calls, settings.auth_mode) == (5, True, "local")
     assert settings.aws_region == "us-east-1" and settings.user_pool_id is None
-    assert "secret" not in repr(Settings(cursor_secret="secret", reply_secret="secret"))
+    assert "k3y-value" not in repr(Settings(cursor_secret="k3y-value", reply_secret="k3y-value"))
 
 
 @pytest.mark.parametrize(

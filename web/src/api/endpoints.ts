@@ -37,6 +37,7 @@ import type {
   TicketEvent,
   TicketListParams,
   User,
+  WechatFollower,
 } from './types';
 
 interface ReadOpts {
@@ -127,6 +128,18 @@ export function listMessages(ticketId: string, params: PageParams = {}, opts: Re
 
 export function postMessage(ticketId: string, message: NewMessage): Promise<Message> {
   return call<Message>('POST', `/api/tickets/${seg(ticketId)}/messages`, { body: message });
+}
+
+// ---- WeChat ----
+
+/** The follower behind a WeChat ticket and their 48-hour reply window (staff). */
+export function getTicketWechat(ticketId: string, opts: ReadOpts = {}): Promise<WechatFollower> {
+  return call<WechatFollower>('GET', `/api/tickets/${seg(ticketId)}/wechat`, { signal: opts.signal });
+}
+
+/** Staff name the customer behind a WeChat ticket (kept for their next tickets too). */
+export function nameTicketWechat(ticketId: string, name: string): Promise<WechatFollower> {
+  return call<WechatFollower>('PUT', `/api/tickets/${seg(ticketId)}/wechat`, { body: { name } });
 }
 
 // ---- email ----

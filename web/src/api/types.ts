@@ -127,6 +127,29 @@ export interface Attachment {
   content_type: string;
   size: number;
   inline: boolean;
+  /** A WeChat image's short-lived URL, to show it in the conversation. */
+  url?: string | null;
+}
+
+/** Set on a public reply the requester's channel refused (WeChat's 48-hour window). */
+export interface Delivery {
+  status: 'undelivered' | string;
+  channel: 'wechat' | string;
+  reason: 'window_closed' | 'unsubscribed' | 'reply_limit' | string;
+  at: IsoDateTime;
+}
+
+/** GET /api/tickets/{id}/wechat: the follower behind a WeChat ticket and their reply window. */
+export interface WechatFollower {
+  openid: string;
+  name: string;
+  subscribed: boolean;
+  last_seen_at: IsoDateTime | null;
+  window_closes_at: IsoDateTime | null;
+  window_open: boolean;
+  /** By the server's clock when answered: the countdown runs from the fetch. */
+  window_seconds_left: number;
+  unsubscribed_at?: IsoDateTime | null;
 }
 
 /** GET .../attachments/{id}: a short-lived download URL. */
@@ -160,6 +183,8 @@ export interface Message {
   cc?: string[];
   /** The raw MIME message is kept (it arrived by email). */
   has_raw?: boolean;
+  delivery?: Delivery | null;
+  wechat?: { msg_id?: string; msg_type?: string; problems?: string[] } | null;
 }
 
 export interface NewMessage {

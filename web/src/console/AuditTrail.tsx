@@ -71,6 +71,10 @@ export function routingSentence(c: FieldChange, actor: string, t: TFunction, age
       return t('audit.transferred', { actor, reason: String(c.new ?? '') });
     case 'urged':
       return isEmptyValue(c.new) ? t('audit.urged', { actor }) : t('audit.urgedNote', { actor, note: String(c.new) });
+    case 'delivery': {
+      const reason = String((c.new as { reason?: string } | null)?.reason ?? '');
+      return t('audit.undelivered', { why: t(`wechat.reason.${reason}`, { defaultValue: reason }) });
+    }
     case 'routing.rules':
       return t('audit.rulesFired', { rules: list(c.new) });
     case 'routing.errors':

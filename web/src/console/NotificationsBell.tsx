@@ -15,6 +15,7 @@ const KNOWN_TYPES: Record<string, string> = {
   'sla.warning': 'notifications.slaWarning',
   'sla.breach': 'notifications.slaBreach',
   'ticket.urged': 'notifications.urged',
+  'message.undelivered': 'notifications.undelivered',
   'ticket.transferred': 'notifications.transferred',
   'rule.notify': 'notifications.ruleNotify',
   'satisfaction.low': 'notifications.lowRating',

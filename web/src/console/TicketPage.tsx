@@ -32,6 +32,7 @@ import { formatTime } from '../shared/format';
 import { PriorityTag, StatusTag } from '../shared/labels';
 import { useToast } from '../shared/toast';
 import { qk, useMessages, useTicket } from '../shared/queries';
+import { WechatTag, WechatWindow } from '../shared/WechatParts';
 import { CcLine } from '../shared/EmailParts';
 import { can, PERM } from '../shared/permissions';
 import { clockFlags, isPaused, SlaCountdown } from '../shared/SlaCountdown';
@@ -159,7 +160,9 @@ export default function TicketPage() {
   const qc = useQueryClient();
   const ticketQ = useTicket(id);
   const ticket = ticketQ.data;
-  const messagesQ = useMessages(ticket?.id);
+  // A WeChat reply may be marked undelivered a moment after it is sent: such a conversation refreshes itself.
+  const wechat = ticket?.channel === 'wechat';
+  const messagesQ = useMessages(ticket?.id, wechat ? 5_000 : undefined);
   const [conflict, setConflict] = useState(false);
   const [reloading, setReloading] = useState(false);
   const [transferOpen, setTransferOpen] = useState(false);
@@ -306,6 +309,7 @@ export default function TicketPage() {
         </Typography.Title>
         <StatusTag status={tk.status} />
         <PriorityTag priority={tk.priority} />
+        {wechat ? <WechatTag /> : null}
         <Space style={{ marginLeft: 'auto' }} wrap>
           {open ? <TransferButton onClick={() => setTransferOpen(true)} disabled={conflict} /> : null}
           {open && can(user, PERM.urge) && tk.assignee ? (
@@ -375,6 +379,8 @@ export default function TicketPage() {
               loading={messagesQ.isPending}
               error={messagesQ.error}
               onSend={send}
+              chat={wechat}
+              replyNotice={wechat ? <WechatWindow ticketId={tk.id} /> : null}
               height="max(320px, calc(100vh - 420px))"
               replyTools={({ insert, disabled }) => (
                 <CannedReplyPicker

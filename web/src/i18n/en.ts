@@ -252,6 +252,7 @@ const en: Messages<typeof zhCN> = {
     all_at_capacity: 'everyone in the team is at capacity: waiting in its queue',
   },
   audit: {
+    undelivered: 'The WeChat reply was not delivered: {{why}}',
     created: '{{actor}} created the ticket',
     replied: '{{actor}} replied to the customer',
     noted: '{{actor}} added an internal note',
@@ -371,6 +372,7 @@ const en: Messages<typeof zhCN> = {
     transferred: 'Transferred to you: {{number}} {{subject}}',
     ruleNotify: 'Rule notification: {{number}} {{subject}}',
     lowRating: 'Low rating, call back: {{number}} {{subject}}',
+    undelivered: 'WeChat reply undelivered: {{number}} {{subject}}',
     unread: '{{count}} unread',
   },
   portal: {
@@ -428,6 +430,23 @@ const en: Messages<typeof zhCN> = {
     complex_process: 'Complex process',
     insufficient_resources: 'Insufficient resources',
     other: 'Other',
+  },
+  wechat: {
+    image: 'Image',
+    undelivered: 'Undelivered',
+    undeliveredHint: 'WeChat did not deliver it: {{why}} ({{at}}). The reply is kept on the ticket; reach the customer by phone or another channel.',
+    reason: {
+      window_closed: 'more than 48 hours since the customer’s last message',
+      unsubscribed: 'the customer unfollowed the account',
+      reply_limit: 'WeChat’s limit of replies was reached',
+      unknown_openid: 'WeChat does not know this user',
+    },
+    windowOpen: 'WeChat reply window: {{left}} left. 48 hours after the customer’s last message WeChat stops delivering replies',
+    windowClosed: 'The WeChat reply window has closed: the customer’s last message is more than 48 hours old',
+    unsubscribed: 'The customer unfollowed the account: WeChat cannot deliver replies',
+    windowClosedHint: 'Last message: {{last}}. Replies now are kept on the ticket and marked undelivered; the window opens again when the customer writes.',
+    rename: 'Name the customer',
+    mediaLost: '(the media has expired and could not be fetched)',
   },
   email: {
     viaEmail: 'Email',

@@ -247,6 +247,7 @@ const zhCN = {
     all_at_capacity: '团队坐席均已满负荷，在团队队列中等待',
   },
   audit: {
+    undelivered: '微信回复未送达：{{why}}',
     created: '{{actor}} 创建了工单',
     replied: '{{actor}} 回复了客户',
     noted: '{{actor}} 添加了内部备注',
@@ -366,6 +367,7 @@ const zhCN = {
     transferred: '转办给您：{{number}} {{subject}}',
     ruleNotify: '规则提醒：{{number}} {{subject}}',
     lowRating: '差评回访：{{number}} {{subject}}',
+    undelivered: '微信回复未送达：{{number}} {{subject}}',
     unread: '{{count}} 条未读',
   },
   portal: {
@@ -423,6 +425,23 @@ const zhCN = {
     complex_process: '流程复杂',
     insufficient_resources: '资源不足',
     other: '其他',
+  },
+  wechat: {
+    image: '图片',
+    undelivered: '未送达',
+    undeliveredHint: '微信未送达：{{why}}（{{at}}）。回复已保存在工单中，请改用电话或其他渠道联系客户。',
+    reason: {
+      window_closed: '已超过客户最后一条消息 48 小时',
+      unsubscribed: '客户已取消关注公众号',
+      reply_limit: '回复条数已达微信上限',
+      unknown_openid: '微信不认识该用户',
+    },
+    windowOpen: '微信回复窗口还剩 {{left}}：超过客户最后一条消息 48 小时后，微信将不再送达回复',
+    windowClosed: '微信回复窗口已关闭：客户最后一条消息已超过 48 小时',
+    unsubscribed: '客户已取消关注公众号，微信无法送达回复',
+    windowClosedHint: '最后消息：{{last}}。此时的回复会保存在工单中并标记为未送达；客户再发消息后窗口重新打开。',
+    rename: '为客户命名',
+    mediaLost: '（媒体文件已过期，无法获取）',
   },
   email: {
     viaEmail: '邮件',

@@ -14,12 +14,23 @@ import Skeleton from 'antd/es/skeleton';
 import Space from 'antd/es/space';
 import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
-import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  memo,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError, isStaffRole, type Message } from '../api';
 import { EmailHtml } from './EmailHtml';
 import { AttachmentList, CcLine, ChannelBadge, QuotedText, RawMessageLink } from './EmailParts';
 import { formatTime } from './format';
+import { UndeliveredTag, WechatBubble } from './WechatParts';
 
 /** Internal notes: yellow background, gold border and the 内部备注 label. */
 export const NOTE_BG = '#fffbe6';
@@ -29,6 +40,9 @@ export const CUSTOMER_BG = '#ffffff';
 
 /** Past this many messages the list only renders what is on screen. */
 export const VIRTUALIZE_AFTER = 40;
+
+/** A WeChat ticket's conversation is drawn as chat bubbles (shared/WechatParts). */
+const ChatStyle = createContext(false);
 
 const MessageItem = memo(function MessageItem({
   message,
@@ -40,6 +54,8 @@ const MessageItem = memo(function MessageItem({
   staffView: boolean;
 }) {
   const { t } = useTranslation();
+  const chat = useContext(ChatStyle);
+  if (chat) return <WechatBubble message={message} noteBg={NOTE_BG} noteBorder={NOTE_BORDER} />;
   const staffAuthor = isStaffRole(message.author.role);
   const bg = message.internal ? NOTE_BG : staffAuthor ? STAFF_BG : CUSTOMER_BG;
   const border = message.internal ? NOTE_BORDER : staffAuthor ? '#d6e4ff' : '#e8e8e8';
@@ -73,6 +89,7 @@ const MessageItem = memo(function MessageItem({
           </Tag>
         ) : null}
         <ChannelBadge channel={message.channel} />
+        <UndeliveredTag message={message} />
         <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 'auto' }}>
           {formatTime(message.created_at)}
         </Typography.Text>
@@ -383,6 +400,8 @@ export function Conversation({
   height,
   placeholder,
   replyTools,
+  chat = false,
+  replyNotice,
 }: {
   messages: Message[] | undefined;
   loading?: boolean;
@@ -396,10 +415,14 @@ export function Conversation({
   placeholder?: string;
   /** Staff mode only: controls beside the reply input (the console's 快捷回复 picker). */
   replyTools?: (api: ReplyTools) => ReactNode;
+  /** Chat bubbles (a WeChat ticket) instead of mail-style messages. */
+  chat?: boolean;
+  /** Shown over the reply box (a WeChat ticket's 48-hour window). */
+  replyNotice?: ReactNode;
 }) {
   const { t } = useTranslation();
   return (
-    <div data-testid="conversation" data-mode={mode}>
+    <div data-testid="conversation" data-mode={mode} data-style={chat ? 'chat' : 'mail'}>
       {error ? (
         <Alert
           type="error"
@@ -414,9 +437,12 @@ export function Conversation({
       {loading && !messages ? (
         <Skeleton active paragraph={{ rows: 4 }} />
       ) : (
-        <MessageList messages={messages ?? []} viewerEmail={viewerEmail} height={height} staffView={mode === 'staff'} />
+        <ChatStyle.Provider value={chat}>
+          <MessageList messages={messages ?? []} viewerEmail={viewerEmail} height={height} staffView={mode === 'staff'} />
+        </ChatStyle.Provider>
       )}
       <div style={{ marginTop: 12 }}>
+        {replyNotice}
         <ReplyBox
           allowInternal={mode === 'staff'}
           onSend={onSend}

@@ -40,11 +40,12 @@ export function useTicket(idOrNumber: string) {
   });
 }
 
-export function useMessages(ticketId: string | undefined) {
+export function useMessages(ticketId: string | undefined, refetchInterval?: number) {
   return useQuery({
     queryKey: qk.messages(ticketId ?? ''),
     queryFn: ({ signal }) => fetchAllPages((cursor) => listMessages(ticketId!, { limit: 200, cursor }, { signal })),
     enabled: !!ticketId,
+    refetchInterval,
   });
 }
 

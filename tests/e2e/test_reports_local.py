@@ -75,7 +75,15 @@ def test_a_day_on_the_local_stack(stack: LocalStackProcess):
     assert rated.status_code == 200 and rated.json()["satisfaction"]["score"] == 1
 
     def low_rating_notices() -> list:
-        items = stack.get(lead, "/api/notifications").json()["items"]
+        # Every page: the clock moves on below, and the sweep's alerts about earlier tests' tickets come after it.
+        items, cursor = [], None
+        while True:
+            query = "?limit=100" + (f"&cursor={cursor}" if cursor else "")
+            page = stack.get(lead, f"/api/notifications{query}").json()
+            items += page["items"]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
         return [n for n in items if n["type"] == "satisfaction.low" and n["ticket_id"] == tickets[1]["id"]]
 
     assert len(wait_for(low_rating_notices, timeout=20)) == 1

@@ -30,7 +30,12 @@ describe('sign-in (local mode)', () => {
     expect(localStorage.getItem('helpdesk.token')).toBeNull();
     const login = server.requests.find((r) => r.path === '/api/dev/login');
     expect(login?.body).toEqual({ email: 'zhangwei@demo.local' });
-    const list = server.requests.find((r) => r.path === '/api/tickets');
+    // the queue page renders before its first list request goes out
+    const list = await waitFor(() => {
+      const found = server.requests.find((r) => r.path === '/api/tickets');
+      expect(found).toBeDefined();
+      return found;
+    });
     expect(list?.headers.get('Authorization')).toBe('Bearer staff-token');
 
     // sign-out clears the token and returns to the sign-in page
@@ -56,7 +61,11 @@ describe('sign-in (local mode)', () => {
     await user.click(screen.getByTestId('signin-submit'));
     await screen.findByTestId('my-tickets');
     expect(window.location.pathname).toBe('/portal/tickets');
-    const list = server.requests.find((r) => r.path === '/api/tickets');
+    const list = await waitFor(() => {
+      const found = server.requests.find((r) => r.path === '/api/tickets');
+      expect(found).toBeDefined();
+      return found;
+    });
     expect(list?.query.get('view')).toBe('requested');
   });
 

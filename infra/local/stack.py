@@ -71,6 +71,7 @@ class LocalStack:
         values: dict[str, Any] = {
             "tickets_table": self.names["TicketsTable"],
             "idempotency_table": self.names["IdempotencyTable"],
+            "reports_table": self.names["ReportsTable"],
             "mail_bucket": self.names["MailBucket"],
             "aws_endpoint_url": self.endpoint,
             "aws_region": REGION,

@@ -16,6 +16,7 @@ LIST_SHARDS = {"all": 8, "unassigned": 8, "team": 4, "sla_view": 2}
 SLA_SHARDS = 16  # by_sla_checkpoint: the sweep reads one Query per shard a minute
 QUEUE_SHARDS = 4  # TEAM_QUEUE#<team>: tickets waiting for an agent of the team
 FACT_SHARDS = 8  # by_window FACTS#<UTC day>#<n> in the reports table: each event's report facts, by event id
+ROLLUP_PARTITIONS = 4  # ROLLUP#<month>#<n>: a rollup run writes at most two agent parts' rollups into each
 
 
 def shard_number(ticket_id: str, shards: int) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from pynamodb.attributes import BinaryAttribute, JSONAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from shared.adapters.items import ReportsItem
-from shared.adapters.partitions import FACT_SHARDS, shard_number
+from shared.adapters.partitions import FACT_SHARDS, ROLLUP_PARTITIONS, shard_number
 from shared.adapters.ticket_writer import Part, delete, put
 from shared.domain.reports.facts import CreationRecord, RowKey
 from shared.domain.reports.report import Span
@@ -62,11 +62,12 @@ class RatingItem(ReportsItem, discriminator="report_rating"):
 
 
 class RollupItem(ReportsItem, discriminator="report_rollup"):
-    """`ROLLUP#<month>` / `<dd>#<dimension>#<part>`: a day's counters of one dimension (zlib-compressed JSON, value
-    -> counters), and per shard the last window folded into them."""
+    """`ROLLUP#<month>#<n>` / `<dd>#<dimension>#<part>`: a day's counters of one dimension, value -> counters, and
+    per shard the last window folded into them, as one zlib-compressed JSON (`data`). The month's rollups are spread
+    over a few partitions, at most two agent parts in each: a run writes each rollup it touches once, and a partition
+    takes at most a fraction of what a busy day's run writes (docs/scale.md)."""
 
     data = BinaryAttribute(legacy_encoding=False)
-    folded = JSONAttribute(default=dict)
     version = VersionAttribute()
 
 
@@ -99,8 +100,13 @@ def window_keys(event_id: str, written_at: datetime) -> tuple[str, str]:
     return f"FACTS#{at:%Y-%m-%d}#{fact_shard(event_id)}", f"{at:%Y-%m-%dT%H:%M:%S.%f}#{event_id}"
 
 
+# Which partition of the month each dimension and part goes to: in turn, so that the agent parts (the big ones) are
+# spread evenly, two to a partition.
+_PARTITION = {(k.group, k.part): n % ROLLUP_PARTITIONS for n, k in enumerate(every_key(date(2000, 1, 1)))}
+
+
 def rollup_keys(key: RollupKey) -> tuple[str, str]:
-    return f"ROLLUP#{key.day:%Y-%m}", f"{key.day:%d}#{key.group}#{key.part}"
+    return f"ROLLUP#{key.day:%Y-%m}#{_PARTITION[(key.group, key.part)]}", f"{key.day:%d}#{key.group}#{key.part}"
 
 
 def answer_keys(day: date, ticket_id: str) -> tuple[str, str]:
@@ -115,7 +121,7 @@ def _record_changed() -> Exception:
     return VersionConflict("the ticket's report record changed")
 
 
-def _fact_item(event_id: str, rows: Mapping[tuple[date, RowKey], Mapping[str, int]], now: datetime) -> ReportFactItem:
+def fact_item(event_id: str, rows: Mapping[tuple[date, RowKey], Mapping[str, int]], now: datetime) -> ReportFactItem:
     window_key, window_sort = window_keys(event_id, now)
     body = rows_to_json((day, row, dict(counters)) for (day, row), counters in rows.items())
     return ReportFactItem(
@@ -149,7 +155,7 @@ class ReportStore:
 
     def put_facts(self, event_id: str, rows: Mapping[tuple[date, RowKey], Mapping[str, int]], now: datetime) -> bool:
         try:
-            _fact_item(event_id, rows, now).save(ReportFactItem.pk.does_not_exist())
+            fact_item(event_id, rows, now).save(ReportFactItem.pk.does_not_exist())
         except PutError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 return False
@@ -168,7 +174,7 @@ class ReportStore:
         answer_before: date | None = None,
     ) -> list[Part]:
         """The event's facts first (a redelivery fails on them: `AlreadyClaimed`), then the ticket's own items."""
-        parts = [put(_fact_item(event_id, rows, now), ReportFactItem.pk.does_not_exist(), _already_counted)]
+        parts = [put(fact_item(event_id, rows, now), ReportFactItem.pk.does_not_exist(), _already_counted)]
         if record is not None:
             item = ReportTicketItem(f"TICKET#{ticket_id}", RECORD_SK, record=record.to_dict())
             if record_before is None:
@@ -227,17 +233,17 @@ class ReportStore:
             item = RollupItem.get(*rollup_keys(key), consistent_read=True)
         except DoesNotExist:
             return None
-        return Rollup(key, _unpack(item.data), dict(item.folded or {}), item.version)
+        return _rollup(key, item.data, item.version)
 
     def save_rollup(self, rollup: Rollup) -> bool:
-        item = RollupItem(*rollup_keys(rollup.key), data=_pack(rollup.rows), folded=dict(rollup.folded))
+        item = RollupItem(*rollup_keys(rollup.key), data=pack_rollup(rollup.rows, rollup.folded))
         if rollup.version is not None:
             item.version = rollup.version
         return _saved(item)
 
     def rollups(self, span: Span, totals_only: bool = False) -> list[Rollup]:
-        """A span's rollups: per month one Query of its days (every dimension), or for the totals alone one
-        `BatchGetItem` per 100 days; strongly consistent either way."""
+        """A span's rollups, strongly consistent: per month, one Query of each of its partitions for the span's days
+        (in parallel); for the totals alone, one `BatchGetItem` of the days' totals per 100 days."""
         if totals_only:
             keys = [key for day in span.days for key in every_key(day, totals_only=True)]
             found: list[Rollup] = []
@@ -245,20 +251,24 @@ class ReportStore:
                 wanted = {rollup_keys(key): key for key in keys[start : start + 100]}
                 for item in RollupItem.batch_get(list(wanted), consistent_read=True):
                     key = wanted[(item.pk, item.sk)]
-                    found.append(Rollup(key, _unpack(item.data), dict(item.folded), item.version))
+                    found.append(_rollup(key, item.data, item.version))
             return found
-        found = []
-        connection = ReportsItem._get_connection()
-        for month in span.months:
-            first = max(span.start, date.fromisoformat(f"{month}-01"))
-            last = min(span.end, _month_end(first))
-            condition = RollupItem.sk.between(f"{first:%d}#", f"{last:%d}#~")
-            for raw in _pages(connection, f"ROLLUP#{month}", condition, consistent_read=True):
-                dd, group, part = raw["sk"]["S"].split("#")
-                key = RollupKey(date.fromisoformat(f"{month}-{dd}"), group, int(part))
-                folded = json.loads(raw["folded"]["S"]) if "folded" in raw else {}
-                found.append(Rollup(key, _unpack(raw["data"]["B"]), folded, int(raw["version"]["N"])))
-        return found
+        wanted = [(month, n) for month in span.months for n in range(ROLLUP_PARTITIONS)]
+        with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+            return [r for found in pool.map(lambda w: _month_rollups(span, *w), wanted) for r in found]
+
+
+def _month_rollups(span: Span, month: str, partition: int) -> list[Rollup]:
+    first = max(span.start, date.fromisoformat(f"{month}-01"))
+    last = min(span.end, _month_end(first))
+    condition = RollupItem.sk.between(f"{first:%d}#", f"{last:%d}#~")
+    found = []
+    pk, connection = f"ROLLUP#{month}#{partition}", ReportsItem._get_connection()
+    for raw in _pages(connection, pk, condition, consistent_read=True, attributes=("sk", "data", "version")):
+        dd, group, part = raw["sk"]["S"].split("#")
+        key = RollupKey(date.fromisoformat(f"{month}-{dd}"), group, int(part))
+        found.append(_rollup(key, raw["data"]["B"], int(raw["version"]["N"])))
+    return found
 
 
 def _shard_facts(shard: str, after: str, through: str, limit: int | None) -> tuple[list[StoredFacts], str, bool]:
@@ -271,18 +281,27 @@ def _shard_facts(shard: str, after: str, through: str, limit: int | None) -> tup
     condition = ReportsItem.window_sort.between(first, f"{through}:~")
     found: list[StoredFacts] = []
     while day <= date.fromisoformat(through[:10]):
-        for raw in _pages(connection, f"FACTS#{day:%Y-%m-%d}#{shard}", condition, index="by_window"):
+        pk = f"FACTS#{day:%Y-%m-%d}#{shard}"
+        for raw in _pages(connection, pk, condition, index="by_window", attributes=("window_sort", "rows")):
             window = raw["window_sort"]["S"][:16]
             if limit is not None and len(found) >= limit and window != found[-1].window:
                 return found, found[-1].window, True  # a window is read whole; the rest is read next time
             rows = rows_from_json(json.loads(raw["rows"]["S"]))
-            found.append(StoredFacts(raw["pk"]["S"].removeprefix("FACT#"), shard, window, rows))
+            found.append(StoredFacts(raw["window_sort"]["S"].split("#", 1)[1], shard, window, rows))
         day += timedelta(days=1)
     return found, through, False
 
 
-def _pages(connection: Any, pk: str, condition: Any, index: str | None = None, consistent_read: bool = False) -> Any:
-    """Raw items of one key range, page after page (the table connection: no model instances to build)."""
+def _pages(
+    connection: Any,
+    pk: str,
+    condition: Any,
+    index: str | None = None,
+    consistent_read: bool = False,
+    attributes: Sequence[str] = (),
+) -> Any:
+    """Raw items of one key range, page after page (the table connection: no model instances to build), with only
+    the attributes asked for."""
     start = None
     while True:
         page = connection.query(
@@ -291,6 +310,7 @@ def _pages(connection: Any, pk: str, condition: Any, index: str | None = None, c
             index_name=index,
             exclusive_start_key=start,
             consistent_read=consistent_read,
+            attributes_to_get=list(attributes) or None,
         )
         yield from page.get("Items", [])
         start = page.get("LastEvaluatedKey")
@@ -308,12 +328,14 @@ def _saved(item: ReportsItem) -> bool:
     return True
 
 
-def _pack(rows: Mapping[str, Mapping[str, int]]) -> bytes:
-    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(), 6)
+def pack_rollup(rows: Mapping[str, Mapping[str, int]], folded: Mapping[str, str]) -> bytes:
+    body = {"rows": rows, "folded": folded}
+    return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(), 6)
 
 
-def _unpack(data: bytes | None) -> dict[str, dict[str, int]]:
-    return json.loads(zlib.decompress(data)) if data else {}
+def _rollup(key: RollupKey, data: bytes | None, version: int | None) -> Rollup:
+    body = json.loads(zlib.decompress(data)) if data else {}
+    return Rollup(key, body.get("rows", {}), body.get("folded", {}), version)
 
 
 def _month_end(day: date) -> date:

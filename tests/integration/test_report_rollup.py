@@ -138,3 +138,21 @@ def test_runs_side_by_side_count_each_fact_once(api, env, day):
     after = _day(api)
     assert after["totals"]["created"] == day["totals"]["created"] + 1
     assert after["totals"]["resolution"] == day["totals"]["resolution"]
+
+
+def test_local_modes_snapshot_keeps_the_rollups(api, env, day, tmp_path):
+    from infra.local import snapshot
+
+    env.clock.advance(timedelta(minutes=10))
+    _rollup()
+    path = tmp_path / "state.json"
+    snapshot.save(path, env.stack, timedelta(0))
+    rollups = {(i["pk"]["S"], i["sk"]["S"]): i["data"]["B"] for i in _items(env, "report_rollup")}
+    for item in _items(env, "report_rollup"):
+        env.stack.client("dynamodb").delete_item(
+            TableName=env.stack.names["ReportsTable"], Key={"pk": item["pk"], "sk": item["sk"]}
+        )
+    assert not _items(env, "report_rollup")
+    snapshot.restore(path, env.stack)
+    assert {(i["pk"]["S"], i["sk"]["S"]): i["data"]["B"] for i in _items(env, "report_rollup")} == rollups
+    assert _day(api) == day

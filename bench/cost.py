@@ -152,6 +152,12 @@ def memory_of() -> dict[str, int]:
     return {name: f["Properties"].get("MemorySize", default) for name, f in functions.items()}
 
 
+def alarms() -> int:
+    from infra.template import load_template, resources_of_type
+
+    return len(resources_of_type(load_template(), "AWS::CloudWatch::Alarm"))
+
+
 def run_scenario() -> dict[str, Any]:
     import botocore.handlers
     from chalice.test import Client
@@ -402,8 +408,16 @@ def _table_bytes(stack: Any) -> int:
 def price(usage: dict[str, Any]) -> tuple[list[tuple[str, str, float]], float]:
     memory = memory_of()
     rows: list[tuple[str, str, float]] = []
-    gb_seconds = sum(seconds * memory.get(fn, 512) / 1024 for fn, seconds in usage["seconds"].items()) * SCALE
-    invocations = sum(usage["invocations"].values()) * SCALE
+    # The functions on a one-minute schedule run whether or not there are tickets: their invocations are in the idle
+    # month. What tickets add to them is the work beyond an idle run (and the requests, counted with the rest).
+    marginal = {
+        fn: max(0.0, seconds - usage["invocations"][fn] * usage["idle_runs"][fn]["seconds"])
+        if fn in usage["idle_runs"]
+        else seconds
+        for fn, seconds in usage["seconds"].items()
+    }
+    gb_seconds = sum(seconds * memory.get(fn, 512) / 1024 for fn, seconds in marginal.items()) * SCALE
+    invocations = sum(n for fn, n in usage["invocations"].items() if fn not in usage["idle_runs"]) * SCALE
     rows.append(
         (
             "Lambda",
@@ -500,7 +514,7 @@ def idle(usage: dict[str, Any]) -> tuple[list[tuple[str, str, float]], float]:
             ),
         ]
     rows += [
-        ("CloudWatch alarms", "2", 2 * PRICES["cloudwatch_alarm_month"]),
+        ("CloudWatch alarms", str(alarms()), alarms() * PRICES["cloudwatch_alarm_month"]),
         ("Secrets Manager", "1 secret (the cursor key)", PRICES["secret_month"]),
         ("API Gateway, CloudFront, S3, SES, Cognito, SQS, SNS", "no requests", 0.0),
     ]

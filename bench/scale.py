@@ -53,7 +53,7 @@ from shared.adapters.routing_store import _load_key, _queue_pk  # noqa: E402
 from shared.adapters.ticket_mapping import to_item  # noqa: E402
 from shared.domain.events import AuditEvent, EventType  # noqa: E402
 from shared.domain.reports.facts import NONE, CreationRecord, bucket_of  # noqa: E402
-from shared.domain.reports.rollup import RollupKey, rollup_key  # noqa: E402
+from shared.domain.reports.rollup import every_key, rollup_key  # noqa: E402
 from shared.domain.sla.keeper import refreshed  # noqa: E402
 from shared.domain.sla.policy import SlaConfig  # noqa: E402
 from shared.domain.tickets import (  # noqa: E402
@@ -373,37 +373,47 @@ def survey_answer(meter: Meter, desk: Desk, second: int, at: datetime) -> None:
     write(meter, second, ticket, {}, at, [change], EventType.SATISFACTION_RATED, customer)
 
 
+def _day_counters(rng: random.Random, tickets: int) -> dict[str, int]:
+    """One value's counters after a day of `tickets` answered and resolved (durations drawn as a desk's are)."""
+    counters: dict[str, int] = defaultdict(int)
+    for _ in range(tickets):
+        first = rng.expovariate(1 / 60)
+        resolved = first + rng.expovariate(1 / 300)
+        for prefix, minutes in (("fr", first), ("res", resolved)):
+            counters[f"{prefix}_count"] += 1
+            counters[f"{prefix}_met"] += rng.random() < 0.8
+            counters[f"{prefix}_minutes"] += round(minutes)
+            counters[f"{prefix}_h{bucket_of(minutes)}"] += 1
+        counters["created"] += 1
+        counters["reopened"] += rng.random() < 0.05
+        counters["reason_complex_process"] += rng.random() < 0.05
+    return dict(counters)
+
+
 def rollup_writes(meter: Meter) -> None:
-    """What a rollup run writes, once a minute (charged to the first second): each rollup a day's facts touch, at
-    its size at the end of a busy day. The largest is an agent part: a day of 5,000 agents' counters (each answering
-    and resolving ~1,700 tickets, as 100 new tickets/s make), spread over the parts by the product's own hash."""
+    """What a rollup run writes, once a minute (charged to the first second): every rollup of the day, at its size at
+    the end of a busy day, in the partition the store gives it (`rollup_keys`). The largest are the agent parts: a
+    day of 5,000 agents (each answering and resolving ~1,700 tickets, as 100 new tickets/s make), spread over the
+    parts by the product's own hash; one is built and packed as the store packs it, and stands for all eight."""
     rng = random.Random(3)
     day = START.astimezone(SHANGHAI).date()
     part = rollup_key(day, ("agent", "agent0000@example.com"))
     agents = [f"agent{n:04d}@example.com" for n in range(AGENTS)]
-    mine = [a for a in agents if rollup_key(day, ("agent", a)) == part]
     per_agent = 100 * 86_400 // AGENTS
-    rows: dict[str, dict[str, int]] = {}
-    for agent in mine:
-        counters: dict[str, int] = defaultdict(int)
-        for _ in range(per_agent):
-            first = rng.expovariate(1 / 60)
-            resolved = first + rng.expovariate(1 / 300)
-            for prefix, minutes in (("fr", first), ("res", resolved)):
-                counters[f"{prefix}_count"] += 1
-                counters[f"{prefix}_met"] += rng.random() < 0.8
-                counters[f"{prefix}_minutes"] += round(minutes)
-                counters[f"{prefix}_h{bucket_of(minutes)}"] += 1
-            counters["created"] += 1
-            counters["reopened"] += rng.random() < 0.05
-            counters["reason_complex_process"] += rng.random() < 0.05
-        rows[agent] = dict(counters)
+    rows = {a: _day_counters(rng, per_agent) for a in agents if rollup_key(day, ("agent", a)) == part}
     folded = {str(shard): "2026-11-24T10:00" for shard in range(partitions.FACT_SHARDS)}
     size = len(pack_rollup(rows, folded)) + 100  # and its keys, kind and version
-    pk, _ = rollup_keys(part)
     meter.rollup_kb = size / 1024  # type: ignore[attr-defined]
-    meter.charge("reports", pk, 0, write_units(size))
-    meter.charge("reports", rollup_keys(RollupKey(day, "total", 0))[0], 0, 2)
+    # The other dimensions hold few values (50 teams, 7 channels, 4 priorities, ~100 categories): a value's day is
+    # bigger than an agent's, but there are few; one row of 100 tickets packed per value stands for their size.
+    one = _day_counters(rng, 100)
+    values = {"total": 1, "channel": 7, "priority": 4, "team": TEAMS, "category": 50}
+    for key in every_key(day):
+        if key.group == "agent":
+            units = write_units(size)
+        else:
+            units = write_units(len(pack_rollup({f"v{n}": one for n in range(values[key.group])}, folded)) + 100)
+        meter.charge("reports", rollup_keys(key)[0], 0, units)
     meter.charge("reports", "ROLLUP", 0, 1)  # the progress
 
 

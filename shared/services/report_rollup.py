@@ -29,7 +29,7 @@ from shared.services.ports import ReportData
 
 SAVE_ATTEMPTS = 8  # a rollup saved by another run meanwhile is read again and re-folded
 FACTS_PER_SHARD = 15_000  # a run's reading per shard: a backlog is folded over several runs
-PENDING_PER_SHARD = 2_500  # a report reads at most this many unfolded facts a shard (~20,000 in all, ~1.5 MB a shard)
+PENDING_PER_SHARD = 1_000  # a report reads at most this many unfolded facts a shard (8,000 in all, ~0.5 MB a shard)
 
 
 class RollupRaced(RuntimeError):

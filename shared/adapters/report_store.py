@@ -40,7 +40,14 @@ from shared.errors import AlreadyClaimed, VersionConflict
 
 RECORD_SK = "REPORT_FACTS"
 PROGRESS = ("ROLLUP", "PROGRESS")
-QUERY_THREADS = FACT_SHARDS
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _pool() -> ThreadPoolExecutor:
+    """One pool per process for the parallel Queries of a report (a thread started per Query costs more than it)."""
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(max_workers=FACT_SHARDS, thread_name_prefix="reports"))
+    return _POOL[0]
 
 
 class ReportFactItem(ReportsItem, discriminator="report_fact"):
@@ -191,8 +198,7 @@ class ReportStore:
     def facts_after(self, after: Mapping[str, str], through: str, limit: int | None = None) -> FactsRead:
         """Every shard asked in parallel: per UTC day from the first window wanted, one Query of `by_window`."""
         shards = sorted(after)
-        with ThreadPoolExecutor(max_workers=max(1, min(QUERY_THREADS, len(shards)))) as pool:
-            results = list(pool.map(lambda s: _shard_facts(s, after[s], through, limit), shards))
+        results = list(_pool().map(lambda s: _shard_facts(s, after[s], through, limit), shards))
         facts = [fact for found, _, _ in results for fact in found]
         through_by_shard = {shard: last for shard, (_, last, _) in zip(shards, results, strict=True)}
         return FactsRead(facts, through_by_shard, any(cut for _, _, cut in results))
@@ -242,8 +248,9 @@ class ReportStore:
         return _saved(item)
 
     def rollups(self, span: Span, totals_only: bool = False) -> list[Rollup]:
-        """A span's rollups, strongly consistent: per month, one Query of each of its partitions for the span's days
-        (in parallel); for the totals alone, one `BatchGetItem` of the days' totals per 100 days."""
+        """A span's rollups, strongly consistent, for reading (without their version): per month, one Query of each
+        of its partitions for the span's days (in parallel); for the totals alone, one `BatchGetItem` of the days'
+        totals per 100 days."""
         if totals_only:
             keys = [key for day in span.days for key in every_key(day, totals_only=True)]
             found: list[Rollup] = []
@@ -251,11 +258,10 @@ class ReportStore:
                 wanted = {rollup_keys(key): key for key in keys[start : start + 100]}
                 for item in RollupItem.batch_get(list(wanted), consistent_read=True):
                     key = wanted[(item.pk, item.sk)]
-                    found.append(_rollup(key, item.data, item.version))
+                    found.append(_rollup(key, item.data, None))
             return found
         wanted = [(month, n) for month in span.months for n in range(ROLLUP_PARTITIONS)]
-        with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
-            return [r for found in pool.map(lambda w: _month_rollups(span, *w), wanted) for r in found]
+        return [r for found in _pool().map(lambda w: _month_rollups(span, *w), wanted) for r in found]
 
 
 def _month_rollups(span: Span, month: str, partition: int) -> list[Rollup]:
@@ -264,10 +270,10 @@ def _month_rollups(span: Span, month: str, partition: int) -> list[Rollup]:
     condition = RollupItem.sk.between(f"{first:%d}#", f"{last:%d}#~")
     found = []
     pk, connection = f"ROLLUP#{month}#{partition}", ReportsItem._get_connection()
-    for raw in _pages(connection, pk, condition, consistent_read=True, attributes=("sk", "data", "version")):
+    for raw in _pages(connection, pk, condition, consistent_read=True, attributes=("sk", "data")):
         dd, group, part = raw["sk"]["S"].split("#")
         key = RollupKey(date.fromisoformat(f"{month}-{dd}"), group, int(part))
-        found.append(_rollup(key, raw["data"]["B"], int(raw["version"]["N"])))
+        found.append(_rollup(key, raw["data"]["B"], None))
     return found
 
 

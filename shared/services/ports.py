@@ -245,7 +245,7 @@ class ReportRollups(Protocol):
         ...
 
     def rollups(self, span: Span, totals_only: bool = False) -> list[Rollup]:
-        """The stored rollups of the span's days (strongly consistent)."""
+        """The stored rollups of the span's days, strongly consistent, for reading (their `version` may be None)."""
         ...
 
 

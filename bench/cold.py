@@ -7,7 +7,8 @@ Each invocation does real work on real data, prepared by this script first: the 
 notification functions take the stream's INSERT of a new ticket's `ticket.created` event (routing and assigning it;
 the acknowledgment mail through SES with Powertools Idempotency); the sweep runs its per-minute pass; the email
 intake takes a new raw message from the mail bucket; the feedback function a bounce for a ticket; the nightly report
-a night's reports (each run a different night).
+a night's reports (each run a different night); the report rollup folds a closed window of 50 fact records (each
+run its own, written just before it, the progress set to the window before).
 
 Usage: .venv/bin/python bench/cold.py
 """
@@ -153,13 +154,14 @@ def prepare(runs: int) -> tuple[Any, Any, dict[str, list[dict[str, Any]]]]:
     s3 = stack.client("s3")
     ses = json.loads((ROOT / "events" / "email_intake" / "s3_action.json").read_text())
     bounce = json.loads((ROOT / "events" / "mail_feedback" / "bounce.json").read_text())
-    kinds = ("api", "stream", "sweep", "intake", "feedback", "nightly")
+    kinds = ("api", "stream", "sweep", "intake", "feedback", "nightly", "rollup")
     events: dict[str, list[dict[str, Any]]] = {name: [] for name in kinds}
     nightly = json.loads((ROOT / "events" / "nightly_report" / "scheduled.json").read_text())
     for i, ticket in enumerate(tickets):
         events["api"].append(_api_event(tickets[0].id))
         events["stream"].append({"Records": [created[ticket.id]]})
         events["sweep"].append(json.loads((ROOT / "events" / "sla_sweep" / "scheduled.json").read_text()))
+        events["rollup"].append(json.loads((ROOT / "events" / "report_rollup" / "scheduled.json").read_text()))
         events["nightly"].append({**nightly, "time": f"2026-11-{20 + i:02d}T17:00:00Z"})  # a different night each run
         key = f"inbound/cold-path-{i}"
         raw = (
@@ -189,7 +191,27 @@ FUNCTIONS = [
     ("EmailIntakeFunction", "functions.email_intake.handler", "lambda_handler", "intake"),
     ("MailFeedbackFunction", "functions.mail_feedback.handler", "lambda_handler", "feedback"),
     ("NightlyReportFunction", "functions.nightly_report.handler", "lambda_handler", "nightly"),
+    ("ReportRollupFunction", "functions.report_rollup.handler", "lambda_handler", "rollup"),
 ]
+
+
+def rollup_work(run: int) -> None:
+    """Fresh work for one rollup run: the progress set to six minutes ago, and 50 fact records (a new ticket's facts
+    each) written four minutes ago, in a window the run folds."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from shared.container import get_container
+    from shared.domain.reports.rollup import window_of
+
+    store = get_container().report_store
+    now = datetime.now(UTC)
+    _, version = store.progress()
+    assert store.save_progress({shard: window_of(now - timedelta(minutes=6)) for shard in store.fact_shards()}, version)
+    day = date.today()
+    for n in range(50):
+        rows = {(day, ("total", "")): {"created": 1}, (day, ("channel", "web")): {"created": 1}}
+        rows[(day, ("agent", f"agent{n % 7}@demo.local"))] = {"created": 1}
+        store.put_facts(f"cold-{run}-{n}", rows, now - timedelta(minutes=4))
 
 
 def main() -> None:
@@ -207,6 +229,8 @@ def main() -> None:
         for run in range(RUNS):
             samples["floor"].append(_run(floor_spec, env))
             for function, module, handler, kind in FUNCTIONS:
+                if kind == "rollup":
+                    rollup_work(run)
                 spec = {"module": module, "handler": handler, "function": function, "event": events[kind][run]}
                 samples[function].append(_run(spec, env))
     finally:

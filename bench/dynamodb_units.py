@@ -26,7 +26,10 @@ def item_size(attributes: Attributes) -> int:
     for name, value in attributes.items():
         total += len(name.encode())
         for kind, raw in value.items():
-            total += 1 if kind in ("BOOL", "NULL") else len(str(raw).encode())
+            if isinstance(raw, bytes | bytearray):
+                total += len(raw)
+            else:
+                total += 1 if kind in ("BOOL", "NULL") else len(str(raw).encode())
     return total
 
 

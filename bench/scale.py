@@ -2,7 +2,9 @@
 
 Every write a ticket's life makes is computed by the product's own code: the domain changes the ticket
 (`Ticket.apply_changes`, the SLA keeper), `ticket_mapping.to_item` derives its item and index keys, the stores' key
-functions name the other items (numbers, load counters, queue entries, cursors, inbox, claims). Each write is then
+functions name the other items (numbers, load counters, queue entries, cursors, inbox, claims). Each write's audit
+event goes through the report facts' own service (`ReportFactsService.record`), whose fact records, creation records
+and survey answers the reports table's store builds (`report_store.fact_item`, `fact_parts`). Each write is then
 charged as DynamoDB charges it: write units by item size (1 KB each, doubled inside a transaction) on the base
 table's partition key, and on every GSI whose key or projected attributes it changes (`template.yaml`'s indexes,
 read from the template itself). Writes are bucketed per second; a key's rate is its busiest second.
@@ -10,8 +12,10 @@ read from the template itself). Writes are bucketed per second; a key's rate is 
 Load profile (docs/scale.md): 10 million open tickets held by 5,000 agents in 50 teams (the largest team takes 30%
 of new tickets, the rest share the remainder), so agents are at capacity and new tickets wait in team queues;
 60% web, 40% email; a sustained 100 new tickets/s with the open tickets' later writes (replies, resolutions, SLA
-checkpoints) at the matching rate, and a burst of 1,000 new tickets/s on top. Reads: the hot ones are the directory
-(every assignment container re-reads it every DIRECTORY_SECONDS) and a team's round-robin cursor.
+checkpoints) at the matching rate, and a burst of 1,000 new tickets/s on top; survey answers for 30% of the
+resolutions. Reads: the hot ones are the directory (every assignment container re-reads it every DIRECTORY_SECONDS)
+and a team's round-robin cursor. The report rollup writes each rollup it touches once a minute: its largest item at
+the target load (a day of one agent part) is built from a day of synthetic counters and packed as the store packs it.
 
 Usage: .venv/bin/python bench/scale.py [--seconds 10]
 """
@@ -38,13 +42,34 @@ import shared.adapters.routing_store as routing_store  # noqa: E402
 import shared.adapters.sla_storage as sla_storage  # noqa: E402
 import shared.services.numbers as numbers  # noqa: E402
 from bench.dynamodb_units import index_writes, item_size, template_gsis, write_units  # noqa: E402
+from shared.adapters.report_store import (  # noqa: E402
+    ReportStore,
+    ReportTicketItem,
+    fact_item,
+    pack_rollup,
+    rollup_keys,
+)
 from shared.adapters.routing_store import _load_key, _queue_pk  # noqa: E402
 from shared.adapters.ticket_mapping import to_item  # noqa: E402
+from shared.domain.events import AuditEvent, EventType  # noqa: E402
+from shared.domain.reports.facts import NONE, CreationRecord, bucket_of  # noqa: E402
+from shared.domain.reports.rollup import every_key, rollup_key  # noqa: E402
 from shared.domain.sla.keeper import refreshed  # noqa: E402
 from shared.domain.sla.policy import SlaConfig  # noqa: E402
-from shared.domain.tickets import Channel, Person, Priority, Status, StatusEntry, Ticket, ticket_number  # noqa: E402
+from shared.domain.tickets import (  # noqa: E402
+    Channel,
+    FieldChange,
+    Person,
+    Priority,
+    Satisfaction,
+    Status,
+    StatusEntry,
+    Ticket,
+    ticket_number,
+)
 from shared.services.assignment import DIRECTORY_SECONDS  # noqa: E402
 from shared.services.numbers import TicketNumbers  # noqa: E402
+from shared.services.report_facts import ReportFactsService  # noqa: E402
 
 PARTITION_WCU = 1_000
 PARTITION_RCU = 3_000
@@ -66,6 +91,7 @@ class Meter:
         default_factory=lambda: defaultdict(lambda: defaultdict(float))
     )
     tx_items: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    facts: Any = None  # the report facts' service over a metered store (Facts)
 
     def charge(self, where: str, key: str, second: int, units: float) -> None:
         self.units[(where, key)][second] += units
@@ -75,6 +101,8 @@ class Meter:
 
 
 GSIS = template_gsis()
+REPORT_GSIS = template_gsis("ReportsTable")
+STAFF = Person("agent0000@example.com", "坐席", "agent")
 
 
 @dataclass(frozen=True)
@@ -176,13 +204,81 @@ def new_ticket(desk: Desk, at: datetime, process: int | None) -> Ticket:
     return ticket
 
 
-def write(meter: Meter, second: int, ticket: Ticket, change: dict[str, Any], at: datetime) -> None:
+def write(
+    meter: Meter,
+    second: int,
+    ticket: Ticket,
+    change: dict[str, Any],
+    at: datetime,
+    done: list[FieldChange] | None = None,
+    kind: EventType = EventType.TICKET_UPDATED,
+    actor: Person = STAFF,
+) -> None:
+    """One ticket write: the ticket, its audit event, and the report facts the event makes (`done`: changes made to
+    the ticket before, e.g. a reply's first response)."""
     before = to_item(ticket)
-    applied = ticket.apply_changes(change, at)
-    ticket.sla, _ = refreshed(ticket, CONFIG, at, applied)
+    applied = [*(done or []), *ticket.apply_changes(change, at)]
+    ticket.sla, judged = refreshed(ticket, CONFIG, at, applied)
+    event = AuditEvent.of(ticket, kind, actor, at, [*applied, *judged], id=meter.facts.next_id())
     ticket.version += 1
     charge_ticket_write(meter, second, before, to_item(ticket))
     meter.charge("table", f"TICKET#{ticket.id}", second, 1 * 2)  # its audit event, same partition
+    meter.facts.record(second, event)
+
+
+class Facts:
+    """The report facts' own service (`ReportFactsService.record`) over a store and writer that charge what they
+    would write to the reports table: items built by the real store (`fact_item`, `ReportStore.fact_parts`), the
+    `by_window` index from template.yaml."""
+
+    def __init__(self, meter: Meter) -> None:
+        self._meter, self._second, self._now, self._ids = meter, 0, START, 0
+        self.records: dict[str, CreationRecord] = {}
+        self._parts = ReportStore()
+        self._service = ReportFactsService(self, self, self, "Asia/Shanghai")
+
+    def next_id(self) -> str:
+        self._ids += 1
+        return f"e{self._ids:031x}"
+
+    def now(self) -> datetime:  # the service's clock: the write time
+        return self._now
+
+    def record(self, second: int, event: AuditEvent) -> None:
+        self._second, self._now = second, event.at
+        self._service.record(event)
+
+    def _charge(self, attributes: dict[str, Any], transactional: bool) -> None:
+        pk = attributes["pk"]["S"]
+        self._meter.charge("reports", pk, self._second, write_units(item_size(attributes), transactional))
+        if transactional:
+            self._meter.tx_items[f"{pk}/{attributes['sk']['S']}"] += 1
+        for index, key, units in index_writes(None, attributes, REPORT_GSIS):
+            self._meter.charge(index, key, self._second, units)
+
+    # -- the ReportFacts port, as the service uses it
+    def creation_record(self, ticket_id: str) -> CreationRecord | None:
+        # A ticket from the open millions: created long ago under its team, still waiting for its first agent.
+        return self.records.get(ticket_id) or CreationRecord(START.date(), {"team": "team00", "agent": NONE})
+
+    def keep_creation_record(self, ticket_id: str, record: CreationRecord) -> None:
+        self.records[ticket_id] = record
+        item = ReportTicketItem(f"TICKET#{ticket_id}", "REPORT_FACTS", record=record.to_dict())
+        self._charge(item.serialize(), transactional=False)
+
+    def put_facts(self, event_id: str, rows: Any, now: datetime) -> bool:
+        self._charge(fact_item(event_id, rows, now).serialize(), transactional=False)
+        return True
+
+    def fact_parts(self, *args: Any, **kwargs: Any) -> Any:
+        return self._parts.fact_parts(*args, **kwargs)
+
+    # -- the writer's commit
+    def commit(self, parts: Any) -> None:
+        for part in parts:
+            self._charge(part.item.serialize(), transactional=True)
+            if part.item.sk == "REPORT_FACTS":
+                self.records[part.item.pk.removeprefix("TICKET#")] = CreationRecord.from_dict(part.item.record)
 
 
 def assigned(meter: Meter, second: int, team: str, agent: str) -> None:
@@ -206,6 +302,9 @@ def creation(meter: Meter, desk: Desk, second: int, at: datetime, room: bool) ->
     charge_ticket_write(meter, second, None, item)
     meter.charge("table", f"NUMBER#{ticket.number}", second, 2)
     meter.charge("table", f"TICKET#{ticket.id}", second, 2)  # the creation event
+    customer = Person(ticket.requester.email, ticket.requester.name)
+    created = AuditEvent.of(ticket, EventType.TICKET_CREATED, customer, at, [], id=meter.facts.next_id())
+    meter.facts.record(second, created)
     if ticket.channel is Channel.EMAIL:
         meter.charge("table", f"MAILID#<{ticket.id}@mail.example.com>", second, 2)
         meter.charge("table", f"TICKET#{ticket.id}", second, 2 * 2)  # the first message and its file index
@@ -244,12 +343,13 @@ def later_write(meter: Meter, desk: Desk, second: int, at: datetime) -> None:
         ticket.sla = replace(ticket.sla, acknowledged_at=at)
         write(meter, second, ticket, {}, at)
     elif step == "reply":
-        ticket.record_staff_reply(at)
-        write(meter, second, ticket, {}, at)
+        replied = ticket.record_staff_reply(at)
+        write(meter, second, ticket, {}, at, replied, EventType.MESSAGE_ADDED)
         meter.charge("idempotency", f"notification#{ticket.id}#reply#{second}", second, 2)
     elif step == "customer":
-        ticket.record_customer_reply(at)
-        write(meter, second, ticket, {}, at)
+        moved = ticket.record_customer_reply(at)
+        customer = Person(ticket.requester.email, ticket.requester.name)
+        write(meter, second, ticket, {}, at, moved, EventType.MESSAGE_ADDED, customer)
     elif step == "resolve":
         write(meter, second, ticket, {"status": Status.RESOLVED}, at)
         meter.charge("table", LAYOUT.load_pk(agent), second, 2)  # the slot released
@@ -258,8 +358,70 @@ def later_write(meter: Meter, desk: Desk, second: int, at: datetime) -> None:
         write(meter, second, ticket, {"priority": Priority.P2}, at)  # a checkpoint acted on moves the next one
 
 
-def simulate(seconds: int, new_per_second: int, later_per_second: int, room: bool = False, seed: int = 7) -> Meter:
+def survey_answer(meter: Meter, desk: Desk, second: int, at: datetime) -> None:
+    """A requester answers the survey of a resolved ticket: a ticket write and its answer in the reports."""
+    created = at - timedelta(hours=desk.rng.uniform(2, 72))
+    ticket = new_ticket(desk, created, None)
+    team = desk.team()
+    ticket.apply_changes({"team": team, "assignee": desk.agent_of(team)}, created + timedelta(seconds=1))
+    ticket.apply_changes({"status": Status.RESOLVED}, at - timedelta(minutes=30))
+    ticket.version = 6
+    answer = Satisfaction(desk.rng.randint(1, 5), "", at)
+    change = FieldChange("satisfaction", None, answer.to_dict())
+    ticket.satisfaction = answer
+    customer = Person(ticket.requester.email, ticket.requester.name)
+    write(meter, second, ticket, {}, at, [change], EventType.SATISFACTION_RATED, customer)
+
+
+def _day_counters(rng: random.Random, tickets: int) -> dict[str, int]:
+    """One value's counters after a day of `tickets` answered and resolved (durations drawn as a desk's are)."""
+    counters: dict[str, int] = defaultdict(int)
+    for _ in range(tickets):
+        first = rng.expovariate(1 / 60)
+        resolved = first + rng.expovariate(1 / 300)
+        for prefix, minutes in (("fr", first), ("res", resolved)):
+            counters[f"{prefix}_count"] += 1
+            counters[f"{prefix}_met"] += rng.random() < 0.8
+            counters[f"{prefix}_minutes"] += round(minutes)
+            counters[f"{prefix}_h{bucket_of(minutes)}"] += 1
+        counters["created"] += 1
+        counters["reopened"] += rng.random() < 0.05
+        counters["reason_complex_process"] += rng.random() < 0.05
+    return dict(counters)
+
+
+def rollup_writes(meter: Meter) -> None:
+    """What a rollup run writes, once a minute (charged to the first second): every rollup of the day, at its size at
+    the end of a busy day, in the partition the store gives it (`rollup_keys`). The largest are the agent parts: a
+    day of 5,000 agents (each answering and resolving ~1,700 tickets, as 100 new tickets/s make), spread over the
+    parts by the product's own hash; one is built and packed as the store packs it, and stands for all eight."""
+    rng = random.Random(3)
+    day = START.astimezone(SHANGHAI).date()
+    part = rollup_key(day, ("agent", "agent0000@example.com"))
+    agents = [f"agent{n:04d}@example.com" for n in range(AGENTS)]
+    per_agent = 100 * 86_400 // AGENTS
+    rows = {a: _day_counters(rng, per_agent) for a in agents if rollup_key(day, ("agent", a)) == part}
+    folded = {str(shard): "2026-11-24T10:00" for shard in range(partitions.FACT_SHARDS)}
+    size = len(pack_rollup(rows, folded)) + 100  # and its keys, kind and version
+    meter.rollup_kb = size / 1024  # type: ignore[attr-defined]
+    # The other dimensions hold few values (50 teams, 7 channels, 4 priorities, ~100 categories): a value's day is
+    # bigger than an agent's, but there are few; one row of 100 tickets packed per value stands for their size.
+    one = _day_counters(rng, 100)
+    values = {"total": 1, "channel": 7, "priority": 4, "team": TEAMS, "category": 50}
+    for key in every_key(day):
+        if key.group == "agent":
+            units = write_units(size)
+        else:
+            units = write_units(len(pack_rollup({f"v{n}": one for n in range(values[key.group])}, folded)) + 100)
+        meter.charge("reports", rollup_keys(key)[0], 0, units)
+    meter.charge("reports", "ROLLUP", 0, 1)  # the progress
+
+
+def simulate(
+    seconds: int, new_per_second: int, later_per_second: int, room: bool = False, seed: int = 7, answers: int = 30
+) -> Meter:
     meter = Meter()
+    meter.facts = Facts(meter)
     clock = [0]
     counter = Counter(meter, clock)
     ticking = [0.0]
@@ -277,6 +439,9 @@ def simulate(seconds: int, new_per_second: int, later_per_second: int, room: boo
             creation(meter, desk, second, at + timedelta(microseconds=n), room)
         for _ in range(later_per_second):
             later_write(meter, desk, second, at)
+        for _ in range(answers):
+            survey_answer(meter, desk, second, at)
+    rollup_writes(meter)
     # Reads: the directory, read by every assignment container every DIRECTORY_SECONDS (eventually consistent).
     directory_kb = AGENTS * 0.25
     for second in range(seconds):
@@ -285,7 +450,7 @@ def simulate(seconds: int, new_per_second: int, later_per_second: int, room: boo
     return meter
 
 
-PER_ENTITY = ("TICKET", "NUMBER", "MAILID", "RATE", "INBOX", "AGENT_LOAD", "notification", "customer")
+PER_ENTITY = ("TICKET", "NUMBER", "MAILID", "RATE", "INBOX", "AGENT_LOAD", "notification", "customer", "FACT")
 
 
 def _pattern(where: str, key: str) -> str:
@@ -299,6 +464,8 @@ def _pattern(where: str, key: str) -> str:
         return f"{where}: AGENT#…"
     folded = re.sub(r"#\d+$", "#<n>", key)
     folded = re.sub(r"team\d\d", "<team>", folded)
+    folded = re.sub(r"\d{4}-\d{2}-\d{2}", "<day>", folded)
+    folded = re.sub(r"\d{4}-\d{2}(?=#|$)", "<month>", folded)
     return f"{where}: {folded}"
 
 
@@ -351,6 +518,8 @@ def main() -> None:
     roomy = simulate(args.seconds, 1_000, later, room=True)
     rows += report(roomy, "Burst with room: every new ticket assigned at once")
     conflicts(roomy, args.seconds)
+    largest = f"{roomy.rollup_kb:.0f} KB (limit 400 KB)"
+    print(f"\nLargest rollup item at the target load (a day of one agent part): {largest}")
     hottest = max(rows, key=lambda row: row[3])
     print(f"\nHottest key at 1,000 new tickets/s: {hottest[0]} at {hottest[3]:.0%} of its limit (goal: under 50%).")
 

@@ -24,6 +24,7 @@ class Settings:
 
     tickets_table: str = "helpdesk-tickets"
     idempotency_table: str = "helpdesk-idempotency"
+    reports_table: str = "helpdesk-reports"
     timezone: str = "Asia/Shanghai"
     support_address: str = "support@demo.local"
     public_url: str = "http://127.0.0.1:8000"

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from shared.services.nightly_report import NightlyReportService
     from shared.services.notifications import Deliver, NotificationService
     from shared.services.report_facts import ReportFactsService
+    from shared.services.report_rollup import ReportRollupService
     from shared.services.reports import ReportService
     from shared.services.routing import RoutingService
     from shared.services.sign_in import CodeChannel, SignInService
@@ -431,6 +432,12 @@ class Container:
         from shared.services.report_facts import ReportFactsService
 
         return ReportFactsService(self.report_store, self.ticket_writer, self.clock, self.settings.timezone)
+
+    @cached_property
+    def report_rollup(self) -> ReportRollupService:
+        from shared.services.report_rollup import ReportRollupService
+
+        return ReportRollupService(self.report_store, self.clock)
 
     @cached_property
     def reports(self) -> ReportService:

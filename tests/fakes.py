@@ -8,6 +8,7 @@ a list is newest first. `InMemoryStore` holds the state; each port is a thin vie
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -20,7 +21,8 @@ from shared.domain.events import AuditEvent, Message
 from shared.domain.mail.records import MailFiles, Rejection
 from shared.domain.mail.threads import TicketParties
 from shared.domain.reports.facts import CreationRecord, RowKey
-from shared.domain.reports.report import Row, Span
+from shared.domain.reports.report import Span
+from shared.domain.reports.rollup import FactsRead, Rollup, RollupKey, StoredFacts, next_window, window_of
 from shared.domain.requests import IdempotencyClaim, Key, Page
 from shared.domain.settings import StoredConfig
 from shared.domain.tickets import Priority, Ticket
@@ -520,17 +522,41 @@ class InMemoryMail:
 
 
 class InMemoryReports:
-    """Report facts: counters per (day, row), the claims that count an event once, creation records, answers."""
+    """Report facts as records keyed on the event (shard and window of their write time), the rollups with their
+    folded windows and version, the progress, creation records and answers."""
+
+    SHARDS = 4
 
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
-        self.facts: dict[tuple[date, RowKey], dict[str, int]] = {}
-        self.claims: set[str] = set()
+        self.facts: dict[str, StoredFacts] = {}  # event id -> its record
+        self.rollup_items: dict[RollupKey, Rollup] = {}
+        self.folded: tuple[dict[str, str], int | None] = ({}, None)
         self.records: dict[str, CreationRecord] = {}
         self.answer_rows: dict[tuple[date, str], dict[str, Any]] = {}
 
+    # -- facts -----------------------------------------------------------------------------------------------------
+    def fact_shards(self) -> list[str]:
+        return [str(n) for n in range(self.SHARDS)]
+
     def creation_record(self, ticket_id: str) -> CreationRecord | None:
         return self.records.get(ticket_id)
+
+    def keep_creation_record(self, ticket_id: str, record: CreationRecord) -> None:
+        self.records.setdefault(ticket_id, record)
+
+    def _record(
+        self, event_id: str, rows: Mapping[tuple[date, RowKey], Mapping[str, int]], now: datetime
+    ) -> StoredFacts:
+        shard = str(int(hashlib.sha256(event_id.encode()).hexdigest()[:8], 16) % self.SHARDS)
+        kept = tuple((day, row, dict(counters)) for (day, row), counters in rows.items())
+        return StoredFacts(event_id, shard, window_of(now), kept)
+
+    def put_facts(self, event_id: str, rows: Mapping[tuple[date, RowKey], Mapping[str, int]], now: datetime) -> bool:
+        if event_id in self.facts:
+            return False
+        self.facts[event_id] = self._record(event_id, rows, now)
+        return True
 
     def fact_parts(
         self,
@@ -544,17 +570,13 @@ class InMemoryReports:
         answer_before: date | None = None,
     ) -> list[WritePart]:
         def claimed() -> Exception | None:
-            return AlreadyClaimed(event_id) if event_id in self.claims else None
+            return AlreadyClaimed(event_id) if event_id in self.facts else None
 
         def record_changed() -> Exception | None:
             return None if self.records.get(ticket_id) == record_before else VersionConflict(ticket_id)
 
         def apply() -> None:
-            self.claims.add(event_id)
-            for key, counters in rows.items():
-                row = self.facts.setdefault(key, {})
-                for name, value in counters.items():
-                    row[name] = row.get(name, 0) + value
+            self.facts[event_id] = self._record(event_id, rows, now)
             if record is not None:
                 self.records[ticket_id] = record
             if answer_before is not None:
@@ -567,16 +589,56 @@ class InMemoryReports:
             conditions.append(FakePart(record_changed, lambda: None))
         return list(conditions)
 
-    def rows(self, span: Span, totals_only: bool = False) -> list[Row]:
-        return [
-            (day, row, dict(counters))
-            for (day, row), counters in sorted(self.facts.items())
-            if span.start <= day <= span.end and (not totals_only or row == ("total", ""))
-        ]
+    def facts_after(self, after: Mapping[str, str], through: str, limit: int | None = None) -> FactsRead:
+        found: list[StoredFacts] = []
+        last: dict[str, str] = {}
+        cut = False
+        for shard, since in after.items():
+            mine = sorted(
+                (f for f in self.facts.values() if f.shard == shard and next_window(since) <= f.window <= through),
+                key=lambda f: (f.window, f.event_id),
+            )
+            last[shard] = through
+            if limit is not None and len(mine) > limit:
+                keep = [f for f in mine if f.window <= mine[limit - 1].window]
+                if len(keep) < len(mine):
+                    mine, last[shard], cut = keep, keep[-1].window, True
+            found += mine
+        return FactsRead(found, last, cut)
 
     def answers(self, span: Span, limit: int = 100) -> list[dict[str, Any]]:
         found = [a for (day, _), a in sorted(self.answer_rows.items(), reverse=True) if span.start <= day <= span.end]
         return found[:limit]
+
+    # -- rollups ---------------------------------------------------------------------------------------------------
+    def progress(self) -> tuple[dict[str, str], int | None]:
+        return dict(self.folded[0]), self.folded[1]
+
+    def save_progress(self, folded: Mapping[str, str], version: int | None) -> bool:
+        if version != self.folded[1]:
+            return False
+        self.folded = (dict(folded), (version or 0) + 1)
+        return True
+
+    def rollup(self, key: RollupKey) -> Rollup | None:
+        found = self.rollup_items.get(key)
+        return copy.deepcopy(found) if found is not None else None
+
+    def save_rollup(self, rollup: Rollup) -> bool:
+        stored = self.rollup_items.get(rollup.key)
+        if (stored.version if stored is not None else None) != rollup.version:
+            return False
+        saved = copy.deepcopy(rollup)
+        saved.version = (rollup.version or 0) + 1
+        self.rollup_items[rollup.key] = saved
+        return True
+
+    def rollups(self, span: Span, totals_only: bool = False) -> list[Rollup]:
+        return [
+            copy.deepcopy(r)
+            for key, r in sorted(self.rollup_items.items(), key=lambda pair: str(pair[0]))
+            if span.start <= key.day <= span.end and (not totals_only or key.group == "total")
+        ]
 
 
 class InMemoryFollowers:

@@ -85,6 +85,7 @@ class LocalStack:
         values: dict[str, Any] = {
             "tickets_table": self.names["TicketsTable"],
             "idempotency_table": self.names["IdempotencyTable"],
+            "reports_table": self.names["ReportsTable"],
             "mail_bucket": self.names["MailBucket"],
             "wechat_queue_url": self.queue_urls.get("WechatInboundQueue", ""),
             "aws_endpoint_url": self.endpoint,

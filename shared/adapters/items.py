@@ -267,6 +267,47 @@ class WechatTokenItem(HelpdeskItem, discriminator="wechat_token"):
     lease_until = UTCDateTimeAttribute(null=True)
 
 
+class FactWindowIndex(GlobalSecondaryIndex[Any]):
+    """Report facts by the shard and one-minute window they were written in (sparse: fact records only)."""
+
+    class Meta:
+        index_name = "by_window"
+        projection = IncludeProjection(["rows"])
+
+    window_key = UnicodeAttribute(hash_key=True)  # FACTS#<UTC day>#<shard>
+    window_sort = UnicodeAttribute(range_key=True)  # <UTC write time>#<event id>
+
+
+class ReportsItem(Model):
+    """An item of the reports table (report facts, their rollups, creation records, survey answers): a table of its
+    own, without a stream, so that the facts written for each event never come back to the stream's consumers."""
+
+    class Meta:
+        table_name = "unbound"
+        region: str | None = None
+        host: str | None = None
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """Every report item type shares one table connection, and that connection shares the tickets table's
+        botocore client (a second client would cost a cold start ~100 ms)."""
+        table = super(ReportsItem, ReportsItem)._get_connection()
+        shared = HelpdeskItem._get_connection().connection
+        if table.connection is not shared:
+            shared.add_meta_table(table.get_meta_table())
+            table.connection = shared
+        return table
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    expires_at = TTLAttribute(null=True)
+    window_key = UnicodeAttribute(null=True)
+    window_sort = UnicodeAttribute(null=True)
+
+    by_window = FactWindowIndex()
+
+
 _ALL = (
     HelpdeskItem,
     TicketItem,
@@ -287,6 +328,7 @@ _ALL = (
     WechatFollowerItem,
     WechatClaimItem,
     WechatTokenItem,
+    ReportsItem,
 )
 
 
@@ -295,5 +337,8 @@ def bind_tables(settings: Settings) -> None:
     HelpdeskItem.Meta.table_name = settings.tickets_table
     HelpdeskItem.Meta.region = settings.aws_region
     HelpdeskItem.Meta.host = settings.aws_endpoint_url
+    ReportsItem.Meta.table_name = settings.reports_table
+    ReportsItem.Meta.region = settings.aws_region
+    ReportsItem.Meta.host = settings.aws_endpoint_url
     for model in _ALL:
         model._connection = None

@@ -2,9 +2,9 @@
 
 DynamoDB serves about 1,000 write units a second per partition key. Keys that every ticket passes through (the
 desk-wide list of tickets, the unassigned queue, a big team's list, the SLA sweep's due list, a team's waiting
-queue) carry a shard suffix chosen by a stable hash of the ticket id: a ticket always lands on the same shard, and a
-reader asks every shard and merges. Counts only ever grow: a reader asks shards 0..N-1, so items written when there
-were fewer shards are still found.
+queue) carry a shard suffix chosen by a stable hash of the ticket id (of the event id for report facts): a ticket
+always lands on the same shard, and a reader asks every shard and merges. Counts only ever grow: a reader asks shards
+0..N-1, so items written when there were fewer shards are still found.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import hashlib
 LIST_SHARDS = {"all": 8, "unassigned": 8, "team": 4, "sla_view": 2}
 SLA_SHARDS = 16  # by_sla_checkpoint: the sweep reads one Query per shard a minute
 QUEUE_SHARDS = 4  # TEAM_QUEUE#<team>: tickets waiting for an agent of the team
+FACT_SHARDS = 8  # by_window FACTS#<UTC day>#<n> in the reports table: each event's report facts, by event id
+ROLLUP_PARTITIONS = 4  # ROLLUP#<month>#<n>: a rollup run writes at most two agent parts' rollups into each
 
 
 def shard_number(ticket_id: str, shards: int) -> int:

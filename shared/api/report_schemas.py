@@ -90,6 +90,14 @@ class AnswerOut(Out):
     rated_at: str
 
 
+class FactsOut(Out):
+    rolled_up_to: str | None = Field(
+        description="the rollups hold every fact written before this time (tenant time zone); null before the first run"
+    )
+    pending: int = Field(description="facts written since, read one by one for this answer")
+    complete: bool = Field(description="false only when the rollup is so far behind that not all of those were read")
+
+
 class ReportOut(Out):
     period: str
     start: str
@@ -105,6 +113,7 @@ class ReportOut(Out):
     breach_reasons: list[ReasonOut]
     daily: list[DailyOut]
     answers: list[AnswerOut] = Field(default_factory=list)
+    facts: FactsOut | None = None
 
 
 class ForecastDayOut(Out):

@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # only types: importing the ports loads nothing (a cold start
     from shared.domain.mail.records import MailFiles, Rejection
     from shared.domain.mail.threads import TicketParties
     from shared.domain.reports.facts import CreationRecord, RowKey
-    from shared.domain.reports.report import Row, Span
+    from shared.domain.reports.report import Span
+    from shared.domain.reports.rollup import FactsRead, Rollup, RollupKey
     from shared.domain.requests import IdempotencyClaim, Key, Page
     from shared.domain.settings import StoredConfig
     from shared.domain.tickets import FieldChange, Priority, Ticket
@@ -197,9 +198,20 @@ class Routing(ConfigStore, Loads, Protocol):
 
 # -- reports (docs/reports.md) -----------------------------------------------------------------------------------
 class ReportFacts(Protocol):
-    """Per-day counters kept as tickets change, the claims that count an event once, and survey answers."""
+    """Each event's report facts as one immutable record (in a shard and a one-minute window of its write time), the
+    record of where each ticket's creation was counted, and the latest survey answers."""
+
+    def fact_shards(self) -> Sequence[str]: ...
 
     def creation_record(self, ticket_id: str) -> CreationRecord | None: ...
+
+    def keep_creation_record(self, ticket_id: str, record: CreationRecord) -> None:
+        """Where a new ticket's creation was counted, unless it was kept already (a redelivered event)."""
+        ...
+
+    def put_facts(self, event_id: str, rows: Mapping[tuple[date, RowKey], Mapping[str, int]], now: datetime) -> bool:
+        """The event's facts, written at `now`; False when they were written already (one put, no transaction)."""
+        ...
 
     def fact_parts(
         self,
@@ -212,12 +224,42 @@ class ReportFacts(Protocol):
         answer: tuple[date, dict[str, Any]] | None = None,
         answer_before: date | None = None,
     ) -> Sequence[WritePart]:
-        """The event's claim (a second commit raises `AlreadyClaimed`), its counters and the ticket's records."""
+        """The event's facts with the ticket's items that must change with them (its creation record, its survey
+        answer), for one commit: a second commit raises `AlreadyClaimed`, a changed record `VersionConflict`."""
         ...
 
-    def rows(self, span: Span, totals_only: bool = False) -> list[Row]: ...
+    def facts_after(self, after: Mapping[str, str], through: str, limit: int | None = None) -> FactsRead:
+        """Per shard (every shard in `after`), the facts of the windows after `after[shard]` up to `through`, oldest
+        first; about `limit` facts a shard at most, but never part of a window."""
+        ...
 
     def answers(self, span: Span, limit: int = 100) -> list[dict[str, Any]]: ...
+
+
+class ReportRollups(Protocol):
+    """The per-day rollups of the facts, and per shard the last window folded into every rollup it touches."""
+
+    def progress(self) -> tuple[dict[str, str], int | None]:
+        """Per shard the last window folded everywhere, and the version read (None: never saved)."""
+        ...
+
+    def save_progress(self, folded: Mapping[str, str], version: int | None) -> bool:
+        """False when it changed since `version` was read."""
+        ...
+
+    def rollup(self, key: RollupKey) -> Rollup | None: ...
+
+    def save_rollup(self, rollup: Rollup) -> bool:
+        """Saved if nobody saved it since it was read (`rollup.version`); False otherwise."""
+        ...
+
+    def rollups(self, span: Span, totals_only: bool = False) -> list[Rollup]:
+        """The stored rollups of the span's days, strongly consistent, for reading (their `version` may be None)."""
+        ...
+
+
+class ReportData(ReportFacts, ReportRollups, Protocol):
+    """Everything the reports keep: what a report reads."""
 
 
 class ReportFiles(Protocol):

@@ -4,9 +4,12 @@ Why the notification function and not a consumer of its own: DynamoDB Streams se
 without throttling, and the table already has two (notification, assignment). Facts, like the requester's mail, are
 a function of the event alone (no ticket read), so they sit with the mail; the assignment function keeps routing.
 
-Each event's counters are added in one transaction with a claim keyed on the event (`REPORTED#<event id>`): the same
-stream record delivered twice counts once. Only the events that give a ticket its first team, agent or category read
-one item (where the ticket's creation was counted) to move that creation there.
+Each event's facts are one immutable record keyed on the event, put only if it is not there yet: the same stream
+record delivered twice counts once, and no two events ever write the same item (a scheduled run folds the records
+into per-day rollups, shared/services/report_rollup.py). Only the events that give a ticket its first team, agent or
+category read one item (where the ticket's creation was counted) and move that creation there, in one commit with
+their record; a survey answer's list entry changes in the same way. Both items are the ticket's own: nothing another
+ticket writes is in such a commit.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from shared.domain.reports.facts import (
     may_move_creation,
     merged,
 )
-from shared.errors import AlreadyClaimed
+from shared.errors import AlreadyClaimed, VersionConflict
 from shared.services.ports import ReportFacts, TicketWriter
+
+MOVE_ATTEMPTS = 3  # the ticket's record changed underneath (an earlier event redelivered late): read it again
 
 
 class ReportFactsService:
@@ -40,11 +45,20 @@ class ReportFactsService:
 
     def record(self, event: AuditEvent) -> list[str]:
         """Count what this event adds to the reports, once; returns what was done, for the log."""
+        for _ in range(MOVE_ATTEMPTS - 1):
+            try:
+                return self._record(event)
+            except VersionConflict:
+                continue
+        return self._record(event)
+
+    def _record(self, event: AuditEvent) -> list[str]:
         increments: list[Increment] = facts_of(event, self._tz)
         record: CreationRecord | None = None
         before: CreationRecord | None = None
         if event.type is EventType.TICKET_CREATED:
-            record = creation_record(event, self._tz)
+            # Kept before the facts: a crash in between leaves a record whose facts a redelivery writes.
+            self._store.keep_creation_record(event.ticket_id, creation_record(event, self._tz))
         elif may_move_creation(event):
             before = self._store.creation_record(event.ticket_id)
             if before is not None:
@@ -55,13 +69,16 @@ class ReportFactsService:
         rows = merged(increments)
         if not rows and record is None and answer is None:
             return []
-        parts = self._store.fact_parts(
-            event.id, rows, self._clock.now(), event.ticket_id, record, before, answer, answer_before
-        )
-        try:
-            self._writer.commit(parts)
-        except AlreadyClaimed:
-            return [f"facts of {event.id} counted already"]
+        now = self._clock.now()  # the write time: the facts' window is still open, however late the event comes
+        if record is None and answer is None and answer_before is None:
+            if not self._store.put_facts(event.id, rows, now):
+                return [f"facts of {event.id} counted already"]
+        else:
+            parts = self._store.fact_parts(event.id, rows, now, event.ticket_id, record, before, answer, answer_before)
+            try:
+                self._writer.commit(parts)
+            except AlreadyClaimed:
+                return [f"facts of {event.id} counted already"]
         return [f"counted {len(rows)} report rows for {event.type.value}"]
 
     def _answer(self, event: AuditEvent) -> tuple[tuple[date, dict[str, Any]] | None, date | None]:

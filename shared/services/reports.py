@@ -14,8 +14,10 @@ from shared.domain.lifecycle import Channel, Priority
 from shared.domain.reports.forecast import agents_needed, forecast, hourly_shares
 from shared.domain.reports.render import to_csv, to_xlsx
 from shared.domain.reports.report import Period, Span, build_report, masked_customers, span_of
+from shared.domain.reports.rollup import WINDOW, window_start
 from shared.errors import Forbidden, InvalidInput
-from shared.services.ports import ReportFacts
+from shared.services.ports import ReportData
+from shared.services.report_rollup import span_rows
 from shared.services.sla import SlaService
 
 HISTORY_DAYS = 84  # 12 weeks of daily totals feed the forecast
@@ -25,7 +27,7 @@ MAX_FORECAST_DAYS = 60
 
 
 class ReportService:
-    def __init__(self, store: ReportFacts, sla: SlaService, clock: Clock, timezone: str) -> None:
+    def __init__(self, store: ReportData, sla: SlaService, clock: Clock, timezone: str) -> None:
         self._store = store
         self._sla = sla
         self._clock = clock
@@ -47,7 +49,15 @@ class ReportService:
 
     def build(self, span: Span) -> dict[str, Any]:
         """The span's report with its latest survey answers, customers masked."""
-        report = build_report(span, self._store.rows(span), self._timezone, self._clock.now().astimezone(self._tz))
+        now = self._clock.now()
+        counted = span_rows(self._store, span, now)
+        report = build_report(span, counted.rows, self._timezone, now.astimezone(self._tz))
+        rolled_up_to = None
+        if counted.folded_through is not None:
+            rolled_up_to = (window_start(counted.folded_through) + WINDOW).astimezone(self._tz).isoformat()
+        # Where the numbers come from: the rollups up to `rolled_up_to`, and the facts written since (`pending`);
+        # `complete` is false only when the rollup is so far behind that a report would not read all of those.
+        report["facts"] = {"rolled_up_to": rolled_up_to, "pending": counted.pending, "complete": counted.complete}
         answers = self._store.answers(span)
         labels = masked_customers(a.get("customer_email", "") for a in reversed(answers))
         report["answers"] = [
@@ -86,7 +96,7 @@ class ReportService:
         hours = [0.0] * 24
         handle_count = handle_minutes = 0
         first: date | None = None
-        for day, _, counters in self._store.rows(span, totals_only=True):
+        for day, _, counters in span_rows(self._store, span, self._clock.now(), totals_only=True).rows:
             if any(counters.values()):
                 first = day if first is None else min(first, day)
             created[day] += counters.get("created", 0)

@@ -199,18 +199,8 @@ def creation_moves(event: AuditEvent, record: CreationRecord) -> tuple[CreationR
 
 
 def merged(increments: Iterable[Increment]) -> dict[tuple[date, RowKey], dict[str, int]]:
-    """Increments of one event added up per row (an item is updated once per transaction)."""
+    """Increments of one event added up per day and row: the rows of its fact record."""
     rows: dict[tuple[date, RowKey], Counter[str]] = {}
     for inc in increments:
         rows.setdefault((inc.day, inc.row), Counter()).update(inc.counters)
     return {key: {k: v for k, v in counters.items() if v} for key, counters in rows.items() if any(counters.values())}
-
-
-def counter_names() -> list[str]:
-    """Every counter a fact item may hold (the adapter declares one attribute each)."""
-    names = ["created", "reopened", "fr_count", "fr_met", "fr_minutes", "res_count", "res_met", "res_minutes"]
-    names += ["sat_count", "sat_sum", "sat_happy", "handle_count", "handle_minutes"]
-    names += [f"reason_{r.value}" for r in BreachReason]
-    names += [f"fr_h{i}" for i in range(BUCKETS)] + [f"res_h{i}" for i in range(BUCKETS)]
-    names += [f"c{h:02d}" for h in range(24)]
-    return names

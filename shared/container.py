@@ -28,22 +28,27 @@ if TYPE_CHECKING:
     from shared.adapters.tickets_store import TicketStore
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
+    from shared.services.automations import AutomationService
     from shared.services.canned_replies import CannedReplyService
     from shared.services.cursors import CursorCodec
     from shared.services.directory import DirectoryService
+    from shared.services.effects import Effector
     from shared.services.email_intake import EmailIntakeService
+    from shared.services.keeping import TicketKeeper
     from shared.services.mail_feedback import MailFeedbackService
     from shared.services.mail_files import MailFilesService
     from shared.services.nightly_report import NightlyReportService
     from shared.services.notifications import Deliver, NotificationService
     from shared.services.report_facts import ReportFactsService
     from shared.services.reports import ReportService
+    from shared.services.review import ReviewService
     from shared.services.routing import RoutingService
     from shared.services.sign_in import CodeChannel, SignInService
     from shared.services.sla import SlaService
     from shared.services.sla_sweep import SweepService
     from shared.services.surveys import SurveyService
     from shared.services.tickets import TicketService
+    from shared.services.triggers import TriggerService
 
 Job = dict[str, Any]
 
@@ -104,10 +109,11 @@ class Container:
             self.ticket_store,
             self.ticket_writer,
             self.directory_store,
-            self.sla,
+            self.keeper,
             self.clock,
             self.cursors,
             self.settings.timezone,
+            review_policy=lambda: self.review.policy(),
         )
 
     # -- routing, assignment and SLA (shared/services/routing.py, assignment.py, sla.py, sla_sweep.py) ---------
@@ -125,6 +131,13 @@ class Container:
         return SlaService(self.routing_store, self.clock, self.settings.ack_timeout_minutes)
 
     @cached_property
+    def keeper(self) -> TicketKeeper:
+        """What every ticket write keeps in step: the closing review, the SLA, the next automation."""
+        from shared.services.keeping import TicketKeeper
+
+        return TicketKeeper(self.sla, lambda: self.automations.automations())
+
+    @cached_property
     def routing(self) -> RoutingService:
         from shared.services.routing import RoutingService
 
@@ -132,10 +145,11 @@ class Container:
             self.routing_store,
             self.ticket_writer,
             self.directory_store,
-            self.sla,
+            self.keeper,
             self.clock,
             self.tickets.get,
             self.tickets.directory_checks,
+            canned_ids=lambda: [reply.id for reply in self.canned_replies.current()[0]],
         )
 
     @cached_property
@@ -149,9 +163,55 @@ class Container:
             self.routing_store,
             self.directory_store,
             InboxStore(),
-            self.sla,
+            self.keeper,
             self.clock,
             lambda: self.routing.rule_set()[0],
+            triggers=self.triggers,
+            effector=self.effector,
+        )
+
+    # -- triggers, automations, closing review (shared/services/triggers.py, automations.py, review.py) --------
+    @cached_property
+    def effector(self) -> Effector:
+        from shared.services.effects import Effector
+
+        def agent_name(email: str | None) -> str:
+            agent = self.directory_store.get_agent(email) if email else None
+            return agent.name if agent else ""
+
+        return Effector(lambda: self.canned_replies.current()[0], lambda: self.review.policy(), agent_name)
+
+    @cached_property
+    def triggers(self) -> TriggerService:
+        from shared.services.triggers import TriggerService
+
+        return TriggerService(
+            self.ticket_store,
+            self.ticket_writer,
+            self.keeper,
+            self.clock,
+            lambda: self.routing.rule_set()[0],
+            self.effector,
+        )
+
+    @cached_property
+    def automations(self) -> AutomationService:
+        from shared.services.automations import AutomationService
+
+        return AutomationService(
+            self.routing_store,
+            self.clock,
+            lambda: dict(self.sla.config().policies.calendars),
+            self.effector,
+            lambda: [reply.id for reply in self.canned_replies.current()[0]],
+        )
+
+    @cached_property
+    def review(self) -> ReviewService:
+        from shared.services.review import ReviewService
+
+        return ReviewService(
+            self.routing_store, self.ticket_store, self.ticket_writer, self.keeper, self.clock, self.tickets.get
         )
 
     @cached_property
@@ -164,7 +224,16 @@ class Container:
     def sla_sweep(self) -> SweepService:
         from shared.services.sla_sweep import SweepService
 
-        return SweepService(self.ticket_store, self.ticket_writer, self.routing_store, self.sla, self.clock)
+        return SweepService(
+            self.ticket_store,
+            self.ticket_writer,
+            self.routing_store,
+            self.sla,
+            self.clock,
+            keeper=self.keeper,
+            automations=self.automations,
+            message_part=self.ticket_store.message_part,
+        )
 
     @cached_property
     def directory(self) -> DirectoryService:
@@ -345,7 +414,7 @@ class Container:
         from shared.services.surveys import SurveyService
 
         return SurveyService(
-            self.ticket_store, self.ticket_writer, self.sla, self.clock, self.survey_secret, self.tickets
+            self.ticket_store, self.ticket_writer, self.keeper, self.clock, self.survey_secret, self.tickets
         )
 
     def nightly_report(self, deliver: Deliver | None = None) -> NightlyReportService:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from shared.domain.access import Principal
 from shared.errors import HelpdeskError, InvalidInput, PayloadTooLarge, RateLimited
@@ -31,12 +31,15 @@ STATUS_BY_CODE = {
     "invalid_rules": 400,
     "invalid_sla_policies": 400,
     "invalid_canned_replies": 400,
+    "invalid_automations": 400,
+    "invalid_review_policy": 400,
     "unauthenticated": 401,
     "forbidden": 403,
     "not_found": 404,
     "invalid_transition": 409,
     "ticket_closed": 409,
     "not_resolved": 409,
+    "not_in_review": 409,
     "idempotency_key_reused": 409,
     "own_role": 409,
     "own_account": 409,
@@ -190,7 +193,10 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as error:
         raise _InvalidJson(f"the body is not valid JSON: {error}") from error
-    if not isinstance(data, dict):
+    if isinstance(model, type) and issubclass(model, RootModel):
+        if not isinstance(data, list):
+            raise InvalidInput("the body must be a JSON array", field="body")
+    elif not isinstance(data, dict):
         raise InvalidInput("the body must be a JSON object", field="body")
     # Strict validation in JSON mode: "3" is not a number, unknown fields are refused.
     return model.model_validate_json(raw, strict=True)

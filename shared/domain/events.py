@@ -28,6 +28,8 @@ class EventType(StrEnum):
     SLA_BREACH = "sla.breach"
     # The requester answered the satisfaction survey (change `satisfaction`: old -> new answer).
     SATISFACTION_RATED = "satisfaction.rated"
+    # A supervisor decided a closing review (结案审核): change `review` pending -> approved | rejected.
+    TICKET_REVIEWED = "ticket.reviewed"
 
 
 @dataclass(frozen=True)

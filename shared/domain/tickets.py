@@ -18,6 +18,7 @@ from shared.domain.lifecycle import (
     StatusEntry,
 )
 from shared.domain.sla.state import SlaState
+from shared.domain.workflow import AutomationState, Review
 from shared.errors import InvalidTransition, TicketClosed
 
 __all__ = [
@@ -96,6 +97,8 @@ class Ticket:
     sla: SlaState = field(default_factory=SlaState)
     cc: list[str] = field(default_factory=list)  # email tickets: addresses copied on the conversation
     satisfaction: Satisfaction | None = None  # the requester's latest survey answer
+    automation: AutomationState = field(default_factory=AutomationState)  # automations and triggers (workflow.py)
+    review: Review | None = None  # 结案审核, once someone asked to close a ticket that needs it
 
     @property
     def is_open(self) -> bool:

@@ -48,12 +48,10 @@ def due_bound(now: datetime) -> str:
 
 def sla_index_keys(ticket: Ticket) -> tuple[str | None, str | None, str | None]:
     sla = ticket.sla
-    due = [sla.next_checkpoint_at] if ticket.is_open and sla.next_checkpoint_at is not None else []
-    if ticket.automation.next_at is not None and ticket.status.value != "closed":
-        due.append(ticket.automation.next_at)
+    due = ticket.sweep_due_at
     shard = checkpoint = None
-    if due:
-        shard, checkpoint = shard_of(ticket.id), checkpoint_key(min(due), ticket.id)
+    if due is not None:
+        shard, checkpoint = shard_of(ticket.id), checkpoint_key(due, ticket.id)
     if ticket.review is not None and ticket.review.pending:
         view: str | None = REVIEW
     elif ticket.is_open:

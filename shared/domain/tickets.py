@@ -105,6 +105,15 @@ class Ticket:
         return self.status in OPEN_STATUSES
 
     @property
+    def sweep_due_at(self) -> datetime | None:
+        """When the sweep next has something to do with the ticket: its SLA's next checkpoint while open, its next
+        automation until it is closed (the earliest of the two; None: nothing)."""
+        due = [self.sla.next_checkpoint_at] if self.is_open and self.sla.next_checkpoint_at is not None else []
+        if self.automation.next_at is not None and self.status is not Status.CLOSED:
+            due.append(self.automation.next_at)
+        return min(due, default=None)
+
+    @property
     def next_statuses(self) -> tuple[Status, ...]:
         return TRANSITIONS[self.status]
 

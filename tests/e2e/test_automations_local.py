@@ -167,7 +167,9 @@ def test_an_updated_trigger_acts_within_seconds_once_and_does_not_loop(days: Loc
 
 def test_a_ticket_needing_review_is_not_closed_by_the_automation_and_closes_on_approval(days: LocalStackProcess):
     admin = days.login(ADMIN)
-    policy = admin.put(f"{days.url}/api/admin/review-policy", json={"categories": ["refund"], "priorities": []}, timeout=10)
+    policy = admin.put(
+        f"{days.url}/api/admin/review-policy", json={"categories": ["refund"], "priorities": []}, timeout=10
+    )
     assert policy.status_code == 200, policy.text
     _, customer = _customer(days)
     ticket = _open(days, customer, "退款申请", category="refund")

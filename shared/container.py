@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from shared.services.reports import ReportService
     from shared.services.review import ReviewService
     from shared.services.routing import RoutingService
+    from shared.services.settings_cache import SettingsCache
     from shared.services.sign_in import CodeChannel, SignInService
     from shared.services.sla import SlaService
     from shared.services.sla_sweep import SweepService
@@ -125,10 +126,21 @@ class Container:
         return RoutingStore(self.ticket_writer)
 
     @cached_property
+    def write_settings(self) -> SettingsCache:
+        """The settings every ticket write reads (SLA policies, automations, the review policy): one request for
+        all of them when they expire, 30 s per process."""
+        from shared.services.automations import AUTOMATIONS
+        from shared.services.review import REVIEW_POLICY
+        from shared.services.settings_cache import SettingsCache
+        from shared.services.sla import SLA_POLICIES
+
+        return SettingsCache(self.routing_store, (SLA_POLICIES, AUTOMATIONS, REVIEW_POLICY))
+
+    @cached_property
     def sla(self) -> SlaService:
         from shared.services.sla import SlaService
 
-        return SlaService(self.routing_store, self.clock, self.settings.ack_timeout_minutes)
+        return SlaService(self.write_settings, self.clock, self.settings.ack_timeout_minutes)
 
     @cached_property
     def keeper(self) -> TicketKeeper:
@@ -199,7 +211,7 @@ class Container:
         from shared.services.automations import AutomationService
 
         return AutomationService(
-            self.routing_store,
+            self.write_settings,
             self.clock,
             lambda: dict(self.sla.config().policies.calendars),
             self.effector,
@@ -211,7 +223,7 @@ class Container:
         from shared.services.review import ReviewService
 
         return ReviewService(
-            self.routing_store, self.ticket_store, self.ticket_writer, self.keeper, self.clock, self.tickets.get
+            self.write_settings, self.ticket_store, self.ticket_writer, self.keeper, self.clock, self.tickets.get
         )
 
     @cached_property

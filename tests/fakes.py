@@ -290,6 +290,9 @@ class InMemoryRouting:
     def get_config(self, name: str) -> StoredConfig | None:
         return self._store.configs.get(name)
 
+    def get_configs(self, names: Sequence[str]) -> dict[str, StoredConfig]:
+        return {name: self._store.configs[name] for name in names if name in self._store.configs}
+
     def put_config(
         self, name: str, data: dict[str, Any], expected_version: int | None, who: str, now: datetime
     ) -> StoredConfig:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice, Response
-from pydantic import BaseModel, RootModel, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from shared.domain.access import Principal
 from shared.errors import HelpdeskError, InvalidInput, PayloadTooLarge, RateLimited
@@ -193,13 +193,22 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as error:
         raise _InvalidJson(f"the body is not valid JSON: {error}") from error
-    if isinstance(model, type) and issubclass(model, RootModel):
+    list_field = list_body(model)
+    if list_field is not None:
+        # A body that is a JSON array (a list resource saved whole): read as the model's one field, in JSON mode.
         if not isinstance(data, list):
             raise InvalidInput("the body must be a JSON array", field="body")
+        raw = b'{"' + list_field.encode() + b'":' + raw + b"}"
     elif not isinstance(data, dict):
         raise InvalidInput("the body must be a JSON object", field="body")
     # Strict validation in JSON mode: "3" is not a number, unknown fields are refused.
     return model.model_validate_json(raw, strict=True)
+
+
+def list_body(model: type[BaseModel] | None) -> str | None:
+    """The field a model reads a JSON array into, when its body (or answer) is the list itself."""
+    value = getattr(model, "list_body", None)
+    return value if isinstance(value, str) else None
 
 
 def _parse_query(model: type[BaseModel], params: Any) -> BaseModel:

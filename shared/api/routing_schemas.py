@@ -4,9 +4,9 @@ domain (every reason at once), so their items are plain JSON objects here."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import ConfigDict, Field, RootModel, StringConstraints
+from pydantic import Field, StringConstraints
 
 from shared.api.schemas import EmailStr, Out, ShortText, Strict
 
@@ -104,9 +104,11 @@ class AutomationIn(Strict):
     actions: list[dict[str, Any]] = Field(max_length=20)
 
 
-class AutomationsBody(RootModel[list[AutomationIn]]):
-    model_config = ConfigDict(strict=True, defer_build=True)
-    root: list[AutomationIn] = Field(max_length=100)
+class AutomationsBody(Strict):
+    """The body is the list itself, as GET answers it (the router reads a JSON array into `automations`)."""
+
+    list_body: ClassVar[str] = "automations"
+    automations: list[AutomationIn] = Field(max_length=100)
 
 
 class AutomationOut(Out):
@@ -120,8 +122,11 @@ class AutomationOut(Out):
     actions: list[dict[str, Any]]
 
 
-class AutomationsOut(RootModel[list[AutomationOut]]):
-    model_config = ConfigDict(defer_build=True)
+class AutomationsOut(Out):
+    """The answer is the list itself (`automations`, as the OpenAPI document says)."""
+
+    list_body: ClassVar[str] = "automations"
+    automations: list[AutomationOut]
 
 
 class ReviewPolicyBody(Strict):

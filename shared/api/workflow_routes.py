@@ -3,6 +3,7 @@ Triggers are rules with an event: they are saved and dry-run through /api/admin/
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from chalice import Response
@@ -16,8 +17,10 @@ from shared.api.routing_schemas import (
     ReviewPolicyOut,
 )
 from shared.api.schemas import TicketOut, ticket_out
-from shared.domain.automations import AutomationSet
-from shared.domain.review import ReviewPolicy
+
+if TYPE_CHECKING:  # the automations and the review policy load with the first request that uses them
+    from shared.domain.automations import AutomationSet
+    from shared.domain.review import ReviewPolicy
 
 
 def _automations(automations: AutomationSet) -> Response:
@@ -49,7 +52,7 @@ def register_workflow_routes(api: ApiRouter) -> None:
     )
     def put_automations(call: Call) -> Response:
         expected = parse_if_match(call.headers.get("if-match"))
-        data = call.body.model_dump(exclude_unset=True)
+        data = [item.model_dump(exclude_unset=True) for item in call.body.automations]
         return _automations(call.container.automations.put(call.principal, data, expected))
 
     @api.route(

@@ -3,6 +3,7 @@ writes, and that a redelivered event or a second sweep writes nothing more."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
@@ -142,3 +143,38 @@ def test_the_sweep_closes_once_and_holds_what_needs_review() -> None:
     assert world.desk.tickets.get(plain).status is Status.CLOSED  # type: ignore[union-attr]
     held = world.desk.tickets.get(refund)
     assert held is not None and held.status is Status.RESOLVED and held.review is not None and held.review.pending
+
+
+def test_the_settings_a_write_reads_come_in_one_request() -> None:
+    from shared.domain.settings import StoredConfig
+    from shared.services.settings_cache import SettingsCache
+
+    class Counting:
+        def __init__(self) -> None:
+            self.batches: list[list[str]] = []
+            self.configs = {"SLA_POLICIES": StoredConfig({"a": 1}, 3, None, None)}
+
+        def get_config(self, name: str) -> StoredConfig | None:
+            raise AssertionError("read one by one")
+
+        def get_configs(self, names: Sequence[str]) -> dict[str, StoredConfig]:
+            self.batches.append(list(names))
+            return {n: self.configs[n] for n in names if n in self.configs}
+
+        def put_config(self, name: str, data: dict, expected: int | None, who: str, now: datetime) -> StoredConfig:
+            self.configs[name] = StoredConfig(data, 4, now, who)
+            return self.configs[name]
+
+    store = Counting()
+    ticks = [0.0]
+    cache = SettingsCache(store, ("SLA_POLICIES", "AUTOMATIONS", "REVIEW_POLICY"), monotonic=lambda: ticks[0])
+    assert cache.get_config("AUTOMATIONS") is None
+    assert cache.get_config("SLA_POLICIES") == store.configs["SLA_POLICIES"]
+    assert cache.get_config("REVIEW_POLICY") is None
+    assert store.batches == [["AUTOMATIONS", "SLA_POLICIES", "REVIEW_POLICY"]]
+    cache.put_config("SLA_POLICIES", {"a": 2}, 3, "admin", MONDAY)  # the saving process sees its save at once
+    stored = cache.get_config("SLA_POLICIES")
+    assert stored is not None and stored.version == 4 and len(store.batches) == 2
+    ticks[0] = 31.0  # expired: one request again, for all three
+    cache.get_config("AUTOMATIONS")
+    assert len(store.batches) == 3

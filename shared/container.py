@@ -204,6 +204,7 @@ class Container:
             self.clock,
             lambda: self.routing.rule_set()[0],
             self.effector,
+            directory=self.directory_store,
         )
 
     @cached_property

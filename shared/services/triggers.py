@@ -18,14 +18,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from shared.clock import Clock
-from shared.domain.effects import of_outcome
+from shared.domain.effects import Effects, of_outcome
 from shared.domain.events import AuditEvent, EventType
 from shared.domain.rules import RuleSet, RuleStatus, facts_of
 from shared.domain.tickets import FieldChange, Ticket
 from shared.domain.triggers import trigger_actor, trigger_call
 from shared.domain.workflow import CAUSE, DEPTH, STOPPED, TRIGGERS
 from shared.services.effects import Effector
-from shared.services.ports import SlaKeeper, Tickets, TicketWriter
+from shared.services.ports import DirectoryReader, SlaKeeper, Tickets, TicketWriter
 
 
 class TriggerService:
@@ -38,7 +38,9 @@ class TriggerService:
         rules: Callable[[], RuleSet],
         effector: Effector,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        directory: DirectoryReader | None = None,
     ) -> None:
+        self._directory = directory
         self._store = store
         self._writer = writer
         self._keeper = keeper
@@ -65,9 +67,10 @@ class TriggerService:
             messages = []
             line = f"{ticket.number}: chain of triggers stopped at depth {call.depth}: {', '.join(outcome.fired)}"
         else:
-            applied = self._effector.apply(ticket, of_outcome(outcome, ticket), now, actor)
+            effects, unknown = self._known(of_outcome(outcome, ticket))
+            applied = self._effector.apply(ticket, effects, now, actor)
             errors = [f"{t.rule}: {t.detail}" for t in outcome.trace if t.status is RuleStatus.ERROR]
-            errors += applied.errors
+            errors += unknown + applied.errors
             changes = [*applied.changes, *marks, FieldChange(DEPTH, None, call.depth + 1)]
             if errors:
                 changes.append(FieldChange("triggers.errors", None, errors))
@@ -99,6 +102,19 @@ class TriggerService:
             )
         self._writer.write(ticket, events, [self._store.message_part(m, ticket) for m in messages])
         return [line]
+
+    def _known(self, effects: Effects) -> tuple[Effects, list[str]]:
+        """A team or assignee a trigger names must exist now (a team removed since the rules were saved, an agent
+        who left): what does not is left out, and said in the audit trail."""
+        if self._directory is None or not ({"team", "assignee"} & effects.fields.keys()):
+            return effects, []
+        fields, unknown = dict(effects.fields), []
+        agents, teams = self._directory.list_all()
+        if "assignee" in fields and fields["assignee"] not in {a.email.lower() for a in agents}:
+            unknown.append(f"unknown assignee '{fields.pop('assignee')}'")
+        if "team" in fields and fields["team"] not in {t.id for t in teams}:
+            unknown.append(f"unknown team '{fields.pop('team')}'")
+        return replace(effects, fields=fields), unknown
 
 
 def _answered(ticket: Ticket, event: AuditEvent) -> bool:

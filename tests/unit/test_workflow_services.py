@@ -178,3 +178,40 @@ def test_the_settings_a_write_reads_come_in_one_request() -> None:
     ticks[0] = 31.0  # expired: one request again, for all three
     cache.get_config("AUTOMATIONS")
     assert len(store.batches) == 3
+
+
+def test_a_trigger_naming_an_agent_who_left_changes_nothing_and_says_so() -> None:
+    world = World()
+    rules = RuleSet.from_dict(
+        {
+            "rules": [
+                {
+                    "name": "转给老同事",
+                    "position": 1,
+                    "event": "internal_note",
+                    "conditions": [],
+                    "actions": [
+                        {"type": "set_assignee", "value": "gone@demo.local"},
+                        {"type": "add_tags", "value": "x"},
+                    ],
+                }
+            ]
+        }
+    )
+    world.triggers = TriggerService(
+        world.desk.tickets,
+        world.desk.writer,
+        world.keeper,
+        world.clock,
+        lambda: rules,
+        world.effector,
+        world.new_id,
+        directory=world.desk.directory,
+    )
+    ticket_id = world.open()
+    world.tickets.post_message(AGENT, ticket_id, "备注", internal=True)
+    world.answer(world.events(ticket_id)[-1])
+    ticket = world.desk.tickets.get(ticket_id)
+    assert ticket is not None and ticket.assignee is None and ticket.tags == ["x"]
+    errors = world.events(ticket_id)[-1].changed("triggers.errors")
+    assert errors is not None and errors.new == ["unknown assignee 'gone@demo.local'"]

@@ -56,6 +56,7 @@ bench: venv web browser-deps
 	$(PY) bench/web.py
 	$(PY) bench/email_intake.py
 	$(PY) bench/routing.py
+	$(PY) bench/automations.py
 	$(PY) bench/reports.py
 	$(PY) bench/wechat.py
 

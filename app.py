@@ -62,6 +62,7 @@ from shared.api.schemas import (
     user_out,
 )
 from shared.api.wechat_schemas import WechatCallbackQuery, WechatFollowerOut, WechatNameIn, follower_out
+from shared.api.workflow_routes import register_workflow_routes
 from shared.container import get_container
 from shared.domain.canned_replies import CannedReply
 from shared.domain.directory import AgentProfile, Availability
@@ -72,6 +73,7 @@ app = Chalice(app_name="helpdesk")
 app.api.binary_types.extend(BINARY_TYPES)  # report downloads (XLSX, CSV)
 api = ApiRouter(app, get_container)
 register_report_routes(api)  # reports, forecast, satisfaction surveys
+register_workflow_routes(api)  # automations, the closing review policy and decisions
 
 
 def _tz(call: Call) -> ZoneInfo:
@@ -333,13 +335,15 @@ def put_rules(call: Call) -> Response:
 @api.route(
     "/api/admin/rules/dry-run",
     "POST",
-    summary="Which rules would fire for a sample ticket, and why",
+    summary="Which rules (or triggers, for another event) would fire for a sample ticket, and why",
     body=DryRunBody,
     response=DryRunOut,
 )
 def dry_run_rules(call: Call) -> dict[str, Any]:
     body: DryRunBody = call.body
-    return call.container.routing.dry_run(call.principal, body.ticket.model_dump(), body.rules).to_dict()
+    changes = [c.model_dump() for c in body.changes]
+    outcome = call.container.routing.dry_run(call.principal, body.ticket.model_dump(), body.rules, body.event, changes)
+    return outcome.to_dict()
 
 
 @api.route("/api/admin/sla-policies", "GET", summary="SLA policies and calendars", response=SlaPoliciesOut)

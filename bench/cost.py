@@ -3,8 +3,9 @@
 The usage is measured, not assumed: 100 tickets live their whole life on the real code over moto's server (half
 opened in the portal, half by email; three replies each with the console reads around them; routed and assigned by
 the assignment function; acknowledged and answered by mail by the notification function, which also writes each
-event's report facts; an SLA warning acted on by the sweep; resolved; the satisfaction answer; the report rollup
-folding the facts every simulated minute), and every AWS request is recorded on the way: Lambda invocations and
+event's report facts; an SLA warning acted on by the sweep; resolved; the satisfaction answer; closed by the closing
+automation 72 hours later, with its notice; the report rollup folding the facts every simulated minute), and every
+AWS request is recorded on the way: Lambda invocations and
 their durations, API requests and response bytes, DynamoDB requests with the units their items cost (bench/
 dynamodb_units.py), S3 requests and bytes, mail sent and received. The figures are then scaled to 1,000 tickets and
 priced with `PRICES`.
@@ -325,8 +326,12 @@ def run_scenario() -> dict[str, Any]:
             # The satisfaction answer, from the portal: one request, one ticket write, its report facts.
             api.call("POST", f"/api/tickets/{ticket_id}/satisfaction", customer, {"score": 5})
             drain()
+        # 结案: 72 hours later the sweep closes every resolved ticket (one write each) and mails the closing notice.
+        clock.advance(timedelta(hours=72, minutes=1))
+        sweep({"source": "aws.events"}, LambdaContext("SlaSweepFunction"))
+        drain()
         clock.advance(timedelta(minutes=5))
-        drain()  # the last facts folded
+        drain()  # the last facts (the closings') folded
         table_bytes = _table_bytes(stack)
         return {
             "calls": dict(recorder.calls),

@@ -51,6 +51,7 @@ from shared.adapters.report_store import (  # noqa: E402
 )
 from shared.adapters.routing_store import _load_key, _queue_pk  # noqa: E402
 from shared.adapters.ticket_mapping import to_item  # noqa: E402
+from shared.domain.automations import default_automations, scheduled  # noqa: E402
 from shared.domain.events import AuditEvent, EventType  # noqa: E402
 from shared.domain.reports.facts import NONE, CreationRecord, bucket_of  # noqa: E402
 from shared.domain.reports.rollup import every_key, rollup_key  # noqa: E402
@@ -79,6 +80,8 @@ API_CONTAINERS = 60  # concurrent API function instances at 1,000 creates/s (~60
 STREAM_CONTAINERS = 30  # one per stream shard of a table taking ~25,000 write units/s
 TX_SECONDS = 0.03  # a TransactWriteItems' time in flight, for the conflict estimate
 CONFIG = SlaConfig.defaults(10)
+AUTOMATIONS = default_automations()  # resolved tickets close after 72 h; waiting ones are reminded and resolved
+CLOSES_PER_SECOND = 100  # the closing automation, at the sustained resolution rate (it trails it by 72 hours)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Shanghai
 
@@ -200,8 +203,16 @@ def new_ticket(desk: Desk, at: datetime, process: int | None) -> Ticket:
         channel=channel,
         status_history=[StatusEntry(Status.NEW, at)],
     )
-    ticket.sla, _ = refreshed(ticket, CONFIG, at)
+    keep(ticket, at)
     return ticket
+
+
+def keep(ticket: Ticket, at: datetime, applied: Any = ()) -> list[FieldChange]:
+    """What every write keeps in step (shared/services/keeping.py): the SLA, and the next automation, which together
+    give the ticket's key in the sweep's due list. Returns the SLA's judgements (met, breached) of this write."""
+    ticket.sla, judged = refreshed(ticket, CONFIG, at, applied)
+    ticket.automation = scheduled(ticket, AUTOMATIONS, CONFIG.policies.calendars)
+    return judged
 
 
 def write(
@@ -218,7 +229,7 @@ def write(
     the ticket before, e.g. a reply's first response)."""
     before = to_item(ticket)
     applied = [*(done or []), *ticket.apply_changes(change, at)]
-    ticket.sla, judged = refreshed(ticket, CONFIG, at, applied)
+    judged = keep(ticket, at, applied)
     event = AuditEvent.of(ticket, kind, actor, at, [*applied, *judged], id=meter.facts.next_id())
     ticket.version += 1
     charge_ticket_write(meter, second, before, to_item(ticket))
@@ -331,7 +342,7 @@ def later_write(meter: Meter, desk: Desk, second: int, at: datetime) -> None:
     team = desk.team()
     agent = desk.agent_of(team)
     ticket.apply_changes({"team": team, "assignee": agent}, created + timedelta(seconds=1))
-    ticket.sla, _ = refreshed(ticket, CONFIG, created + timedelta(seconds=1), [])
+    keep(ticket, created + timedelta(seconds=1))
     ticket.version = 3
     step = desk.rng.choice(["assign", "acknowledge", "reply", "customer", "resolve", "sweep", "reply", "customer"])
     if step == "assign":
@@ -417,6 +428,18 @@ def rollup_writes(meter: Meter) -> None:
     meter.charge("reports", "ROLLUP", 0, 1)  # the progress
 
 
+def automated_close(meter: Meter, desk: Desk, second: int, at: datetime) -> None:
+    """The sweep closing a ticket resolved 72 hours ago (结案): its due-list entry is removed with the write."""
+    resolved = at - timedelta(hours=72, seconds=desk.rng.uniform(0, 60))
+    ticket = new_ticket(desk, resolved - timedelta(hours=desk.rng.uniform(1, 48)), None)
+    team = desk.team()
+    ticket.apply_changes({"team": team, "assignee": desk.agent_of(team)}, ticket.created_at + timedelta(seconds=1))
+    ticket.apply_changes({"status": Status.RESOLVED}, resolved)
+    keep(ticket, resolved)
+    ticket.version = 5
+    write(meter, second, ticket, {"status": Status.CLOSED}, at)
+
+
 def simulate(
     seconds: int, new_per_second: int, later_per_second: int, room: bool = False, seed: int = 7, answers: int = 30
 ) -> Meter:
@@ -441,6 +464,8 @@ def simulate(
             later_write(meter, desk, second, at)
         for _ in range(answers):
             survey_answer(meter, desk, second, at)
+        for _ in range(0 if LAYOUT.before else CLOSES_PER_SECOND):  # the layout before had no automations
+            automated_close(meter, desk, second, at)
     rollup_writes(meter)
     # Reads: the directory, read by every assignment container every DIRECTORY_SECONDS (eventually consistent).
     directory_kb = AGENTS * 0.25

@@ -32,10 +32,13 @@ if TYPE_CHECKING:
     from shared.domain.wechat.api import WechatConfig
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
+    from shared.services.automations import AutomationService
     from shared.services.canned_replies import CannedReplyService
     from shared.services.cursors import CursorCodec
     from shared.services.directory import DirectoryService
+    from shared.services.effects import Effector
     from shared.services.email_intake import EmailIntakeService
+    from shared.services.keeping import TicketKeeper
     from shared.services.mail_feedback import MailFeedbackService
     from shared.services.mail_files import MailFilesService
     from shared.services.nightly_report import NightlyReportService
@@ -43,12 +46,15 @@ if TYPE_CHECKING:
     from shared.services.report_facts import ReportFactsService
     from shared.services.report_rollup import ReportRollupService
     from shared.services.reports import ReportService
+    from shared.services.review import ReviewService
     from shared.services.routing import RoutingService
+    from shared.services.settings_cache import SettingsCache
     from shared.services.sign_in import CodeChannel, SignInService
     from shared.services.sla import SlaService
     from shared.services.sla_sweep import SweepService
     from shared.services.surveys import SurveyService
     from shared.services.tickets import TicketService
+    from shared.services.triggers import TriggerService
     from shared.services.wechat_callback import WechatCallback
     from shared.services.wechat_intake import WechatIntakeService
     from shared.services.wechat_notices import WechatNotices
@@ -115,10 +121,11 @@ class Container:
             self.ticket_store,
             self.ticket_writer,
             self.directory_store,
-            self.sla,
+            self.keeper,
             self.clock,
             self.cursors,
             self.settings.timezone,
+            review_policy=lambda: self.review.policy(),
         )
 
     # -- routing, assignment and SLA (shared/services/routing.py, assignment.py, sla.py, sla_sweep.py) ---------
@@ -130,10 +137,28 @@ class Container:
         return RoutingStore(self.ticket_writer)
 
     @cached_property
+    def write_settings(self) -> SettingsCache:
+        """The settings every ticket write reads (SLA policies, automations, the review policy): one request for
+        all of them when they expire, 30 s per process."""
+        from shared.services.automations import AUTOMATIONS
+        from shared.services.review import REVIEW_POLICY
+        from shared.services.settings_cache import SettingsCache
+        from shared.services.sla import SLA_POLICIES
+
+        return SettingsCache(self.routing_store, (SLA_POLICIES, AUTOMATIONS, REVIEW_POLICY))
+
+    @cached_property
     def sla(self) -> SlaService:
         from shared.services.sla import SlaService
 
-        return SlaService(self.routing_store, self.clock, self.settings.ack_timeout_minutes)
+        return SlaService(self.write_settings, self.clock, self.settings.ack_timeout_minutes)
+
+    @cached_property
+    def keeper(self) -> TicketKeeper:
+        """What every ticket write keeps in step: the closing review, the SLA, the next automation."""
+        from shared.services.keeping import TicketKeeper
+
+        return TicketKeeper(self.sla, lambda: self.automations.automations())
 
     @cached_property
     def routing(self) -> RoutingService:
@@ -143,10 +168,11 @@ class Container:
             self.routing_store,
             self.ticket_writer,
             self.directory_store,
-            self.sla,
+            self.keeper,
             self.clock,
             self.tickets.get,
             self.tickets.directory_checks,
+            canned_ids=lambda: [reply.id for reply in self.canned_replies.current()[0]],
         )
 
     @cached_property
@@ -160,9 +186,56 @@ class Container:
             self.routing_store,
             self.directory_store,
             InboxStore(),
-            self.sla,
+            self.keeper,
             self.clock,
             lambda: self.routing.rule_set()[0],
+            triggers=self.triggers,
+            effector=self.effector,
+        )
+
+    # -- triggers, automations, closing review (shared/services/triggers.py, automations.py, review.py) --------
+    @cached_property
+    def effector(self) -> Effector:
+        from shared.services.effects import Effector
+
+        def agent_name(email: str | None) -> str:
+            agent = self.directory_store.get_agent(email) if email else None
+            return agent.name if agent else ""
+
+        return Effector(lambda: self.canned_replies.current()[0], lambda: self.review.policy(), agent_name)
+
+    @cached_property
+    def triggers(self) -> TriggerService:
+        from shared.services.triggers import TriggerService
+
+        return TriggerService(
+            self.ticket_store,
+            self.ticket_writer,
+            self.keeper,
+            self.clock,
+            lambda: self.routing.rule_set()[0],
+            self.effector,
+            directory=self.directory_store,
+        )
+
+    @cached_property
+    def automations(self) -> AutomationService:
+        from shared.services.automations import AutomationService
+
+        return AutomationService(
+            self.write_settings,
+            self.clock,
+            lambda: dict(self.sla.config().policies.calendars),
+            self.effector,
+            lambda: [reply.id for reply in self.canned_replies.current()[0]],
+        )
+
+    @cached_property
+    def review(self) -> ReviewService:
+        from shared.services.review import ReviewService
+
+        return ReviewService(
+            self.write_settings, self.ticket_store, self.ticket_writer, self.keeper, self.clock, self.tickets.get
         )
 
     @cached_property
@@ -175,7 +248,16 @@ class Container:
     def sla_sweep(self) -> SweepService:
         from shared.services.sla_sweep import SweepService
 
-        return SweepService(self.ticket_store, self.ticket_writer, self.routing_store, self.sla, self.clock)
+        return SweepService(
+            self.ticket_store,
+            self.ticket_writer,
+            self.routing_store,
+            self.sla,
+            self.clock,
+            keeper=self.keeper,
+            automations=self.automations,
+            message_part=self.ticket_store.message_part,
+        )
 
     @cached_property
     def directory(self) -> DirectoryService:
@@ -450,7 +532,7 @@ class Container:
         from shared.services.surveys import SurveyService
 
         return SurveyService(
-            self.ticket_store, self.ticket_writer, self.sla, self.clock, self.survey_secret, self.tickets
+            self.ticket_store, self.ticket_writer, self.keeper, self.clock, self.survey_secret, self.tickets
         )
 
     def nightly_report(self, deliver: Deliver | None = None) -> NightlyReportService:

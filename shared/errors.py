@@ -42,6 +42,12 @@ class NotResolved(HelpdeskError):
     code = "not_resolved"
 
 
+class NotInReview(HelpdeskError):
+    """A review decision (结案审核) for a ticket that is not waiting for one."""
+
+    code = "not_in_review"
+
+
 class IdempotencyKeyReused(HelpdeskError):
     code = "idempotency_key_reused"
 
@@ -95,6 +101,14 @@ class SlaPoliciesRejected(Rejected):
 
 class CannedRepliesRejected(Rejected):
     code = "invalid_canned_replies"
+
+
+class AutomationsRejected(Rejected):
+    code = "invalid_automations"
+
+
+class ReviewPolicyRejected(Rejected):
+    code = "invalid_review_policy"
 
 
 class RateLimited(HelpdeskError):

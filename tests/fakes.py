@@ -320,6 +320,9 @@ class InMemoryRouting:
     def get_config(self, name: str) -> StoredConfig | None:
         return self._store.configs.get(name)
 
+    def get_configs(self, names: Sequence[str]) -> dict[str, StoredConfig]:
+        return {name: self._store.configs[name] for name in names if name in self._store.configs}
+
     def put_config(
         self, name: str, data: dict[str, Any], expected_version: int | None, who: str, now: datetime
     ) -> StoredConfig:
@@ -442,12 +445,8 @@ class InMemoryRouting:
 
     # -- the sweep's due list (one shard)
     def due(self, now: datetime, limit: int = 500) -> tuple[list[str], int, int]:
-        due = [
-            t
-            for t in self._store.tickets.values()
-            if t.is_open and t.sla.next_checkpoint_at is not None and t.sla.next_checkpoint_at <= now
-        ]
-        due.sort(key=lambda t: t.sla.next_checkpoint_at or now)
+        due = [t for t in self._store.tickets.values() if t.sweep_due_at is not None and t.sweep_due_at <= now]
+        due.sort(key=lambda t: t.sweep_due_at or now)
         return [t.id for t in due[:limit]], len(due[:limit]), 1
 
 

@@ -63,7 +63,8 @@ def _index(name: str, hash_attr: str, projection: Projection | None = None) -> t
 
 
 class SlaCheckpointIndex(GlobalSecondaryIndex[Any]):
-    """The SLA sweep's sparse, sharded due list: keys only (the sweep reads each due ticket itself)."""
+    """The sweep's sparse, sharded due list (SLA checkpoints and automations): keys only (the sweep reads each due
+    ticket itself)."""
 
     class Meta:
         index_name = "by_sla_checkpoint"
@@ -95,6 +96,8 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     sla = JSONAttribute(default=dict)
     cc = ListAttribute(of=UnicodeAttribute, null=True)
     satisfaction = JSONAttribute(null=True)  # {score, comment, rated_at}: the requester's survey answer
+    automation = JSONAttribute(null=True)  # automations done and next (shared/adapters/workflow_storage.py)
+    review = JSONAttribute(null=True)  # 结案审核: {state, requested_by, requested_at, reviewer, reviewed_at, comment}
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()
@@ -105,7 +108,8 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     created_key = UnicodeAttribute()
     sla_shard = UnicodeAttribute(null=True)
     sla_checkpoint = UnicodeAttribute(null=True)
-    sla_view = UnicodeAttribute(null=True)  # AT_RISK / BREACHED while open (shared/adapters/sla_storage.py)
+    # AT_RISK / BREACHED while open, REVIEW while waiting for a closing review (shared/adapters/sla_storage.py)
+    sla_view = UnicodeAttribute(null=True)
 
     by_requester = _index("by_requester", "requester_key")()
     by_queue = _index("by_queue", "queue_key")()

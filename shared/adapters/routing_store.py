@@ -9,7 +9,7 @@ both take an agent's last slot, and claiming or releasing twice for one ticket c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -95,6 +95,15 @@ class RoutingStore:
         except DoesNotExist:
             return None
         return StoredConfig(dict(item.data or {}), int(item.version or 0), item.updated_at, item.updated_by)
+
+    def get_configs(self, names: Sequence[str]) -> dict[str, StoredConfig]:
+        """Several configurations in one BatchGetItem (the ones never saved are left out)."""
+        found = {}
+        for item in ConfigItem.batch_get([(CONFIG, name) for name in dict.fromkeys(names)]):
+            found[item.sk] = StoredConfig(
+                dict(item.data or {}), int(item.version or 0), item.updated_at, item.updated_by
+            )
+        return found
 
     def put_config(
         self, name: str, data: dict[str, Any], expected_version: int | None, who: str, now: datetime

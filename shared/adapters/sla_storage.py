@@ -1,13 +1,15 @@
 """How a ticket's SLA sits in its item: the `sla` JSON attribute, and the index keys derived from it (the sweep's
-sparse, sharded due list and the at-risk / breached views). The only code that knows either.
+sparse, sharded due list and the supervisors' views). The only code that knows either.
 
 The index keys are derived from the ticket on every write (`to_item`), so they can never disagree with it:
-- `sla_shard` / `sla_checkpoint` (index `by_sla_checkpoint`, KEYS_ONLY): present while the ticket is open and has a
-  checkpoint the sweep has not acted on (an SLA warning or breach, an acknowledgment deadline). The shard is a
-  stable hash of the ticket id, so the due tickets spread over `SHARDS` partitions and a sweep reads each with one
-  Query of `sla_checkpoint <= now`.
+- `sla_shard` / `sla_checkpoint` (index `by_sla_checkpoint`, KEYS_ONLY): the sweep's due list. Present while the
+  ticket has something the sweep has not acted on: for an open ticket an SLA warning or breach or an acknowledgment
+  deadline, for any ticket not closed its next automation (a resolved ticket's closing, a waiting one's reminder);
+  the key is the earliest of them. The shard is a stable hash of the ticket id, so the due tickets spread over
+  `SHARDS` partitions and a sweep reads each with one Query of `sla_checkpoint <= now`.
 - `sla_view` (index `by_sla_view`): `BREACHED` once a target was missed, `AT_RISK` once one passed the warning
-  share, absent otherwise and as soon as the ticket is resolved or closed (`to_item` adds the list shard).
+  share, absent otherwise and as soon as the ticket is resolved or closed; `REVIEW` while a resolved ticket waits
+  for its closing review (结案审核). `to_item` adds the list shard.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 SHARDS = SLA_SHARDS
 AT_RISK = "AT_RISK"
 BREACHED = "BREACHED"
+REVIEW = "REVIEW"
 
 
 def shard_of(ticket_id: str) -> str:
@@ -44,13 +47,17 @@ def due_bound(now: datetime) -> str:
 
 
 def sla_index_keys(ticket: Ticket) -> tuple[str | None, str | None, str | None]:
-    if not ticket.is_open:
-        return None, None, None
     sla = ticket.sla
+    due = ticket.sweep_due_at
     shard = checkpoint = None
-    if sla.next_checkpoint_at is not None:
-        shard, checkpoint = shard_of(ticket.id), checkpoint_key(sla.next_checkpoint_at, ticket.id)
-    view = BREACHED if sla.breached else AT_RISK if sla.warned else None
+    if due is not None:
+        shard, checkpoint = shard_of(ticket.id), checkpoint_key(due, ticket.id)
+    if ticket.review is not None and ticket.review.pending:
+        view: str | None = REVIEW
+    elif ticket.is_open:
+        view = BREACHED if sla.breached else AT_RISK if sla.warned else None
+    else:
+        view = None
     return shard, checkpoint, view
 
 

@@ -19,7 +19,7 @@ from pynamodb.expressions.condition import Condition
 
 from shared.adapters.items import TicketItem
 from shared.adapters.partitions import LIST_SHARDS, every_shard
-from shared.adapters.sla_storage import AT_RISK, BREACHED
+from shared.adapters.sla_storage import AT_RISK, BREACHED, REVIEW
 from shared.adapters.ticket_mapping import ALL_TICKETS, UNASSIGNED, from_item
 from shared.domain.requests import Key, Page
 from shared.domain.tickets import OPEN_STATUSES, Ticket
@@ -44,6 +44,7 @@ def list_index(view: str, owner: str | None) -> ListIndex:
         "team": (f"TEAM#{owner}", "team"),
         "at_risk": (AT_RISK, "sla_view"),
         "breached": (BREACHED, "sla_view"),
+        "review": (REVIEW, "sla_view"),
     }[view]
     index = {"unassigned": "by_unassigned", "all": "by_all", "team": "by_team"}.get(view, "by_sla_view")
     return ListIndex(index, every_shard(base, LIST_SHARDS[shards]), True)

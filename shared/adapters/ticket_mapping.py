@@ -9,6 +9,12 @@ from typing import Any
 from shared.adapters.items import EventItem, MessageItem, TicketItem
 from shared.adapters.partitions import LIST_SHARDS, sharded
 from shared.adapters.sla_storage import sla_from_json, sla_index_keys, sla_to_json
+from shared.adapters.workflow_storage import (
+    automation_from_json,
+    automation_to_json,
+    review_from_json,
+    review_to_json,
+)
 from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.tickets import (
     OPEN_STATUSES,
@@ -65,6 +71,8 @@ def to_item(ticket: Ticket) -> TicketItem:
         sla=sla_to_json(ticket.sla),
         cc=list(ticket.cc) or None,
         satisfaction=ticket.satisfaction.to_dict() if ticket.satisfaction else None,
+        automation=automation_to_json(ticket.automation),
+        review=review_to_json(ticket.review),
         requester_key=ticket.requester.email.lower(),
         all_key=list_partition(ALL_TICKETS, "all", ticket.id),
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -107,6 +115,8 @@ def from_item(item: TicketItem) -> Ticket:
         sla=sla_from_json(item.sla or {}),
         cc=list(item.cc or []),
         satisfaction=Satisfaction.from_dict(item.satisfaction),
+        automation=automation_from_json(item.automation),
+        review=review_from_json(item.review),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.api.routing import STATUS_BY_CODE, Operation
+from shared.api.routing import STATUS_BY_CODE, Operation, list_body
 from shared.api.schemas import ErrorOut
 
 _REF = "#/components/schemas/{model}"
@@ -16,9 +16,13 @@ _REF = "#/components/schemas/{model}"
 def build_openapi(operations: list[Operation], title: str = "Helpdesk API", version: str = "1.0.0") -> dict[str, Any]:
     schemas: dict[str, Any] = {}
 
-    def ref(model: type[BaseModel], mode: str = "serialization") -> dict[str, str]:
+    def ref(model: type[BaseModel], mode: str = "serialization") -> dict[str, Any]:
         schema = model.model_json_schema(ref_template=_REF, mode=mode)  # type: ignore[arg-type]
         schemas.update(schema.pop("$defs", {}))
+        field = list_body(model)
+        if field is not None:  # the body is the list itself
+            listed: dict[str, Any] = schema["properties"][field]
+            return listed
         schemas[model.__name__] = schema
         return {"$ref": _REF.format(model=model.__name__)}
 

@@ -32,6 +32,8 @@ STATUS_BY_CODE = {
     "invalid_sla_policies": 400,
     "invalid_canned_replies": 400,
     "invalid_xml": 400,
+    "invalid_automations": 400,
+    "invalid_review_policy": 400,
     "unauthenticated": 401,
     "forbidden": 403,
     "invalid_signature": 403,
@@ -40,6 +42,7 @@ STATUS_BY_CODE = {
     "invalid_transition": 409,
     "ticket_closed": 409,
     "not_resolved": 409,
+    "not_in_review": 409,
     "idempotency_key_reused": 409,
     "own_role": 409,
     "own_account": 409,
@@ -195,10 +198,22 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as error:
         raise _InvalidJson(f"the body is not valid JSON: {error}") from error
-    if not isinstance(data, dict):
+    list_field = list_body(model)
+    if list_field is not None:
+        # A body that is a JSON array (a list resource saved whole): read as the model's one field, in JSON mode.
+        if not isinstance(data, list):
+            raise InvalidInput("the body must be a JSON array", field="body")
+        raw = b'{"' + list_field.encode() + b'":' + raw + b"}"
+    elif not isinstance(data, dict):
         raise InvalidInput("the body must be a JSON object", field="body")
     # Strict validation in JSON mode: "3" is not a number, unknown fields are refused.
     return model.model_validate_json(raw, strict=True)
+
+
+def list_body(model: type[BaseModel] | None) -> str | None:
+    """The field a model reads a JSON array into, when its body (or answer) is the list itself."""
+    value = getattr(model, "list_body", None)
+    return value if isinstance(value, str) else None
 
 
 def _parse_query(model: type[BaseModel], params: Any) -> BaseModel:

@@ -117,6 +117,21 @@ class SatisfactionAnswerOut(Out):
     rated_at: datetime
 
 
+class NextAutomationOut(Out):
+    id: str
+    name: str
+    at: datetime = Field(description="when the sweep acts (it runs every minute)")
+
+
+class ReviewOut(Out):
+    state: Literal["pending", "approved", "rejected"]
+    requested_by: str = Field(description="who asked to close it: an email, or the automation's or rule's name")
+    requested_at: datetime
+    reviewer: str | None = None
+    reviewed_at: datetime | None = None
+    comment: str = ""
+
+
 class StatusEntryOut(Out):
     status: Status
     at: datetime
@@ -147,6 +162,10 @@ class TicketOut(Out):
     acknowledged_at: datetime | None = None
     acknowledge_due_at: datetime | None = None
     satisfaction: SatisfactionAnswerOut | None = None
+    next_automation: NextAutomationOut | None = Field(
+        default=None, description="the automation that acts next on this ticket, and when"
+    )
+    review: ReviewOut | None = Field(default=None, description="结案审核: the closing review, once asked for")
 
 
 class TicketPage(Out):
@@ -369,6 +388,29 @@ def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
             if ticket.satisfaction
             else None
         ),
+        next_automation=_next_automation(ticket, tz),
+        review=_review(ticket, tz),
+    )
+
+
+def _next_automation(ticket: Ticket, tz: Any) -> NextAutomationOut | None:
+    state = ticket.automation
+    if state.next_at is None or state.next_id is None:
+        return None
+    return NextAutomationOut(id=state.next_id, name=state.next_name or state.next_id, at=state.next_at.astimezone(tz))
+
+
+def _review(ticket: Ticket, tz: Any) -> ReviewOut | None:
+    review = ticket.review
+    if review is None:
+        return None
+    return ReviewOut(
+        state=review.state.value,  # type: ignore[arg-type]
+        requested_by=review.requested_by,
+        requested_at=review.requested_at.astimezone(tz),
+        reviewer=review.reviewer,
+        reviewed_at=review.reviewed_at.astimezone(tz) if review.reviewed_at else None,
+        comment=review.comment,
     )
 
 
@@ -459,7 +501,7 @@ class TicketListQuery(Out):
     # Unknown parameters are ignored (cache busters), known ones validated.
     model_config = ConfigDict(extra="ignore")
 
-    view: Literal["mine", "team", "unassigned", "all", "requested", "at_risk", "breached"] | None = None
+    view: Literal["mine", "team", "unassigned", "all", "requested", "at_risk", "breached", "review"] | None = None
     status: str | None = Field(default=None, description="comma-separated statuses")
     priority: str | None = Field(default=None, description="comma-separated priorities")
     team: ShortText | None = None

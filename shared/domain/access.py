@@ -30,6 +30,7 @@ class Permission(StrEnum):
     AVAILABILITY_MANAGE = "availability.manage"  # switch another agent's availability
     CANNED_MANAGE = "canned.manage"  # edit the desk's canned replies (快捷回复)
     REPORTS_READ = "reports.read"  # reports, exports and the forecast (报表)
+    TICKET_REVIEW = "ticket.review"  # approve closing a ticket that needs review (结案审核), and its list
 
 
 CUSTOMER = "customer"
@@ -55,6 +56,7 @@ _SUPERVISOR = _AGENT | {
     Permission.MAIL_REJECTIONS_READ,
     Permission.CANNED_MANAGE,
     Permission.REPORTS_READ,
+    Permission.TICKET_REVIEW,
 }
 _ADMIN = frozenset(Permission)
 

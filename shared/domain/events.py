@@ -30,6 +30,8 @@ class EventType(StrEnum):
     SATISFACTION_RATED = "satisfaction.rated"
     # A public reply the requester's channel could not take (WeChat's 48-hour window): kept, marked, the author told.
     MESSAGE_UNDELIVERED = "message.undelivered"
+    # A supervisor decided a closing review (结案审核): change `review` pending -> approved | rejected.
+    TICKET_REVIEWED = "ticket.reviewed"
 
 
 @dataclass(frozen=True)

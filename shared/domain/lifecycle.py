@@ -7,6 +7,7 @@ neither needs the other's module to name a status.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -63,3 +64,11 @@ class FieldChange:
 class StatusEntry:
     status: Status
     at: datetime
+
+
+def resolved_at(history: Sequence[StatusEntry]) -> datetime | None:
+    """When the ticket became resolved (or closed) and stayed so: the start of the history's last finished run."""
+    since: datetime | None = None
+    for entry in history:
+        since = (since or entry.at) if entry.status in FINISHED_STATUSES else None
+    return since

@@ -16,6 +16,14 @@ from enum import StrEnum
 from shared.domain.access import STAFF_ROLES
 from shared.domain.events import AuditEvent, EventType
 from shared.domain.lifecycle import Status
+from shared.domain.workflow import (
+    AUTOMATION_EMAIL,
+    AUTOMATION_MAIL,
+    ESCALATED,
+    MAIL_TEMPLATES,
+    REVIEW,
+    TRIGGER_EMAIL,
+)
 
 
 class Audience(StrEnum):
@@ -55,9 +63,39 @@ def _public_staff_reply(event: AuditEvent) -> bool:
     return event.type is EventType.MESSAGE_ADDED and not event.internal and event.actor.role in STAFF_ROLES
 
 
+def _public_reply(event: AuditEvent) -> bool:
+    """A public reply by staff, or by a trigger or automation (a canned reply sent to the requester)."""
+    system = event.actor.role == "system" and event.actor.email in (TRIGGER_EMAIL, AUTOMATION_EMAIL)
+    return _public_staff_reply(event) or (
+        event.type is EventType.MESSAGE_ADDED and not event.internal and system and event.message_id is not None
+    )
+
+
 def _resolved(event: AuditEvent) -> bool:
+    """Resolved: the requester hears so, unless an automation resolved it with a notice of its own."""
     status = event.changed("status")
-    return event.type is EventType.TICKET_UPDATED and status is not None and status.new == Status.RESOLVED.value
+    resolved = event.type is EventType.TICKET_UPDATED and status is not None and status.new == Status.RESOLVED.value
+    return resolved and event.changed(AUTOMATION_MAIL) is None
+
+
+def _automation_mail(template: str) -> Callable[[AuditEvent], bool]:
+    def sends(event: AuditEvent) -> bool:
+        change = event.changed(AUTOMATION_MAIL)
+        return change is not None and template in (change.new or ())
+
+    return sends
+
+
+def _escalated(event: AuditEvent) -> bool:
+    return event.changed(ESCALATED) is not None
+
+
+def _review(state: str) -> Callable[[AuditEvent], bool]:
+    def moved(event: AuditEvent) -> bool:
+        change = event.changed(REVIEW)
+        return change is not None and change.new == state
+
+    return moved
 
 
 def _assigned(event: AuditEvent) -> bool:
@@ -85,8 +123,10 @@ NOTIFICATION, ROUTING = Sender.NOTIFICATION, Sender.ROUTING
 
 NOTICES: tuple[tuple[Callable[[AuditEvent], bool], Notice], ...] = (
     (_is(EventType.TICKET_CREATED), Notice("acknowledgment", Audience.REQUESTER, MAIL, NOTIFICATION)),
-    (_public_staff_reply, Notice("reply", Audience.REQUESTER, MAIL, NOTIFICATION)),
+    (_public_reply, Notice("reply", Audience.REQUESTER, MAIL, NOTIFICATION)),
     (_resolved, Notice("resolved", Audience.REQUESTER, MAIL, NOTIFICATION)),
+    # An automation's own notices (shared/templates/<language>/<name>.*), once per event.
+    *((_automation_mail(t), Notice(t, Audience.REQUESTER, MAIL, NOTIFICATION)) for t in MAIL_TEMPLATES),
     (_assigned, Notice("ticket.assigned", Audience.NEW_ASSIGNEE, IN_APP, NOTIFICATION, not_to_actor=True)),
     (_is(EventType.TICKET_ACK_TIMEOUT), Notice("ticket.ack_timeout", Audience.SUPERVISOR, IN_APP, ROUTING)),
     (_is(EventType.SLA_BREACH), Notice("sla.breach", Audience.SUPERVISOR, IN_APP, ROUTING)),
@@ -102,6 +142,9 @@ NOTICES: tuple[tuple[Callable[[AuditEvent], bool], Notice], ...] = (
         _is(EventType.MESSAGE_UNDELIVERED),
         Notice("message.undelivered", Audience.MESSAGE_AUTHOR, IN_APP, NOTIFICATION),
     ),
+    (_escalated, Notice("ticket.escalated", Audience.SUPERVISOR, IN_APP, ROUTING)),
+    (_review("pending"), Notice("review.requested", Audience.SUPERVISOR, IN_APP, ROUTING)),
+    (_review("rejected"), Notice("review.rejected", Audience.ASSIGNEE, IN_APP, ROUTING, not_to_actor=True)),
 )
 
 

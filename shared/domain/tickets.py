@@ -18,6 +18,7 @@ from shared.domain.lifecycle import (
     StatusEntry,
 )
 from shared.domain.sla.state import SlaState
+from shared.domain.workflow import AutomationState, Review
 from shared.errors import InvalidTransition, TicketClosed
 
 __all__ = [
@@ -96,10 +97,21 @@ class Ticket:
     sla: SlaState = field(default_factory=SlaState)
     cc: list[str] = field(default_factory=list)  # email tickets: addresses copied on the conversation
     satisfaction: Satisfaction | None = None  # the requester's latest survey answer
+    automation: AutomationState = field(default_factory=AutomationState)  # automations and triggers (workflow.py)
+    review: Review | None = None  # 结案审核, once someone asked to close a ticket that needs it
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def sweep_due_at(self) -> datetime | None:
+        """When the sweep next has something to do with the ticket: its SLA's next checkpoint while open, its next
+        automation until it is closed (the earliest of the two; None: nothing)."""
+        due = [self.sla.next_checkpoint_at] if self.is_open and self.sla.next_checkpoint_at is not None else []
+        if self.automation.next_at is not None and self.status is not Status.CLOSED:
+            due.append(self.automation.next_at)
+        return min(due, default=None)
 
     @property
     def next_statuses(self) -> tuple[Status, ...]:

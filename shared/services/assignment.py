@@ -4,8 +4,9 @@ claims, and the in-app notifications of routing and SLA events.
 For each domain event it reads the ticket as it is now (never the event's snapshot: a later event may have changed
 it) and:
 1. on `ticket.created` (and only while nothing else changed the ticket since), evaluates the rule set: team,
-   priority, category, tags, assignee, people to notify; a rule that fails is recorded in the audit trail and the
-   others still apply;
+   priority, category, tags, assignee, people to notify (and status, canned replies, followers, escalation); a rule
+   that fails is recorded in the audit trail and the others still apply; on any other event, hands it to the
+   triggers (`shared/services/triggers.py`), which answer changes, replies and notes;
 2. keeps the ticket's load claim in step with its assignee (an open ticket counts in its assignee's load; a
    resolved, closed, unassigned or transferred one in nobody's), and when that frees an agent's capacity, serves the
    queues of the agent's teams;
@@ -40,13 +41,17 @@ from shared.domain.assignment import (
     choose_agent,
 )
 from shared.domain.directory import Agent, Availability, Team
-from shared.domain.events import AuditEvent, EventType
+from shared.domain.effects import Effects
+from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.notices import Audience, Sender, notices_for
 from shared.domain.rules import RuleSet, RuleStatus, facts_of
 from shared.domain.tickets import FieldChange, Priority, Ticket
+from shared.domain.triggers import trigger_actor
 from shared.errors import CapacityTaken, QueueEntryGone, VersionConflict
-from shared.services.ports import DirectoryReader, Inbox, Routing, SlaKeeper, TicketReader, TicketWriter
+from shared.services.effects import Effector
+from shared.services.ports import DirectoryReader, Inbox, Routing, SlaKeeper, Tickets, TicketWriter
 from shared.services.routing import SYSTEM
+from shared.services.triggers import TriggerService
 
 log = logging.getLogger("helpdesk.assignment")
 SKILL_TAG = "skill:"
@@ -111,7 +116,7 @@ def _copy(loads: Mapping[str, Mapping[Priority, int]]) -> dict[str, dict[Priorit
 class AssignmentService:
     def __init__(
         self,
-        tickets: TicketReader,
+        tickets: Tickets,
         writer: TicketWriter,
         store: Routing,
         directory: DirectoryReader,
@@ -120,6 +125,8 @@ class AssignmentService:
         clock: Clock,
         rules: Callable[[], RuleSet],
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        triggers: TriggerService | None = None,
+        effector: Effector | None = None,
     ) -> None:
         self._tickets = tickets
         self._writer = writer
@@ -130,6 +137,8 @@ class AssignmentService:
         self._clock = clock
         self._rules = rules
         self._new_id = new_id
+        self._triggers = triggers
+        self._effector = effector
         self._staff: tuple[float, tuple[list[Agent], list[Team]]] | None = None
 
     def _list_all(self) -> tuple[list[Agent], list[Team]]:
@@ -192,26 +201,30 @@ class AssignmentService:
         if freed:
             done.append(f"released {freed}'s capacity")
         changes: list[FieldChange] = []
+        messages: list[Message] = []
         directory = Directory(self._list_all, self._store)  # read once per event, when first needed
         if event.type is EventType.TICKET_CREATED and ticket.version == event.ticket_version:
-            changes = self._apply_rules(ticket, directory)
+            changes, messages = self._apply_rules(ticket, directory)
+        elif self._triggers is not None:
+            done += self._triggers.answer(event, ticket)
         wants_agent = ticket.is_open and not ticket.assignee and ticket.team is not None
         triggered = event.type is EventType.TICKET_CREATED or any(
             event.changed(name) is not None for name in ("assignee", "team", "status", "priority")
         )
         if wants_agent and triggered:
             # The claim was just reconciled: an unassigned ticket counts in nobody's load.
-            _, line = self._assign(ticket, directory, changes, claim_known=True)
+            _, line = self._assign(ticket, directory, changes, claim_known=True, messages=messages)
             done.append(line)
         elif changes:
-            self._write(ticket, changes, RoutingWrite(claim_agent=self._claimed_assignee(ticket)))
+            routing = RoutingWrite(claim_agent=self._claimed_assignee(ticket))
+            self._write(ticket, changes, routing, messages)
             done.append(f"routed {ticket.number}: " + ", ".join(c.field for c in changes))
         if freed:
             agent = self._directory.get_agent(freed)
             done += self.serve_queues([*(agent.teams if agent else []), *([ticket.team] if ticket.team else [])])
         return done
 
-    def _apply_rules(self, ticket: Ticket, directory: Directory) -> list[FieldChange]:
+    def _apply_rules(self, ticket: Ticket, directory: Directory) -> tuple[list[FieldChange], list[Message]]:
         outcome = self._rules().evaluate(facts_of(ticket))
         wanted: dict[str, Any] = {}
         notes: list[FieldChange] = []
@@ -239,9 +252,17 @@ class AssignmentService:
         if outcome.notify:
             applied.append(FieldChange("notify", None, list(outcome.notify)))
         errors = [f"{t.rule}: {t.detail}" for t in outcome.trace if t.status is RuleStatus.ERROR]
+        messages: list[Message] = []
+        status = outcome.status if outcome.status != ticket.status.value else None
+        extra = Effects(status=status, replies=outcome.replies, escalate=outcome.escalate)
+        if self._effector is not None and not extra.empty:
+            done = self._effector.apply(ticket, extra, now, trigger_actor(outcome.fired))
+            applied += done.changes
+            errors += done.errors
+            messages = done.messages
         if errors:
             applied.append(FieldChange("routing.errors", None, errors))
-        return applied + notes
+        return applied + notes, messages
 
     def _assign(
         self,
@@ -250,6 +271,7 @@ class AssignmentService:
         changes: list[FieldChange],
         wait: Wait | None = None,
         claim_known: bool = False,
+        messages: list[Message] | None = None,
     ) -> tuple[Assignment | None, str]:
         """Choose and claim an agent for the ticket in one write, or queue it. Returns the choice and a log line."""
         previous = self._store.previous_agent(ticket.requester.email, ticket.id)
@@ -259,7 +281,7 @@ class AssignmentService:
         for _ in range(_ATTEMPTS):
             choice = choose_agent(needs, directory.candidates(ticket.team or "", ticket.sla.passed_over), cursor)
             if not choice.assigned:
-                return choice, self._queue(ticket, changes, choice, wait, claim)
+                return choice, self._queue(ticket, changes, choice, wait, claim, messages or [])
             agent = directory.agents()[choice.agent or ""]
             before = copy.deepcopy(ticket)
             now = self._clock.now()
@@ -273,7 +295,7 @@ class AssignmentService:
                 cursor=(ticket.team, choice.cursor) if ticket.team and choice.cursor else None,
             )
             try:
-                self._write(ticket, all_changes, routing)
+                self._write(ticket, all_changes, routing, messages or [])
             except CapacityTaken:
                 # Another ticket took the agent's last slot first: undo and choose again with fresh loads.
                 ticket.__dict__.update(before.__dict__)
@@ -286,26 +308,44 @@ class AssignmentService:
         raise CapacityTaken(f"{ticket.number}: capacity kept changing")
 
     def _queue(
-        self, ticket: Ticket, changes: list[FieldChange], choice: Assignment, wait: Wait | None, claim: Claim | None
+        self,
+        ticket: Ticket,
+        changes: list[FieldChange],
+        choice: Assignment,
+        wait: Wait | None,
+        claim: Claim | None,
+        messages: list[Message],
     ) -> str:
         if wait is not None and not changes:
             return f"{ticket.number} still waits in team {ticket.team} ({choice.reason.value})"
         note = FieldChange("routing", None, f"{choice.reason.value}: {choice.detail}")
         if changes:
-            self._write(ticket, [*changes, note], RoutingWrite(old_claim=claim, enqueue=ticket.team))
+            self._write(ticket, [*changes, note], RoutingWrite(old_claim=claim, enqueue=ticket.team), messages)
         else:
             # Nothing about the ticket changes: only its place in the queue (idempotent put, no audit event).
             self._store.enqueue(ticket)
         return f"{ticket.number} waits in team {ticket.team} ({choice.reason.value})"
 
-    def _write(self, ticket: Ticket, changes: list[FieldChange], routing: RoutingWrite) -> None:
+    def _write(
+        self, ticket: Ticket, changes: list[FieldChange], routing: RoutingWrite, messages: list[Message] | None = None
+    ) -> None:
+        """The routing write: the ticket, its event, the routing parts, and the canned replies a rule sent."""
         now = self._clock.now()
-        changes = [*changes, *self._sla.refresh(ticket, now, changes)]
         ticket.updated_at = now
-        event = AuditEvent.of(ticket, EventType.TICKET_UPDATED, SYSTEM, now, changes, id=self._new_id())
+        changes = [*changes, *self._sla.refresh(ticket, now, changes)]
+        events = [AuditEvent.of(ticket, EventType.TICKET_UPDATED, SYSTEM, now, changes, id=self._new_id())]
+        parts = []
+        for message in messages or []:
+            kind = EventType.MESSAGE_ADDED
+            events.append(
+                AuditEvent.of(
+                    ticket, kind, message.author, now, id=self._new_id(), message_id=message.id, internal=False
+                )
+            )
+            parts.append(self._tickets.message_part(message, ticket))
         if routing.old_claim is None and routing.claim_agent is not None and routing.capacity is None:
             routing.old_claim = self._store.claim_of(ticket.id)
-        self._writer.write(ticket, [event], self._store.parts(ticket, routing))
+        self._writer.write(ticket, events, [*parts, *self._store.parts(ticket, routing)])
         if routing.cursor is not None:
             self._store.save_cursor(*routing.cursor)
 

@@ -33,6 +33,10 @@ class CannedReplyService:
         """The desk's set in its order; the product's defaults (version 0) until someone saves one."""
         if not principal.is_staff:
             raise Forbidden("staff only")
+        return self.current()
+
+    def current(self) -> tuple[list[CannedReply], int]:
+        """The set as triggers and automations send from it."""
         stored = self._store.get_config(CANNED_REPLIES)
         if stored is None:
             return default_canned_replies(), 0

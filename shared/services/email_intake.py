@@ -27,6 +27,7 @@ from shared.domain.mail.sanitize import html_to_text, normalize_cid
 from shared.domain.mail.threads import ThreadMatch, TicketParties, resolve_thread, ticket_numbers_in_subject
 from shared.domain.requests import TicketDraft
 from shared.domain.tickets import Channel, FieldChange, Person, Status, Ticket
+from shared.domain.workflow import AUTOMATIC_MAIL
 from shared.errors import AlreadyClaimed, UnstorableWrite
 from shared.services.conflicts import retry_on_conflict
 from shared.services.ports import Blobs, Mail, MailIds, Tickets, TicketWriter, WritePart
@@ -243,6 +244,9 @@ class EmailIntakeService:
             # Automatic mail (an out-of-office answer) is kept in the conversation but moves nothing.
             applied: list[FieldChange] = self._tickets.apply_customer_reply(ticket, now, moves=automatic is None)
             ticket.updated_at = now
+            if automatic is not None:
+                # Marked in the audit trail: triggers never answer an out-of-office (a mail loop in the making).
+                applied.append(FieldChange(AUTOMATIC_MAIL, None, automatic.value))
             new_cc = [a for a in self._cc(parsed, ticket.requester.email) if a not in ticket.cc]
             if new_cc and not automatic:
                 applied.append(FieldChange("cc", list(ticket.cc), [*ticket.cc, *new_cc]))

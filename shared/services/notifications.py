@@ -15,6 +15,7 @@ from shared.domain.access import Permission, Principal
 from shared.domain.events import AuditEvent
 from shared.domain.mail.loop_guard import is_system_address
 from shared.domain.notices import Audience, Delivery, Notice, Sender, notices_for
+from shared.domain.workflow import MAIL_TEMPLATES
 from shared.errors import Forbidden
 from shared.services.cursors import CursorCodec
 from shared.services.mail import MailComposer
@@ -25,6 +26,8 @@ PRIORITY_LABELS = {
     "zh-CN": {"P1": "紧急", "P2": "重要", "P3": "一般", "P4": "低"},
     "en": {"P1": "Urgent", "P2": "High", "P3": "Normal", "P4": "Low"},
 }
+
+TEAM_NAMES = {"zh-CN": "客服团队", "en": "The support team"}
 
 # A job for `deliver`: {"idempotency_key", "from", "to", "raw" (base64)} -> {"message_id"}.
 Deliver = Callable[[dict[str, Any]], dict[str, Any]]
@@ -82,6 +85,8 @@ class NotificationService:
             return self._acknowledge(event, ticket)
         if notice.kind == "reply":
             return self._send_reply(event, ticket)
+        if notice.kind in MAIL_TEMPLATES:
+            return self._automation_notice(notice.kind, event, ticket)
         return self._resolution_notice(event, ticket)
 
     def _in_app(self, notice: Notice, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
@@ -119,18 +124,28 @@ class NotificationService:
         message = self._store.get_message(event.ticket_id, event.ticket_version, event.message_id or "")
         if message is None:
             return []
+        automatic = message.author.role == "system"  # a canned reply a trigger or automation sent
+        # The customer sees the desk, never the name of the rule that answered.
+        name = TEAM_NAMES.get(ticket.get("language", "zh-CN"), TEAM_NAMES["zh-CN"]) if automatic else None
         context = {
             "ticket": ticket,
             "now": event.at,
             "body": message.body,
-            "author": {"name": message.author.name or message.author.email},
+            "author": {"name": name or message.author.name or message.author.email},
         }
-        return self._mail(event, "reply", ticket, context, automatic=False)
+        return self._mail(event, "reply", ticket, context, automatic=automatic, auto_submitted="auto-generated")
 
     def _resolution_notice(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
         survey = self._survey_links(ticket["id"]) if self._survey_links else []
         context = {"ticket": ticket, "now": event.at, "survey": survey}
         return self._mail(event, "resolved", ticket, context, automatic=True, auto_submitted="auto-generated")
+
+    def _automation_notice(self, kind: str, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
+        """An automation's notice: the reminder while waiting, the resolution after waiting (with the survey), the
+        closing notice (结案)."""
+        survey = self._survey_links(ticket["id"]) if self._survey_links and kind == "auto_resolved" else []
+        context = {"ticket": ticket, "now": event.at, "survey": survey}
+        return self._mail(event, kind, ticket, context, automatic=True, auto_submitted="auto-generated")
 
     def _mail(
         self,

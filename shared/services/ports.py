@@ -152,6 +152,10 @@ class ConfigStore(Protocol):
 
     def get_config(self, name: str) -> StoredConfig | None: ...
 
+    def get_configs(self, names: Sequence[str]) -> dict[str, StoredConfig]:
+        """Several at once (one request); the ones never saved are left out."""
+        ...
+
     def put_config(
         self, name: str, data: dict[str, Any], expected_version: int | None, who: str, now: datetime
     ) -> StoredConfig: ...

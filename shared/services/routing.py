@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from shared.clock import Clock
 from shared.domain.access import Permission, Principal
 from shared.domain.directory import Agent, Availability
 from shared.domain.events import AuditEvent, EventType
-from shared.domain.rules import Outcome, RuleSet, TicketFacts, default_rule_set, validate_rule_set
+from shared.domain.rules import Outcome, RuleSet, TicketFacts, TriggerEvent, default_rule_set, validate_rule_set
 from shared.domain.tickets import FieldChange, Person, Ticket
 from shared.errors import Forbidden, InvalidInput, NotFound, RulesRejected
 from shared.services.ports import ConfigStore, Directory, SlaKeeper, TicketWriter, WritePart
@@ -38,7 +38,9 @@ class RoutingService:
         get_ticket: Callable[[Principal, str], Ticket],
         directory_checks: Callable[[list[FieldChange]], list[WritePart]],
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        canned_ids: Callable[[], Iterable[str]] | None = None,
     ) -> None:
+        self._canned_ids = canned_ids
         self._store = store
         self._writer = writer
         self._directory_checks = directory_checks
@@ -79,20 +81,33 @@ class RoutingService:
         self._cached = None
         return rules, stored.version
 
-    def dry_run(self, principal: Principal, ticket: dict[str, Any], rules: dict[str, Any] | None) -> Outcome:
+    def dry_run(
+        self,
+        principal: Principal,
+        ticket: dict[str, Any],
+        rules: dict[str, Any] | None,
+        event: str = TriggerEvent.CREATED.value,
+        changes: list[dict[str, Any]] | None = None,
+    ) -> Outcome:
+        """The rules answering `event` on a sample ticket; an `updated` trigger also sees `changes` (the audit
+        trail's `[{"field", "old", "new"}]`)."""
         if not principal.can(Permission.RULES_READ):
             raise Forbidden("supervisors and admins only")
         if rules is not None:
             rules = {k: v for k, v in rules.items() if k != "version"}  # a set as GET returned it, edited
         rule_set = self._validated(rules) if rules is not None else self.rule_set()[0]
-        return rule_set.evaluate(TicketFacts.from_dict({k: v for k, v in ticket.items() if v is not None}))
+        facts = {k: v for k, v in ticket.items() if v is not None}
+        if changes:
+            facts["changes"] = changes
+        return rule_set.evaluate(TicketFacts.from_dict(facts), TriggerEvent(event))
 
     def _validated(self, data: Any) -> RuleSet:
         teams = [t.id for t in self._directory.list_all()[1]]
-        reasons = validate_rule_set(data, teams=teams)
+        canned = list(self._canned_ids()) if self._canned_ids is not None else None
+        reasons = validate_rule_set(data, teams=teams, canned=canned)
         if reasons:
             raise RulesRejected("invalid routing rules: " + "; ".join(reasons), reasons, field="rules")
-        return RuleSet.from_dict(data, teams=teams)
+        return RuleSet.from_dict(data, teams=teams, canned=canned)
 
     # -- availability ------------------------------------------------------------------------------
     def set_availability(self, principal: Principal, email: str, availability: str) -> Agent:

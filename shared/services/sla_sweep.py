@@ -1,16 +1,18 @@
-"""The SLA sweep (every minute): act on the checkpoints that fell due, exactly once each.
+"""The sweep (every minute): act on the SLA checkpoints and the automations that fell due, exactly once each.
 
 Per shard, one Query of the sparse `by_sla_checkpoint` index for keys `<= now` gives the tickets with something
-due; each is read and, in one write conditioned on the version read, gets an audit event per checkpoint acted on and
-the checkpoint's name recorded in `sla.done`:
+due (an SLA checkpoint of an open ticket, or the next automation of any ticket not closed); each is read and, in one
+write conditioned on the version read, gets an audit event per checkpoint or automation acted on and its name
+recorded (`sla.done`, `automation.done`). The SLA checkpoints:
 - `ticket.ack_timeout`: the assignee did not acknowledge (确认接单) in time; the ticket is unassigned (the agent is
   passed over for it) and the assignment function alerts the team's supervisor and reassigns it;
 - `sla.warning`: a target passed the warning share; the assignee is alerted;
 - `sla.breach`: a target was missed; the team's supervisor is alerted and, if the policy set says so, the priority is
   raised a step and/or the ticket handed to another agent.
-A second run (a schedule that fires twice, or late) finds the names recorded and does nothing; two concurrent runs
-race on the ticket's version and only one write lands. The write recomputes the ticket's next checkpoint, which
-moves (or removes) its index entry.
+Then the automations due (shared/services/automations.py): closing a resolved ticket, reminding or resolving a
+waiting one, each with its own event whose actor is the automation. A second run (a schedule that fires twice, or
+late) finds the names recorded and does nothing; two concurrent runs race on the ticket's version and only one write
+lands. The write recomputes the ticket's next checkpoint, which moves (or removes) its index entry.
 """
 
 from __future__ import annotations
@@ -21,14 +23,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from shared.clock import Clock
-from shared.domain.events import AuditEvent, EventType
+from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.sla.clock import CheckpointKind
 from shared.domain.sla.keeper import ack_name, checkpoint_name, clock_of
 from shared.domain.sla.policy import SlaConfig
 from shared.domain.tickets import FieldChange, Person, Priority, Ticket
 from shared.errors import VersionConflict
+from shared.services.automations import AutomationService, Planned
 from shared.services.conflicts import retry_on_conflict
-from shared.services.ports import DueList, TicketReader, TicketWriter
+from shared.services.ports import DueList, SlaKeeper, TicketReader, TicketWriter, WritePart
 from shared.services.sla import SlaService
 
 SWEEPER = Person("sla@system", "SLA 监控", "system")
@@ -54,11 +57,17 @@ class SweepService:
         sla: SlaService,
         clock: Clock,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        keeper: SlaKeeper | None = None,
+        automations: AutomationService | None = None,
+        message_part: Callable[[Message, Ticket], WritePart] | None = None,
     ) -> None:
         self._tickets = tickets
         self._writer = writer
         self._due_list = due_list
         self._sla = sla
+        self._keeper: SlaKeeper = keeper or sla
+        self._automations = automations
+        self._message_part = message_part
         self._clock = clock
         self._new_id = new_id
 
@@ -78,9 +87,9 @@ class SweepService:
             return self._tickets.get(ticket_id)
 
         def act(ticket: Ticket) -> list[str]:
-            events = self._due_events(ticket, now, config)
-            self._writer.write(ticket, events)  # no events: only the index entry moves
-            return [f"{ticket.number} {e.type.value}" for e in events]
+            events, parts = self._due_events(ticket, now, config)
+            self._writer.write(ticket, events, parts)  # no events: only the index entry moves
+            return [f"{ticket.number} {e.type.value} {e.actor.name}".rstrip() for e in events]
 
         ticket = read(ticket_id)
         if ticket is None:
@@ -90,9 +99,29 @@ class SweepService:
         except VersionConflict:
             return []  # changed meanwhile by every attempt (or by a concurrent sweep): the next run sees it
 
-    def _due_events(self, ticket: Ticket, now: datetime, config: SlaConfig) -> list[AuditEvent]:
+    def _due_events(self, ticket: Ticket, now: datetime, config: SlaConfig) -> tuple[list[AuditEvent], list[WritePart]]:
+        planned: list[tuple[Person, EventType, list[FieldChange], str | None]] = [
+            (SWEEPER, kind, changes, None) for kind, changes in self._sla_checkpoints(ticket, now, config)
+        ]
+        if planned:
+            ticket.updated_at = now
+        automated = self._automations.plan(ticket, now) if self._automations is not None else Planned()
+        planned += automated.events
+        applied = [c for _, _, changes, _ in planned for c in changes]
+        self._keeper.refresh(ticket, now, applied)
+        events = [
+            AuditEvent.of(
+                ticket, kind, actor, now, changes, id=self._new_id(), message_id=mid, internal=False if mid else None
+            )
+            for actor, kind, changes, mid in planned
+        ]
+        parts = [self._message_part(m, ticket) for m in automated.messages] if self._message_part else []
+        return events, parts
+
+    def _sla_checkpoints(
+        self, ticket: Ticket, now: datetime, config: SlaConfig
+    ) -> list[tuple[EventType, list[FieldChange]]]:
         if not ticket.is_open:
-            self._sla.refresh(ticket, now)
             return []
         planned: list[tuple[EventType, list[FieldChange]]] = []
         sla = ticket.sla
@@ -135,8 +164,4 @@ class SweepService:
             warned=warned,
             breached=breached,
         )
-        applied = [c for _, changes in planned for c in changes]
-        self._sla.refresh(ticket, now, applied)
-        if planned:
-            ticket.updated_at = now
-        return [AuditEvent.of(ticket, kind, SWEEPER, now, changes, id=self._new_id()) for kind, changes in planned]
+        return planned

@@ -17,6 +17,7 @@ from shared.clock import Clock
 from shared.domain.access import Permission, Principal
 from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.requests import IdempotencyClaim, TicketDraft, TicketQuery
+from shared.domain.review import ReviewPolicy, close
 from shared.domain.tickets import Channel, FieldChange, Person, Priority, Status, StatusEntry, Ticket, ticket_number
 from shared.errors import (
     AlreadyClaimed,
@@ -33,8 +34,9 @@ from shared.services.ports import DirectoryReader, SlaKeeper, Tickets, TicketWri
 
 _NUMBER = re.compile(r"^GD\d{11,}$")
 _TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
-VIEWS = ("mine", "team", "unassigned", "all", "requested", "at_risk", "breached")
+VIEWS = ("mine", "team", "unassigned", "all", "requested", "at_risk", "breached", "review")
 SLA_VIEWS = frozenset({"at_risk", "breached"})
+REVIEW_VIEW = "review"  # tickets waiting for a closing review (结案审核)
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,10 @@ class TicketService:
         timezone: str,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         numbers: TicketNumbers | None = None,
+        review_policy: Callable[[], ReviewPolicy] | None = None,
     ) -> None:
         self._numbers = numbers or TicketNumbers(store)
+        self._review_policy = review_policy or ReviewPolicy
         self._sla = sla
         self._store = store
         self._writer = writer
@@ -174,6 +178,8 @@ class TicketService:
             raise Forbidden("customers can only list the tickets they opened")
         if view in SLA_VIEWS and not principal.can(Permission.SLA_MONITOR):
             raise Forbidden("supervisors and admins only")
+        if view == REVIEW_VIEW and not principal.can(Permission.TICKET_REVIEW):
+            raise Forbidden("supervisors and admins only")
         if query.requester is not None:
             if view != "requested":
                 raise InvalidInput("requester goes with view=requested", field="requester")
@@ -218,7 +224,14 @@ class TicketService:
         now = self._clock.now()
         changes = dict(changes)
         breach_reason = changes.pop("breach_reason", ...)
+        closing = changes.get("status") == Status.CLOSED
+        if closing:
+            changes.pop("status")
         applied = ticket.apply_changes(changes, now)
+        if closing:
+            # 结案: a ticket that needs review waits for a supervisor, unless the closer may approve it.
+            may_approve = principal.can(Permission.TICKET_REVIEW)
+            applied += close(ticket, self._review_policy(), now, principal.email, may_approve)
         if breach_reason is not ...:
             applied += self._sla.set_breach_reason(ticket, breach_reason)
         applied += self._sla.refresh(ticket, now, applied)
@@ -245,8 +258,8 @@ class TicketService:
             applied = [] if internal else ticket.record_staff_reply(now)
         else:
             applied = ticket.record_customer_reply(now)
-        applied += self._sla.refresh(ticket, now, applied)
         ticket.updated_at = now
+        applied += self._sla.refresh(ticket, now, applied)
         message = Message(
             id=self._new_id(),
             ticket_id=ticket.id,

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from shared.domain.lifecycle import FINISHED_STATUSES, OPEN_STATUSES, FieldChange, Status, StatusEntry
+from shared.domain.lifecycle import OPEN_STATUSES, FieldChange, Status, StatusEntry, resolved_at
 from shared.domain.sla.clock import Checkpoint, ClockState, SlaClock, TargetReading
 from shared.domain.sla.policy import BreachReason, SlaConfig
 from shared.domain.sla.state import SlaState
@@ -64,14 +64,6 @@ def tier_of(custom_fields: Mapping[str, Any]) -> str | None:
 
 def clock_of(ticket: KeptTicket, config: SlaConfig) -> SlaClock:
     return SlaClock.for_ticket(config.policies, ticket, tier=tier_of(ticket.custom_fields))
-
-
-def resolved_at(history: Sequence[StatusEntry]) -> datetime | None:
-    """When the ticket became resolved (or closed) and stayed so: the start of the history's last finished run."""
-    since: datetime | None = None
-    for entry in history:
-        since = (since or entry.at) if entry.status in FINISHED_STATUSES else None
-    return since
 
 
 def refreshed(

@@ -4,6 +4,8 @@ import type {
   Agent,
   AgentInput,
   AttachmentLink,
+  Automation,
+  AutomationSet,
   Availability,
   AuthConfig,
   CannedReplyInput,
@@ -16,7 +18,11 @@ import type {
   Survey,
   SurveyAnswer,
   RawMessageLink,
+  ReviewDecision,
+  ReviewPolicy,
+  RuleEvent,
   RuleSet,
+  SampleChange,
   SampleTicket,
   SlaPolicySet,
   TransferRequest,
@@ -193,9 +199,20 @@ export function putRules(rules: RuleSet, version?: number): Promise<RuleSet> {
   return call<RuleSet>('PUT', '/api/admin/rules', { body: { rules: rules.rules }, headers: ifMatch(version) });
 }
 
-/** Which rules would fire for a sample ticket, and why; `rules` tries an unsaved set. */
-export function dryRunRules(ticket: SampleTicket, rules?: RuleSet): Promise<DryRunOutcome> {
-  return call<DryRunOutcome>('POST', '/api/admin/rules/dry-run', { body: rules ? { ticket, rules } : { ticket } });
+/**
+ * Which rules would fire for a sample ticket, and why; `rules` tries an unsaved set. `event` (default `created`)
+ * picks the rules that answer it; an `updated` trigger also sees `changes`.
+ */
+export function dryRunRules(
+  ticket: SampleTicket,
+  rules?: RuleSet,
+  event?: RuleEvent,
+  changes?: SampleChange[],
+): Promise<DryRunOutcome> {
+  const body: Record<string, unknown> = rules ? { ticket, rules } : { ticket };
+  if (event && event !== 'created') body.event = event;
+  if (changes && changes.length > 0) body.changes = changes;
+  return call<DryRunOutcome>('POST', '/api/admin/rules/dry-run', { body });
 }
 
 export function getSlaPolicies(opts: ReadOpts = {}): Promise<SlaPolicySet> {
@@ -231,6 +248,34 @@ export async function getCannedReplies(opts: ReadOpts = {}): Promise<CannedReply
 export function putCannedReplies(set: { items: CannedReplyInput[] }, version?: number): Promise<CannedReplySet> {
   const items = set.items.map(({ id, title, body }) => (id ? { id, title, body } : { title, body }));
   return call<CannedReplySet>('PUT', '/api/admin/canned-replies', { body: { items }, headers: ifMatch(version) });
+}
+
+// ---- automations (自动化) and the closing review (结案审核) ----
+
+/** GET /api/admin/automations answers the list itself; its version is the ETag. */
+export async function getAutomations(opts: ReadOpts = {}): Promise<AutomationSet> {
+  const res = await request<Automation[]>('GET', '/api/admin/automations', { signal: opts.signal });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
+}
+
+/** Saves the whole list (admin), If-Match: the version loaded. 400 invalid_automations carries `reasons`. */
+export async function putAutomations(items: Automation[], version?: number): Promise<AutomationSet> {
+  const res = await request<Automation[]>('PUT', '/api/admin/automations', { body: items, headers: ifMatch(version) });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
+}
+
+export function getReviewPolicy(opts: ReadOpts = {}): Promise<ReviewPolicy> {
+  return call<ReviewPolicy>('GET', '/api/admin/review-policy', { signal: opts.signal });
+}
+
+export function putReviewPolicy(policy: ReviewPolicy, version?: number): Promise<ReviewPolicy> {
+  const { categories, priorities } = policy;
+  return call<ReviewPolicy>('PUT', '/api/admin/review-policy', { body: { categories, priorities }, headers: ifMatch(version) });
+}
+
+/** 结案审核: approve (the ticket closes) or send it back to its assignee with the comment. */
+export function reviewTicket(ticketId: string, decision: ReviewDecision): Promise<Ticket> {
+  return call<Ticket>('POST', `/api/tickets/${seg(ticketId)}/review`, { body: decision });
 }
 
 // ---- audit trail ----

@@ -12,7 +12,7 @@ export type Priority = (typeof PRIORITIES)[number];
 export const CHANNELS = ['email', 'web', 'phone', 'chat', 'wechat', 'app', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const VIEWS = ['mine', 'team', 'unassigned', 'all', 'requested', 'at_risk', 'breached'] as const;
+export const VIEWS = ['mine', 'team', 'unassigned', 'all', 'requested', 'at_risk', 'breached', 'review'] as const;
 export type TicketView = (typeof VIEWS)[number];
 
 /** ISO-8601 with an offset, e.g. 2026-11-22T10:15:00+08:00 */
@@ -95,6 +95,26 @@ export interface Ticket {
   acknowledge_due_at?: IsoDateTime | null;
   /** The requester's survey answer (1-5), null until rated. */
   satisfaction?: { score: number; comment: string; rated_at: IsoDateTime } | null;
+  /** The automation that acts next on this ticket, and when (null: none). */
+  next_automation?: NextAutomation | null;
+  /** 结案审核: the closing review, once someone asked to close a ticket that needs one. */
+  review?: TicketReview | null;
+}
+
+export interface NextAutomation {
+  id: string;
+  name: string;
+  at: IsoDateTime;
+}
+
+export interface TicketReview {
+  state: 'pending' | 'approved' | 'rejected';
+  /** An email, or the name of the automation or rule that asked to close it. */
+  requested_by: string;
+  requested_at: IsoDateTime;
+  reviewer?: string | null;
+  reviewed_at?: IsoDateTime | null;
+  comment: string;
 }
 
 export interface NewTicket {
@@ -273,6 +293,9 @@ export const NOTIFICATION_TYPES = [
   'ticket.urged',
   'ticket.transferred',
   'rule.notify',
+  'ticket.escalated',
+  'review.requested',
+  'review.rejected',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -341,6 +364,10 @@ export const FACT_FIELDS = [
   'region',
 ] as const;
 export type FactField = (typeof FACT_FIELDS)[number];
+/** What triggers also look at: the ticket's status, team, assignee and tags. */
+export const TRIGGER_FACT_FIELDS = [...FACT_FIELDS, 'status', 'team', 'assignee', 'tags'] as const;
+/** The fields whose change an `updated` trigger can name. */
+export const TRACKED_FIELDS = ['status', 'priority', 'team', 'assignee', 'category', 'tags'] as const;
 export const CUSTOM_FIELD_PREFIX = 'custom_fields.';
 
 export const OPERATORS = [
@@ -356,9 +383,35 @@ export const OPERATORS = [
   'exists',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
+/** `updated` triggers only: what the event changed. */
+export const CHANGE_OPERATORS = ['changed', 'changed_to', 'changed_from'] as const;
 
 export const ACTION_TYPES = ['set_team', 'set_priority', 'set_category', 'add_tags', 'set_assignee', 'notify'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
+/** Triggers do what routing rules do, and more. */
+export const TRIGGER_ACTION_TYPES = [
+  ...ACTION_TYPES,
+  'set_status',
+  'send_canned_reply',
+  'add_follower',
+  'escalate',
+] as const;
+/** What an automation may do. */
+export const AUTOMATION_ACTION_TYPES = [
+  'set_status',
+  'send_mail',
+  'send_canned_reply',
+  'set_priority',
+  'add_tags',
+  'add_follower',
+  'notify',
+  'escalate',
+] as const;
+export const MAIL_TEMPLATES = ['closing_notice', 'waiting_reminder', 'auto_resolved'] as const;
+
+/** What a rule answers: `created` rules route new tickets; the others are triggers (工单触发器). */
+export const TRIGGER_EVENTS = ['updated', 'customer_replied', 'agent_replied', 'internal_note'] as const;
+export type RuleEvent = 'created' | (typeof TRIGGER_EVENTS)[number];
 
 export type RuleValue = string | number | boolean | Array<string | number | boolean> | null;
 
@@ -370,12 +423,14 @@ export interface RuleCondition {
 
 export interface RuleAction {
   type: ActionType | string;
-  value: string | string[];
+  value: string | string[] | boolean;
 }
 
 export interface Rule {
   name: string;
   position: number;
+  /** Absent or `created`: a routing rule; otherwise a trigger. */
+  event?: RuleEvent;
   match: 'all' | 'any';
   conditions: RuleCondition[];
   actions: RuleAction[];
@@ -401,6 +456,17 @@ export interface SampleTicket {
   customer_tier?: string;
   organization?: string;
   region?: string;
+  status?: string;
+  team?: string;
+  assignee?: string;
+  tags?: string[];
+}
+
+/** What an `updated` event changed, for the dry run of triggers. */
+export interface SampleChange {
+  field: string;
+  old: string | string[] | null;
+  new: string | string[] | null;
 }
 
 export interface ConditionTrace {
@@ -432,6 +498,10 @@ export interface RuleTraceError {
 
 /** rules.py Outcome.to_dict(). */
 export interface DryRunOutcome {
+  event?: RuleEvent;
+  status?: string | null;
+  replies?: string[];
+  escalate?: string[];
   team: string | null;
   priority: string | null;
   category: string | null;
@@ -610,5 +680,46 @@ export interface Survey {
 
 export interface SurveyAnswer {
   score: number;
+  comment?: string;
+}
+
+// ---- automations (自动化) and the closing review (结案审核) ----
+
+export const ANCHORS = ['resolved_at', 'updated_at', 'waiting_since', 'created_at'] as const;
+export type Anchor = (typeof ANCHORS)[number];
+
+export interface AutomationWhen {
+  status: TicketStatus;
+  hours_since: Anchor;
+  hours: number;
+  business_hours?: boolean;
+  calendar?: string;
+  conditions?: RuleCondition[];
+  match?: 'all' | 'any';
+}
+
+export interface Automation {
+  /** Absent on a new one: the server gives it an id. */
+  id?: string;
+  name: string;
+  enabled: boolean;
+  when: AutomationWhen;
+  actions: RuleAction[];
+}
+
+export interface AutomationSet {
+  items: Automation[];
+  /** From the ETag; sent back as If-Match. */
+  version?: number;
+}
+
+export interface ReviewPolicy {
+  categories: string[];
+  priorities: Priority[];
+  version?: number;
+}
+
+export interface ReviewDecision {
+  approve: boolean;
   comment?: string;
 }

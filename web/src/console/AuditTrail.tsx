@@ -41,7 +41,7 @@ export function describeEvent(ev: TicketEvent, t: TFunction, agents?: Agent[], t
     if (ev.internal) return [t('audit.noted', { actor })];
     return [ev.actor?.role === 'customer' ? t('audit.customerMessage', { actor }) : t('audit.replied', { actor })];
   }
-  const changes = ev.changes ?? [];
+  const changes = (ev.changes ?? []).filter((c) => !HIDDEN.has(c.field));
   if (changes.length === 0) return [t('audit.updated', { actor })];
   return changes.map(
     (c) =>
@@ -54,6 +54,9 @@ export function describeEvent(ev: TicketEvent, t: TFunction, agents?: Agent[], t
     }),
   );
 }
+
+/** Bookkeeping of triggers: who made a write is its actor already. */
+const HIDDEN = new Set(['triggers.depth', 'triggers.cause']);
 
 function targetName(v: unknown, t: TFunction): string {
   return String(v ?? '').startsWith('first_response') ? t('sla.firstResponse') : t('sla.resolution');
@@ -91,6 +94,25 @@ export function routingSentence(c: FieldChange, actor: string, t: TFunction, age
       return t('audit.slaWarning', { target: targetName(c.new, t) });
     case 'sla.breach':
       return t('audit.slaBreach', { target: targetName(c.new, t) });
+    case 'triggers':
+      return t('audit.triggersFired', { rules: list(c.new) });
+    case 'triggers.stopped':
+      return t('audit.triggersStopped', { rules: list(c.new) });
+    case 'triggers.errors':
+    case 'automation.errors':
+      return t('audit.rulesErrors', { errors: list(c.new) });
+    case 'automation':
+      return t('audit.automation', { name: String(c.new ?? '') });
+    case 'automation.mail':
+      return t('audit.automationMail', { mails: list(Array.isArray(c.new) ? c.new.map((m) => t(`automations.mails.${String(m)}`, { defaultValue: String(m) })) : c.new) });
+    case 'escalated':
+      return isEmptyValue(c.new) ? t('audit.escalated') : t('audit.escalatedNote', { note: String(c.new) });
+    case 'review':
+      return t(`audit.review.${String(c.new ?? 'left')}`, { actor, defaultValue: String(c.new) });
+    case 'review.comment':
+      return t('audit.reviewComment', { comment: String(c.new ?? '') });
+    case 'mail.automatic':
+      return t('audit.automaticMail');
     case 'sla.breach_reason':
       return t('audit.breachReason', { actor, reason: t(`breachReason.${String(c.new)}`, { defaultValue: String(c.new) }) });
     default:

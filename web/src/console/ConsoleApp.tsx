@@ -11,6 +11,7 @@ import {
   canMonitorSla,
   canReadReports,
   canReadRules,
+  canReview,
 } from '../shared/permissions';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { NotificationsBell } from './NotificationsBell';
@@ -26,6 +27,9 @@ const RulesPage = lazy(() => import('./admin/RulesPage'));
 const SlaPoliciesPage = lazy(() => import('./admin/SlaPoliciesPage'));
 const StaffPage = lazy(() => import('./admin/StaffPage'));
 const CannedRepliesPage = lazy(() => import('./admin/CannedRepliesPage'));
+const TriggersPage = lazy(() => import('./admin/triggers/TriggersPage'));
+const AutomationsPage = lazy(() => import('./admin/automations/AutomationsPage'));
+const ReviewPage = lazy(() => import('./review/ReviewPage'));
 // 报表: its chunk loads ECharts only when a chart first draws.
 const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 
@@ -37,16 +41,20 @@ export default function ConsoleApp() {
   const manageStaff = canManageStaff(user);
   const manageCanned = canManageCannedReplies(user);
   const reports = canReadReports(user);
+  const review = canReview(user);
   const nav: NavItem[] = [
     { to: '/console/queue', label: t('console.nav.queue'), testId: 'nav-queue' },
     { to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' },
   ];
   if (monitor) nav.push({ to: '/console/risk', label: t('console.nav.risk'), testId: 'nav-risk' });
+  if (review) nav.push({ to: '/console/review', label: t('console.nav.review'), testId: 'nav-review' });
   if (reports) nav.push({ to: '/console/reports', label: t('console.nav.reports'), testId: 'nav-reports' });
   // The settings screens sit behind one 管理 entry (tabs on those pages): the bar keeps room for the daily work.
   const admin: NavItem[] = [];
   if (readRules) {
     admin.push({ to: '/console/admin/rules', label: t('console.nav.rules'), testId: 'nav-rules' });
+    admin.push({ to: '/console/admin/triggers', label: t('console.nav.triggers'), testId: 'nav-triggers' });
+    admin.push({ to: '/console/admin/automations', label: t('console.nav.automations'), testId: 'nav-automations' });
     admin.push({ to: '/console/admin/sla', label: t('console.nav.sla'), testId: 'nav-sla' });
   }
   if (manageCanned) admin.push({ to: '/console/admin/canned', label: t('console.nav.canned'), testId: 'nav-canned' });
@@ -81,7 +89,12 @@ export default function ConsoleApp() {
             {monitor ? <Route path="risk/:view" element={<RiskPage />} /> : null}
             {reports ? <Route path="reports" element={<ReportsPage />} /> : null}
             {readRules ? <Route path="admin/rules" element={<RulesPage canEdit={canManageRules(user)} />} /> : null}
+            {readRules ? <Route path="admin/triggers" element={<TriggersPage canEdit={canManageRules(user)} />} /> : null}
+            {readRules ? (
+              <Route path="admin/automations" element={<AutomationsPage canEdit={canManageRules(user)} />} />
+            ) : null}
             {readRules ? <Route path="admin/sla" element={<SlaPoliciesPage canEdit={canManageRules(user)} />} /> : null}
+            {review ? <Route path="review" element={<ReviewPage />} /> : null}
             {manageCanned ? <Route path="admin/canned" element={<CannedRepliesPage />} /> : null}
             {manageStaff ? <Route path="admin/staff" element={<StaffPage />} /> : null}
             <Route path="*" element={<Navigate to="/console/queue/mine" replace />} />

@@ -19,6 +19,9 @@ const KNOWN_TYPES: Record<string, string> = {
   'ticket.transferred': 'notifications.transferred',
   'rule.notify': 'notifications.ruleNotify',
   'satisfaction.low': 'notifications.lowRating',
+  'ticket.escalated': 'notifications.escalated',
+  'review.requested': 'notifications.reviewRequested',
+  'review.rejected': 'notifications.reviewRejected',
 };
 
 export function notificationText(n: Notification, t: TFunction): string {

@@ -50,6 +50,7 @@ import {
   UrgeDialog,
 } from './TicketActions';
 import { TicketFields } from './TicketFields';
+import { WorkflowBar } from './ticket/WorkflowBar';
 import { customerPath } from './TicketSearch';
 import { Panel } from '../shared/ui';
 
@@ -317,6 +318,7 @@ export default function TicketPage() {
           ) : null}
         </Space>
       </div>
+      <WorkflowBar ticket={tk} onChanged={applyTicket} />
       {needsAcknowledge(tk, user) ? (
         <AcknowledgeBar ticket={tk} busy={acknowledge.isPending} onAcknowledge={() => acknowledge.mutate(tk.id)} />
       ) : null}

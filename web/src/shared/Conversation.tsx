@@ -56,7 +56,11 @@ const MessageItem = memo(function MessageItem({
   const { t } = useTranslation();
   const chat = useContext(ChatStyle);
   if (chat) return <WechatBubble message={message} noteBg={NOTE_BG} noteBorder={NOTE_BORDER} />;
-  const staffAuthor = isStaffRole(message.author.role);
+  // The product's own replies (a trigger's or an automation's canned reply) sit on the desk's side; customers see
+  // the desk, never the name of the rule that answered.
+  const automatic = message.author.role === 'system';
+  const staffAuthor = isStaffRole(message.author.role) || automatic;
+  const authorName = automatic && !staffView ? t('conversation.staff') : message.author.name || message.author.email;
   const bg = message.internal ? NOTE_BG : staffAuthor ? STAFF_BG : CUSTOMER_BG;
   const border = message.internal ? NOTE_BORDER : staffAuthor ? '#d6e4ff' : '#e8e8e8';
   return (
@@ -77,8 +81,12 @@ const MessageItem = memo(function MessageItem({
       }}
     >
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, marginBottom: 4 }}>
-        <Typography.Text strong>{message.author.name || message.author.email}</Typography.Text>
-        {staffAuthor ? (
+        <Typography.Text strong>{authorName}</Typography.Text>
+        {automatic ? (
+          <Tag color="purple" data-testid="automatic-label" style={{ marginInlineEnd: 0 }}>
+            {t('conversation.automatic')}
+          </Tag>
+        ) : staffAuthor ? (
           <Tag color="blue" style={{ marginInlineEnd: 0 }}>
             {mine ? t(`role.${message.author.role}`) : t('conversation.staff')}
           </Tag>

@@ -19,6 +19,8 @@ export const PERM = {
   cannedManage: 'canned.manage',
   /** 报表: reports, exports, the forecast (supervisors, admins). */
   reportsRead: 'reports.read',
+  /** 结案审核: the "to review" list and its decisions (supervisors, admins). */
+  review: 'ticket.review',
 } as const;
 
 export function can(user: User | null | undefined, ...anyOf: string[]): boolean {
@@ -53,4 +55,9 @@ export function canManageCannedReplies(user: User | null | undefined): boolean {
 /** 报表: the reports dashboard. */
 export function canReadReports(user: User | null | undefined): boolean {
   return can(user, PERM.reportsRead);
+}
+
+/** 结案审核: the "to review" list. */
+export function canReview(user: User | null | undefined): boolean {
+  return can(user, PERM.review);
 }

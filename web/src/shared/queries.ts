@@ -23,6 +23,8 @@ export const qk = {
   notifications: ['notifications'] as const,
   rules: ['admin', 'rules'] as const,
   slaPolicies: ['admin', 'slaPolicies'] as const,
+  automations: ['admin', 'automations'] as const,
+  reviewPolicy: ['admin', 'reviewPolicy'] as const,
   /** The reply box's picker. */
   cannedReplies: ['cannedReplies'] as const,
   /** The management page's copy: loaded fresh on opening it, never swapped under the editor's hands. */

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from chalice import Chalice, Response
 
+from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
 from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
@@ -425,3 +426,7 @@ def transfer_ticket(call: Call, id: str) -> Response:
 def urge_ticket(call: Call, id: str) -> Response:
     ticket = call.container.routing.urge(call.principal, id, call.body.note)
     return _ticket_reply(call, ticket)
+
+
+# -- knowledge base and search (shared/api/kb_routes.py) ---------------------------------------------------------------
+register_kb_routes(api)

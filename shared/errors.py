@@ -36,6 +36,10 @@ class TicketClosed(HelpdeskError):
     code = "ticket_closed"
 
 
+class TicketNotResolved(HelpdeskError):
+    code = "ticket_not_resolved"
+
+
 class IdempotencyKeyReused(HelpdeskError):
     code = "idempotency_key_reused"
 
@@ -70,6 +74,10 @@ class SlaPoliciesRejected(Rejected):
 
 class CannedRepliesRejected(Rejected):
     code = "invalid_canned_replies"
+
+
+class SearchTermsRejected(Rejected):
+    code = "invalid_search_terms"
 
 
 class RateLimited(HelpdeskError):

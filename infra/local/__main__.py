@@ -88,6 +88,9 @@ class LocalRuntime:
             from infra.seed.demo import seed
 
             seed(self.container.directory_store, self.container.tickets, self.container.routing_store)
+            from infra.seed.kb import seed_kb
+
+            seed_kb(self.container.kb)
             position = "TRIM_HORIZON"  # the seed's own events are delivered like any others
         else:
             self.clock.advance(offset)

@@ -48,6 +48,7 @@ def to_item(ticket: Ticket) -> TicketItem:
         status_history=[{"status": e.status.value, "at": e.at.isoformat()} for e in ticket.status_history],
         sla=sla_to_json(ticket.sla),
         cc=list(ticket.cc) or None,
+        articles=list(ticket.articles) or None,
         requester_key=ticket.requester.email.lower(),
         all_key=ALL_TICKETS,
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -88,6 +89,7 @@ def from_item(item: TicketItem) -> Ticket:
         ],
         sla=sla_from_json(item.sla or {}),
         cc=list(item.cc or []),
+        articles=list(item.articles or []),
     )
 
 

@@ -31,11 +31,13 @@ STATUS_BY_CODE = {
     "invalid_rules": 400,
     "invalid_sla_policies": 400,
     "invalid_canned_replies": 400,
+    "invalid_search_terms": 400,
     "unauthenticated": 401,
     "forbidden": 403,
     "not_found": 404,
     "invalid_transition": 409,
     "ticket_closed": 409,
+    "ticket_not_resolved": 409,
     "idempotency_key_reused": 409,
     "own_role": 409,
     "own_account": 409,
@@ -84,6 +86,12 @@ class Call:
     body: Any
     query: Any
     headers: dict[str, str]
+    source_ip: str = ""
+
+    @property
+    def caller(self) -> str:
+        """Who is calling, for rate limits: the signed-in address, else the client's IP address."""
+        return self.principal.email if self.principal is not ANONYMOUS else f"ip:{self.source_ip or 'unknown'}"
 
 
 @dataclass
@@ -98,6 +106,7 @@ class Operation:
     response: type[BaseModel] | None
     status: int
     errors: tuple[int, ...] = field(default_factory=tuple)
+    optional_auth: bool = False  # public, but a signed-in caller is known (staff see more)
 
 
 ANONYMOUS = Principal.of("anonymous@invalid", "anonymous", "anonymous")
@@ -120,16 +129,32 @@ class ApiRouter:
         query: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
         status: int = 200,
+        optional_auth: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """`public`: no sign-in needed (API Gateway lets it through unauthenticated); with `optional_auth` a caller
+        who sends a token is still recognised (and a bad token is 401)."""
+        public = public or optional_auth
+
         def register(handler: Callable[..., Any]) -> Callable[..., Any]:
             def view(**path_params: str) -> Response:
-                return self._dispatch(handler, path_params, public, body, query, status)
+                return self._dispatch(handler, path_params, public, body, query, status, optional_auth)
 
             view.__name__ = handler.__name__
             view.__doc__ = handler.__doc__
             self._app.route(path, methods=[method], content_types=["*/*"])(view)
             self.operations.append(
-                Operation(path, method, handler.__name__, summary, public, body, query, response, status)
+                Operation(
+                    path,
+                    method,
+                    handler.__name__,
+                    summary,
+                    public,
+                    body,
+                    query,
+                    response,
+                    status,
+                    optional_auth=optional_auth,
+                )
             )
             return handler
 
@@ -143,6 +168,7 @@ class ApiRouter:
         body_model: type[BaseModel] | None,
         query_model: type[BaseModel] | None,
         status: int,
+        optional_auth: bool = False,
     ) -> Response:
         request = self._app.current_request
         try:
@@ -152,15 +178,18 @@ class ApiRouter:
                 raise PayloadTooLarge(f"the request body is over {container.settings.max_body_bytes // 1024} KB")
             headers = {k.lower(): v for k, v in (request.headers or {}).items()}
             principal = ANONYMOUS
+            claims = (request.context or {}).get("authorizer", {}).get("claims")
             if not public:
-                claims = (request.context or {}).get("authorizer", {}).get("claims")
                 principal = container.authenticator.principal(claims, headers.get("authorization"))
+            elif optional_auth:
+                principal = container.authenticator.optional(claims, headers.get("authorization")) or ANONYMOUS
             call = Call(
                 container=container,
                 principal=principal,
                 body=_parse_body(body_model, raw) if body_model else None,
                 query=_parse_query(query_model, request.query_params or {}) if query_model else None,
                 headers=headers,
+                source_ip=str(((request.context or {}).get("identity") or {}).get("sourceIp") or ""),
             )
             result = handler(call, **path_params)
             if isinstance(result, Response):

@@ -29,6 +29,9 @@ class Permission(StrEnum):
     SLA_MONITOR = "sla.monitor"  # the at-risk and breached views
     AVAILABILITY_MANAGE = "availability.manage"  # switch another agent's availability
     CANNED_MANAGE = "canned.manage"  # edit the desk's canned replies (快捷回复)
+    KB_WRITE = "kb.write"  # write knowledge-base drafts, link articles to tickets
+    KB_PUBLISH = "kb.publish"  # publish, unpublish, edit published articles, delete
+    SEARCH_TERMS_MANAGE = "search.terms"  # the segmenter's product terms and synonyms
 
 
 CUSTOMER = "customer"
@@ -45,6 +48,7 @@ _AGENT = _CUSTOMER | {
     Permission.EVENTS_READ,
     Permission.DIRECTORY_READ,
     Permission.MAIL_RAW,
+    Permission.KB_WRITE,
 }
 _SUPERVISOR = _AGENT | {
     Permission.TICKET_URGE,
@@ -53,6 +57,7 @@ _SUPERVISOR = _AGENT | {
     Permission.AVAILABILITY_MANAGE,
     Permission.MAIL_REJECTIONS_READ,
     Permission.CANNED_MANAGE,
+    Permission.KB_PUBLISH,
 }
 _ADMIN = frozenset(Permission)
 

@@ -71,6 +71,7 @@ class Ticket:
     status_history: list[StatusEntry] = field(default_factory=list)
     sla: SlaState = field(default_factory=SlaState)
     cc: list[str] = field(default_factory=list)  # email tickets: addresses copied on the conversation
+    articles: list[str] = field(default_factory=list)  # knowledge-base articles an agent linked to it
 
     @property
     def is_open(self) -> bool:

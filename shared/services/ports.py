@@ -17,9 +17,12 @@ from typing import Any, Protocol
 from shared.domain.assignment import Claim, RoutingWrite, Wait
 from shared.domain.directory import Agent, Availability, Team
 from shared.domain.events import AuditEvent, Message
+from shared.domain.kb import Article, ArticleStatus, DayCounts, HistoryEntry
 from shared.domain.mail.records import MailFiles, Rejection
 from shared.domain.mail.threads import TicketParties
 from shared.domain.requests import IdempotencyClaim, Key, Page
+from shared.domain.search.index import IndexedPart
+from shared.domain.search.scoring import Posting
 from shared.domain.settings import StoredConfig
 from shared.domain.tickets import FieldChange, Priority, Ticket
 
@@ -49,6 +52,10 @@ class TicketWriter(Protocol):
 
 class TicketReader(Protocol):
     def get(self, ticket_id: str) -> Ticket | None: ...
+
+    def get_many(self, ticket_ids: Sequence[str]) -> dict[str, Ticket]:
+        """The tickets that exist among `ticket_ids`, by id (BatchGetItem)."""
+        ...
 
     def ticket_id_for_number(self, number: str) -> str | None: ...
 
@@ -265,3 +272,58 @@ class Blobs(Protocol):
         content_type: str | None = None,
         disposition: str = "attachment",
     ) -> str: ...
+
+
+# -- knowledge base and search (docs/search.md) --------------------------------------------------------------------
+class Articles(Protocol):
+    """Knowledge-base articles, their history, category counts and counters, and their parts of a write."""
+
+    def get(self, article_id: str) -> Article | None: ...
+
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]: ...
+
+    def list_articles(self, status: ArticleStatus, category: str | None, limit: int, start: Key | None) -> Page: ...
+
+    def history(self, article_id: str, limit: int, start: Key | None) -> Page: ...
+
+    def categories(self) -> list[tuple[str, int, int]]:
+        """(category, articles, published articles)."""
+        ...
+
+    def day_counts(self, day: date) -> list[DayCounts]: ...
+
+    def save_parts(self, before: Article | None, after: Article | None, entry: HistoryEntry) -> Sequence[WritePart]:
+        """The article as `after` (None: deleted) if it is still as `before` (None: new), with its history entry;
+        `VersionConflict` otherwise."""
+        ...
+
+    def link_part(self, article_id: str, delta: int) -> WritePart:
+        """A ticket's write links (+1) or unlinks (-1) the article; `NotFound` when there is no such article."""
+        ...
+
+    def count(self, article_id: str, day: date, counters: dict[str, int]) -> Article | None: ...
+
+    def take_slot(self, who: str, window: str, limit: int, expires_at: datetime) -> bool: ...
+
+
+class SearchStore(Protocol):
+    """The token index: postings per word and scope, and what each document part put into it."""
+
+    def postings(self, scopes: Sequence[str], words: Sequence[str], limit: int) -> dict[str, list[Posting]]:
+        """Each word's postings in the scopes, highest impact first, at most `limit` per word and scope (one Query
+        each, run side by side)."""
+        ...
+
+    def documents(self, scope: str) -> int: ...
+
+    def part(self, family: str, doc: str, part: str) -> IndexedPart | None: ...
+
+    def parts(self, family: str, doc: str) -> list[IndexedPart]: ...
+
+    def texts(self, family: str, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        """(text, label) of document parts, by (doc, part)."""
+        ...
+
+    def replace(self, old: IndexedPart | None, new: IndexedPart | None) -> tuple[int, int]:
+        """The index holds `new` instead of `old`; (postings written, postings deleted)."""
+        ...

@@ -204,6 +204,7 @@ class KbStore:
             if total or published:
                 item = KbCategoryItem(CATEGORIES, f"CAT#{category}")
                 actions = [
+                    KbCategoryItem.kind.set(KbCategoryItem),
                     KbCategoryItem.category.set(category),
                     KbCategoryItem.total.add(total),
                     KbCategoryItem.published.add(published),
@@ -236,6 +237,7 @@ class KbStore:
         expires = datetime.combine(day, time(), tzinfo=UTC) + DAY_COUNTS_KEPT
         daily.update(
             actions=[
+                KbDayItem.kind.set(KbDayItem),
                 KbDayItem.article_id.set(article_id),
                 KbDayItem.expires_at.set(expires),
                 *(getattr(KbDayItem, name).add(value) for name, value in counters.items()),
@@ -248,7 +250,7 @@ class KbStore:
         item = RateItem(f"RATE#kb_feedback#{who}", window)
         try:
             item.update(
-                actions=[RateItem.count.add(1), RateItem.expires_at.set(expires_at)],
+                actions=[RateItem.kind.set(RateItem), RateItem.count.add(1), RateItem.expires_at.set(expires_at)],
                 condition=RateItem.count.does_not_exist() | (RateItem.count < limit),
             )
         except UpdateError as error:

@@ -20,6 +20,7 @@ from shared.domain.search.index import IndexedPart
 from shared.domain.search.scoring import MAX_IMPACT, Posting
 
 EPOCH_DIGITS = 10_000_000_000
+_STAT_KIND = IndexStatItem.kind.set(IndexStatItem)  # an item made by an update names its kind itself
 READERS = 8  # a query's posting lists read at once
 
 
@@ -133,9 +134,9 @@ class SearchIndex:
         after = new.scope if new is not None and new.counts else None
         if before != after:
             if before is not None:
-                parts.append(update(_stat(before), [IndexStatItem.documents.add(-1)]))
+                parts.append(update(_stat(before), [IndexStatItem.documents.add(-1), _STAT_KIND]))
             if after is not None:
-                parts.append(update(_stat(after), [IndexStatItem.documents.add(1)]))
+                parts.append(update(_stat(after), [IndexStatItem.documents.add(1), _STAT_KIND]))
         return parts
 
 

@@ -19,6 +19,7 @@ const SignInPage = lazy(() => import('./auth/SignInPage'));
 const CognitoCallback = lazy(() => import('./auth/CognitoCallback'));
 const ConsoleApp = lazy(() => import('./console/ConsoleApp'));
 const PortalApp = lazy(() => import('./portal/PortalApp'));
+const HelpApp = lazy(() => import('./help/HelpApp'));
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -73,6 +74,8 @@ export function AppRoutes() {
               </RequireAuth>
             }
           />
+          {/* The help centre needs no sign-in (a signed-in reader is still known: staff see drafts). */}
+          <Route path="/help/*" element={<HelpApp />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Suspense>

@@ -19,6 +19,9 @@ const RulesPage = lazy(() => import('./admin/RulesPage'));
 const SlaPoliciesPage = lazy(() => import('./admin/SlaPoliciesPage'));
 const StaffPage = lazy(() => import('./admin/StaffPage'));
 const CannedRepliesPage = lazy(() => import('./admin/CannedRepliesPage'));
+const KbListPage = lazy(() => import('./kb/KbListPage'));
+const KbEditorPage = lazy(() => import('./kb/KbEditorPage'));
+const SearchResultsPage = lazy(() => import('./SearchResultsPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -32,6 +35,7 @@ export default function ConsoleApp() {
     { to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' },
   ];
   if (monitor) nav.push({ to: '/console/risk', label: t('console.nav.risk'), testId: 'nav-risk' });
+  nav.push({ to: '/console/kb', label: t('console.nav.kb'), testId: 'nav-kb', activePrefix: '/console/kb' });
   // The settings screens sit behind one 管理 entry (tabs on those pages): the bar keeps room for the daily work.
   const admin: NavItem[] = [];
   if (readRules) {
@@ -66,6 +70,9 @@ export default function ConsoleApp() {
             <Route path="tickets/:id" element={<TicketPage />} />
             <Route path="customers/:email" element={<CustomerTicketsPage />} />
             <Route path="new" element={<NewTicketPage />} />
+            <Route path="search" element={<SearchResultsPage />} />
+            <Route path="kb" element={<KbListPage />} />
+            <Route path="kb/:id" element={<KbEditorPage />} />
             {monitor ? <Route path="risk" element={<RiskPage />} /> : null}
             {monitor ? <Route path="risk/:view" element={<RiskPage />} /> : null}
             {readRules ? <Route path="admin/rules" element={<RulesPage canEdit={canManageRules(user)} />} /> : null}

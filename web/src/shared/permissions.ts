@@ -17,6 +17,10 @@ export const PERM = {
   directoryManage: 'directory.manage',
   /** Add, edit, reorder and remove the canned replies (supervisors, admins). */
   cannedManage: 'canned.manage',
+  /** Write knowledge-base drafts, link articles to tickets (staff). */
+  kbWrite: 'kb.write',
+  /** Publish, unpublish and delete articles (supervisors, admins). */
+  kbPublish: 'kb.publish',
 } as const;
 
 export function can(user: User | null | undefined, ...anyOf: string[]): boolean {

@@ -48,6 +48,7 @@ class ArticleOut(Out):
     body: str
     html: str = Field(description="the body as sanitized HTML")
     summary: str = Field(description="the given summary, or the body's first paragraph")
+    given_summary: str = Field(default="", description="the summary as written (empty: the first paragraph is used)")
     category: str
     tags: list[str]
     language: str
@@ -225,6 +226,7 @@ def article_out(article: Article, tz: Any) -> ArticleOut:
         body=article.body,
         html=article.html,
         summary=article.lead,
+        given_summary=article.summary,
         category=article.category,
         tags=list(article.tags),
         language=article.language,

@@ -541,6 +541,8 @@ export interface Article extends ArticleSummary {
   body: string;
   /** The body as sanitized HTML. */
   html: string;
+  /** The summary as written; empty when the body's first paragraph stands in (`summary`). */
+  given_summary?: string;
   language: string;
   author: string;
   created_at: IsoDateTime;

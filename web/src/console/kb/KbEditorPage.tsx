@@ -155,7 +155,7 @@ function Editor({ article }: { article?: Article }) {
             title: article?.title ?? '',
             category: article?.category ?? '',
             tags: article?.tags ?? [],
-            summary: article && article.summary !== article.body ? article.summary : '',
+            summary: article?.given_summary ?? '',
             body: article?.body ?? '',
           }}
         >

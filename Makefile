@@ -56,6 +56,7 @@ bench: venv web browser-deps
 	$(PY) bench/web.py
 	$(PY) bench/email_intake.py
 	$(PY) bench/routing.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) .aws-sam web/node_modules web/dist

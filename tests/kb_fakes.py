@@ -11,7 +11,7 @@ from datetime import date, datetime
 from shared.domain.kb import COUNTERS, Article, ArticleStatus, DayCounts, HistoryEntry
 from shared.domain.requests import Key, Page
 from shared.domain.search.index import IndexedPart
-from shared.domain.search.scoring import MAX_IMPACT, Posting
+from shared.domain.search.scoring import MAX_IMPACT, Hit, Posting, QueryTerm, rank
 from shared.errors import NotFound, VersionConflict
 from shared.services.ports import WritePart
 from tests.fakes import FakePart, InMemoryWriter
@@ -128,6 +128,11 @@ class InMemorySearchIndex:
         self._state = state
         self._writer = writer
 
+    def find(self, scopes: Sequence[str], terms: Sequence[QueryTerm], per_word: int, min_match: int) -> list[Hit]:
+        words = [token for term in terms for token in term.tokens]
+        documents = sum(self._state.documents.get(scope, 0) for scope in scopes)
+        return rank(terms, self.postings(scopes, words, per_word), documents, min_match)
+
     def postings(self, scopes: Sequence[str], words: Sequence[str], limit: int) -> dict[str, list[Posting]]:
         found: dict[str, list[Posting]] = {}
         for word in words:
@@ -137,9 +142,6 @@ class InMemorySearchIndex:
                 ordered = sorted(entries.items(), key=lambda pair: (MAX_IMPACT - pair[1], pair[0]))[:limit]
                 found[word] += [Posting(doc, part, impact) for (doc, part), impact in ordered]
         return found
-
-    def documents(self, scope: str) -> int:
-        return self._state.documents.get(scope, 0)
 
     def part(self, family: str, doc: str, part: str) -> IndexedPart | None:
         return self._state.parts.get((family, doc, part))

@@ -286,11 +286,8 @@ class KbDayItem(HelpdeskItem, discriminator="kb_day"):
 
 class PostingItem(HelpdeskItem, discriminator="posting"):
     """`IDX#<scope>#<word>` / `<9999 - impact>#<10-digit inverted time>#<doc>#<part>`: the search index. A Query
-    reads a word's documents highest impact first, newest first among equals."""
-
-    doc = UnicodeAttribute()
-    part = UnicodeAttribute()
-    impact = NumberAttribute()
+    reads a word's documents highest impact first, newest first among equals. The key is the whole item (the
+    smallest a posting can be: a read returns many of them)."""
 
 
 class IndexedPartItem(HelpdeskItem, discriminator="indexed_part"):

@@ -8,6 +8,7 @@ record neither counts a document twice nor loses a deletion.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from pynamodb.exceptions import DoesNotExist
 from shared.adapters.items import IndexedPartItem, IndexStatItem, PostingItem
 from shared.adapters.ticket_writer import Part, TicketWriter, delete, put, update
 from shared.domain.search.index import IndexedPart
-from shared.domain.search.scoring import MAX_IMPACT, Posting
+from shared.domain.search.scoring import MAX_IMPACT, Hit, Posting, QueryTerm, rank
 
 EPOCH_DIGITS = 10_000_000_000
 _STAT_KIND = IndexStatItem.kind.set(IndexStatItem)  # an item made by an update names its kind itself
@@ -25,8 +26,15 @@ READERS = 8  # a query's posting lists read at once
 
 
 def _read(scope: str, word: str, limit: int) -> list[Posting]:
-    result = PostingItem.query(posting_pk(scope, word), limit=limit, page_size=limit)
-    return [Posting(item.doc, item.part, int(item.impact)) for item in result]
+    # The table's own connection and the sort key alone: a posting is its key, and building a model per posting
+    # would cost more than the read.
+    page = PostingItem._get_connection().query(posting_pk(scope, word), limit=limit, attributes_to_get=["sk"])
+    return [parse_posting(item["sk"]["S"]) for item in page.get("Items", [])]
+
+
+def parse_posting(sk: str) -> Posting:
+    inverted, _, doc, part = sk.split("#", 3)
+    return Posting(doc, part, MAX_IMPACT - int(inverted))
 
 
 def posting_pk(scope: str, word: str) -> str:
@@ -57,8 +65,25 @@ def _indexed(item: IndexedPartItem) -> IndexedPart:
 class SearchIndex:
     def __init__(self, writer: TicketWriter) -> None:
         self._writer = writer
+        self._documents: dict[str, tuple[float, int]] = {}
 
     # -- reading -----------------------------------------------------------------------------------------------------
+    def find(self, scopes: Sequence[str], terms: Sequence[QueryTerm], per_word: int, min_match: int) -> list[Hit]:
+        """Each term's postings (one Query per word and scope), ranked in the domain (BM25 over the impacts)."""
+        words = [token for term in terms for token in term.tokens]
+        postings = self.postings(scopes, words, per_word)
+        documents = sum(self._documents_in(scope) for scope in scopes)
+        return rank(terms, postings, documents, min_match)
+
+    def _documents_in(self, scope: str) -> int:
+        """Documents in a scope (for idf), re-read once a minute: idf moves slowly."""
+        now = time.monotonic()
+        cached = self._documents.get(scope)
+        if cached is None or now - cached[0] > 60:
+            cached = (now, self.documents(scope))
+            self._documents[scope] = cached
+        return cached[1]
+
     def postings(self, scopes: Sequence[str], words: Sequence[str], limit: int) -> dict[str, list[Posting]]:
         """Each word's postings, highest impact first: one Query of at most `limit` items per word and scope, run
         side by side (a query's words are independent reads)."""
@@ -90,7 +115,7 @@ class SearchIndex:
         """The indexed text and label of document parts, by (doc, part): one BatchGetItem per 100."""
         wanted = [(_part_pk(family, doc), part) for doc, part in dict.fromkeys(keys)]
         found = {}
-        for item in IndexedPartItem.batch_get(wanted, attributes_to_get=["pk", "sk", "kind", "text", "label", "at"]):
+        for item in IndexedPartItem.batch_get(wanted, attributes_to_get=["pk", "sk", "kind", "text", "label"]):
             found[(item.pk.split("#", 2)[2], item.sk)] = (item.text or "", item.label or "")
         return found
 
@@ -107,9 +132,7 @@ class SearchIndex:
                 batch.delete(PostingItem(posting_pk(scope, word), sk))
             for (scope, word), sk in fresh:
                 assert new is not None
-                doc, part = new.doc, new.part
-                impact = MAX_IMPACT - int(sk.split("#", 1)[0])
-                batch.save(PostingItem(posting_pk(scope, word), sk, doc=doc, part=part, impact=impact))
+                batch.save(PostingItem(posting_pk(scope, word), sk))
         self._writer.commit(self._part_change(old, new))
         return len(fresh), len(stale)
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from shared.api.schemas import Out, Strict, Tag, TicketOut, _check_members, _csv, ticket_out
 from shared.domain.kb import Article, HistoryEntry
 from shared.domain.tickets import Status
-from shared.services.search import ArticleHit, TicketHit
+
+if TYPE_CHECKING:  # the search service (and its ports) load with the first search, not with the API
+    from shared.services.search import ArticleHit, TicketHit
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Body = Annotated[str, StringConstraints(min_length=1, max_length=100_000)]

@@ -22,7 +22,7 @@ from shared.domain.mail.records import MailFiles, Rejection
 from shared.domain.mail.threads import TicketParties
 from shared.domain.requests import IdempotencyClaim, Key, Page
 from shared.domain.search.index import IndexedPart
-from shared.domain.search.scoring import Posting
+from shared.domain.search.scoring import Hit, QueryTerm
 from shared.domain.settings import StoredConfig
 from shared.domain.tickets import FieldChange, Priority, Ticket
 
@@ -307,14 +307,14 @@ class Articles(Protocol):
 
 
 class SearchStore(Protocol):
-    """The token index: postings per word and scope, and what each document part put into it."""
+    """The search engine: what each document part put into it, and the documents a query's terms find. The token
+    index in the table implements it (shared/adapters/search_index.py); a managed engine would be another adapter
+    (docs/search.md, "Moving to OpenSearch")."""
 
-    def postings(self, scopes: Sequence[str], words: Sequence[str], limit: int) -> dict[str, list[Posting]]:
-        """Each word's postings in the scopes, highest impact first, at most `limit` per word and scope (one Query
-        each, run side by side)."""
+    def find(self, scopes: Sequence[str], terms: Sequence[QueryTerm], per_word: int, min_match: int) -> list[Hit]:
+        """Documents of the scopes matching at least `min_match` of the terms, best first; at most `per_word`
+        documents are considered per word and scope (the best-weighted)."""
         ...
-
-    def documents(self, scope: str) -> int: ...
 
     def part(self, family: str, doc: str, part: str) -> IndexedPart | None: ...
 

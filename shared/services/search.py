@@ -31,7 +31,7 @@ from shared.domain.search.index import (
     IndexedPart,
     message_part,
 )
-from shared.domain.search.scoring import Field, Hit, QueryTerm, min_match, query_terms, rank, snippet, term_impacts
+from shared.domain.search.scoring import Field, Hit, QueryTerm, min_match, query_terms, snippet, term_impacts
 from shared.domain.search.text import Segmenter, synonym_groups
 from shared.domain.tickets import Ticket
 from shared.errors import Forbidden, SearchTermsRejected
@@ -39,8 +39,8 @@ from shared.services.cursors import CursorCodec
 from shared.services.ports import Articles, ConfigStore, SearchStore, Tickets
 
 SEARCH_TERMS = "SEARCH_TERMS"
-ARTICLE_POSTINGS = 500  # per word: every article of a word in a knowledge base of a few thousand
-TICKET_POSTINGS = 300  # per word: the best-weighted tickets of a word (docs/search.md, "Limits")
+ARTICLE_POSTINGS = 200  # per word: the best-weighted articles of a word (docs/search.md, "Limits")
+TICKET_POSTINGS = 300  # per word: the best-weighted tickets of a word
 MAX_CANDIDATES = 1_000
 MAX_TERMS = 2_000
 MAX_SYNONYM_GROUPS = 500
@@ -83,7 +83,6 @@ class SearchService:
         self._cache_seconds = cache_seconds
         self._synonyms: dict[str, tuple[str, ...]] = {}
         self._loaded_at: float | None = None
-        self._documents: dict[str, tuple[float, int]] = {}
 
     # -- the admins' terms and synonyms --------------------------------------------------------------------------
     def _vocabulary(self) -> dict[str, tuple[str, ...]]:
@@ -184,23 +183,11 @@ class SearchService:
     def _find(
         self, scopes: Sequence[str], query: str, per_word: int, strict: bool, max_terms: int = 8, loose: bool = False
     ) -> tuple[list[QueryTerm], list[Hit]]:
-        terms = query_terms(self._segmenter, query, self._vocabulary(), max_terms)
+        terms = query_terms(self._segmenter, query, self._vocabulary(), max_terms, expand=not strict)
         if not terms:
             return [], []
-        words = [token for term in terms for token in term.tokens]
-        postings = self._index.postings(scopes, words, per_word)
-        documents = sum(self._documents_in(scope) for scope in scopes)
         needed = 1 if loose else min_match(len(terms), strict)
-        return terms, rank(terms, postings, documents, needed)
-
-    def _documents_in(self, scope: str) -> int:
-        """Documents in a scope (for idf), re-read once a minute: idf moves slowly."""
-        now = time.monotonic()
-        cached = self._documents.get(scope)
-        if cached is None or now - cached[0] > 60:
-            cached = (now, self._index.documents(scope))
-            self._documents[scope] = cached
-        return cached[1]
+        return terms, self._index.find(scopes, terms, per_word, needed)
 
     def search_articles(self, principal: Principal, query: str, limit: int) -> builtins.list[ArticleHit]:
         """Best first. Anyone: published articles; staff: drafts too. Each hit is checked against the article as
@@ -260,6 +247,7 @@ class SearchService:
         results = []
         for hit, ticket in chosen:
             text, label = texts.get((hit.doc, hit.part), (f"{ticket.subject}\n{ticket.description}", "subject"))
-            results.append(TicketHit(ticket, hit.score, snippet(text, hit.words), label))
+            matched = label if label in ("message", "internal") else "subject"
+            results.append(TicketHit(ticket, hit.score, snippet(text, hit.words), matched))
         following = {"o": position} if position < len(hits) else None
         return results, self._cursors.encode(scope, following)

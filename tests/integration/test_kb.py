@@ -214,3 +214,18 @@ def test_admins_save_search_terms(seeded):
     bad = api.call("PUT", "/api/admin/search-terms", ADMIN, {"terms": [], "synonyms": [["只有一个"]]})
     assert bad.status_code == 400 and bad.json_body["error"]["code"] == "invalid_search_terms"
     assert api.call("GET", "/api/admin/search-terms", CUSTOMER).status_code == 403
+
+
+def test_the_sample_event_indexes_a_ticket_and_its_internal_note(env, api):
+    """events/search_index/ticket_and_note.json is what `sam local invoke SearchIndexFunction -e ...` is given."""
+    import json
+    from pathlib import Path
+
+    event = json.loads((Path(__file__).resolve().parents[2] / "events/search_index/ticket_and_note.json").read_text())
+    assert lambda_handler(event, LambdaContext("SearchIndexFunction")) == {"batchItemFailures": []}
+    assert lambda_handler(event, LambdaContext("SearchIndexFunction")) == {"batchItemFailures": []}
+    search = env.container.search_index
+    (ticket_part,) = [p for p in search.parts("ticket", "0f6c1d5e8a7b4c3d9e2f1a0b5c6d7e8f") if p.part == "t"]
+    assert "登录" in ticket_part.impacts and search.documents("TK") == 1
+    note = search.part("ticket", "0f6c1d5e8a7b4c3d9e2f1a0b5c6d7e8f", "m3c2b1a0f9e8d4c7b8a6f5e4d3c2b1a09")
+    assert note is not None and note.label == "internal" and "ldap" in note.impacts

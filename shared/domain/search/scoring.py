@@ -61,16 +61,30 @@ class QueryTerm:
 
 
 def query_terms(
-    segmenter: Segmenter, query: str, synonyms: Mapping[str, tuple[str, ...]], max_terms: int = 8
+    segmenter: Segmenter,
+    query: str,
+    synonyms: Mapping[str, tuple[str, ...]],
+    max_terms: int = 8,
+    expand: bool = True,
 ) -> list[QueryTerm]:
     """The words of a query, without stop words and filler, each with its synonyms. A compound the segmenter keeps
     whole ("重置密码") stands for the words inside it (重置, 密码), each of which also matches the compound: documents
     are indexed in search mode, so both sides meet on the inner words whatever the dictionary. A query of only stop
-    words has no terms (and finds nothing, rather than everything)."""
+    words has no terms (and finds nothing, rather than everything).
+
+    Without `expand` (ticket search: an agent looks for the words a ticket says) each word stands for itself: one
+    posting list per word. Search-mode indexing put the whole word into every document that contains it."""
     terms: list[QueryTerm] = []
     seen: set[str] = set()
     for word in segmenter.words(query):
         if not keep(word):
+            continue
+        if not expand:
+            if word not in seen:
+                seen.add(word)
+                terms.append(QueryTerm(word, ((word, 1.0),)))
+            if len(terms) == max_terms:
+                return terms
             continue
         inner = [w for w in segmenter.search_words(word) if w != word and keep(w)]
         for head in inner or [word]:

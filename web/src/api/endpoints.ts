@@ -10,6 +10,7 @@ import type {
   ArticleStatus,
   ArticleSummary,
   TicketHit,
+  SearchTerms,
   Agent,
   AgentInput,
   AttachmentLink,
@@ -383,4 +384,12 @@ export function searchTickets(
     query: { q: params.q, status: params.status, limit: params.limit, cursor: params.cursor },
     signal: opts.signal,
   });
+}
+
+export function getSearchTerms(opts: ReadOpts = {}): Promise<SearchTerms> {
+  return call<SearchTerms>('GET', '/api/admin/search-terms', { signal: opts.signal });
+}
+
+export function putSearchTerms(body: Omit<SearchTerms, 'version'>, version: number): Promise<SearchTerms> {
+  return call<SearchTerms>('PUT', '/api/admin/search-terms', { body, headers: { 'If-Match': `"${version}"` } });
 }

@@ -594,3 +594,11 @@ export interface TicketHit extends Ticket {
   /** Where the best match is: the subject or description, a reply, an internal note. */
   matched: 'subject' | 'message' | 'internal';
 }
+
+export interface SearchTerms {
+  /** Product words the segmenter keeps whole. */
+  terms: string[];
+  /** Groups of words that find each other. */
+  synonyms: string[][];
+  version: number;
+}

@@ -4,7 +4,15 @@ import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom'
 import { useAuth } from '../auth/AuthProvider';
 import { AppHeader, type NavItem } from '../shared/AppHeader';
 import { PageLoading } from '../shared/PageLoading';
-import { canManageCannedReplies, canManageRules, canManageStaff, canMonitorSla, canReadRules } from '../shared/permissions';
+import {
+  can,
+  canManageCannedReplies,
+  canManageRules,
+  canManageStaff,
+  canMonitorSla,
+  canReadRules,
+  PERM,
+} from '../shared/permissions';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { NotificationsBell } from './NotificationsBell';
 import QueuePage from './QueuePage';
@@ -22,6 +30,7 @@ const CannedRepliesPage = lazy(() => import('./admin/CannedRepliesPage'));
 const KbListPage = lazy(() => import('./kb/KbListPage'));
 const KbEditorPage = lazy(() => import('./kb/KbEditorPage'));
 const SearchResultsPage = lazy(() => import('./SearchResultsPage'));
+const SearchTermsPage = lazy(() => import('./admin/SearchTermsPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -44,6 +53,10 @@ export default function ConsoleApp() {
   }
   if (manageCanned) admin.push({ to: '/console/admin/canned', label: t('console.nav.canned'), testId: 'nav-canned' });
   if (manageStaff) admin.push({ to: '/console/admin/staff', label: t('console.nav.staff'), testId: 'nav-staff' });
+  const manageTerms = can(user, PERM.searchTerms);
+  if (manageTerms) {
+    admin.push({ to: '/console/admin/search-terms', label: t('console.nav.searchTerms'), testId: 'nav-search-terms' });
+  }
   if (admin.length > 0) {
     nav.push({ to: admin[0].to, label: t('console.nav.admin'), testId: 'nav-admin', activePrefix: '/console/admin/' });
   }
@@ -79,6 +92,7 @@ export default function ConsoleApp() {
             {readRules ? <Route path="admin/sla" element={<SlaPoliciesPage canEdit={canManageRules(user)} />} /> : null}
             {manageCanned ? <Route path="admin/canned" element={<CannedRepliesPage />} /> : null}
             {manageStaff ? <Route path="admin/staff" element={<StaffPage />} /> : null}
+            {manageTerms ? <Route path="admin/search-terms" element={<SearchTermsPage />} /> : null}
             <Route path="*" element={<Navigate to="/console/queue/mine" replace />} />
           </Routes>
         </Suspense>

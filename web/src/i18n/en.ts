@@ -124,6 +124,7 @@ const en: Messages<typeof zhCN> = {
   },
   console: {
     nav: {
+      searchTerms: 'Search dictionary',
       kb: 'Knowledge base',
       queue: 'Queues',
       newTicket: 'New ticket',
@@ -361,6 +362,13 @@ const en: Messages<typeof zhCN> = {
     searchKb: 'Search the knowledge base',
     insertTemplate: 'See: {{title}}\n{{summary}}\n{{url}}',
     conflict: 'Someone else changed this article; reload before editing',
+  },
+  searchTerms: {
+    title: 'Search dictionary',
+    intro: 'Product words are kept whole by the segmenter (e.g. 云打印); the words of a synonym group find each other. The built-in words and synonyms always apply.',
+    terms: 'Product words (one a line, or separated by spaces)',
+    synonyms: 'Synonym groups (one group a line, words separated by spaces or commas)',
+    save: 'Save',
   },
   ticketSearch: {
     title: 'Search “{{q}}”',

@@ -120,6 +120,7 @@ const zhCN = {
   },
   console: {
     nav: {
+      searchTerms: '搜索词典',
       kb: '知识库',
       queue: '工单队列',
       newTicket: '新建工单',
@@ -356,6 +357,13 @@ const zhCN = {
     searchKb: '搜索知识库',
     insertTemplate: '参考文章：{{title}}\n{{summary}}\n{{url}}',
     conflict: '文章已被他人修改，请刷新后再编辑',
+  },
+  searchTerms: {
+    title: '搜索词典',
+    intro: '产品词会被完整切分（如“云打印”），同义词组中的词互相可以搜到。内置的常用词和同义词始终有效。',
+    terms: '产品词（每行一个，或用空格分隔）',
+    synonyms: '同义词组（每行一组，词之间用空格或逗号分隔）',
+    save: '保存',
   },
   ticketSearch: {
     title: '搜索“{{q}}”',

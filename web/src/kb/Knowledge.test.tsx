@@ -121,3 +121,23 @@ describe('console: the ticket page knowledge panel', () => {
     expect(await screen.findByTestId('kb-unlink-reset-password')).toBeTruthy();
   });
 });
+
+describe('console: the search dictionary (admins)', () => {
+  it('saves product words and synonym groups, one a line, with If-Match', async () => {
+    const admin = { ...AGENT, email: 'admin@demo.local', role: 'admin' as const, permissions: ['search.terms'] };
+    const { server } = renderApp('/console/admin/search-terms', {
+      ...staffRoutes(admin),
+      'GET /api/admin/search-terms': () => ({ json: { terms: ['云打印'], synonyms: [], version: 3 } }),
+      'PUT /api/admin/search-terms': (req) => ({ json: { ...(req.body as object), version: 4 } }),
+    });
+    const terms = (await screen.findByTestId('search-terms-terms')) as HTMLTextAreaElement;
+    expect(terms.value).toBe('云打印');
+    fireEvent.change(terms, { target: { value: '云打印 智能柜\n扫码枪' } });
+    fireEvent.change(screen.getByTestId('search-terms-synonyms'), { target: { value: '云打印，远程打印\n' } });
+    fireEvent.click(screen.getByTestId('search-terms-save'));
+    await waitFor(() => expect(server.requests.some((r) => r.method === 'PUT')).toBe(true));
+    const put = server.requests.find((r) => r.method === 'PUT')!;
+    expect(put.body).toEqual({ terms: ['云打印', '智能柜', '扫码枪'], synonyms: [['云打印', '远程打印']] });
+    expect(put.headers.get('If-Match')).toBe('"3"');
+  });
+});

@@ -21,6 +21,8 @@ export const PERM = {
   kbWrite: 'kb.write',
   /** Publish, unpublish and delete articles (supervisors, admins). */
   kbPublish: 'kb.publish',
+  /** The search's product words and synonyms (admins). */
+  searchTerms: 'search.terms',
 } as const;
 
 export function can(user: User | null | undefined, ...anyOf: string[]): boolean {

@@ -39,8 +39,8 @@ from shared.services.cursors import CursorCodec
 from shared.services.ports import Articles, ConfigStore, SearchStore, Tickets
 
 SEARCH_TERMS = "SEARCH_TERMS"
-ARTICLE_POSTINGS = 200  # per word: the best-weighted articles of a word (docs/search.md, "Limits")
-TICKET_POSTINGS = 300  # per word: the best-weighted tickets of a word
+ARTICLE_POSTINGS = 100  # per word: the best-weighted articles of a word (docs/search.md, "Limits")
+TICKET_POSTINGS = 200  # per word: the best-weighted tickets of a word
 MAX_CANDIDATES = 1_000
 MAX_TERMS = 2_000
 MAX_SYNONYM_GROUPS = 500

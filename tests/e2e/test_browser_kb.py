@@ -17,6 +17,13 @@ from tests.e2e.test_browser import _sign_in
 AGENT = "zhangwei@demo.local"
 
 
+def _close(stack: LocalStackProcess, ticket: dict[str, Any]) -> None:
+    """Done with: the session's other tests share the agents' capacity."""
+    lead = stack.login("lead@demo.local")
+    closed = lead.patch(f"{stack.url}/api/tickets/{ticket['id']}", json={"status": "closed"}, timeout=10)
+    assert closed.status_code == 200, closed.text
+
+
 def _indexed(stack: LocalStackProcess) -> None:
     """The seed's articles are indexed by the stream pump a few seconds after a fresh stack starts."""
     session = stack.login(AGENT)
@@ -69,8 +76,10 @@ def test_an_agent_links_an_article_and_inserts_it_into_the_reply(
     expect(reply).to_have_value("")
 
     staff = stack.login(AGENT)
-    assert stack.get(staff, f"/api/tickets/{ticket['id']}").json()["articles"] == ["printer"]
+    current = stack.get(staff, f"/api/tickets/{ticket['id']}").json()
+    assert current["articles"] == ["printer"]
     assert stack.get(staff, "/api/kb/articles/printer").json()["linked_tickets"] >= 1
+    _close(stack, current)
     # The customer follows the link in the reply to the public help centre.
     reader = browser.new_context(**browser_context_args).new_page()
     reader.goto("/help/articles/printer")

@@ -36,11 +36,14 @@ export function KnowledgePanel({
   onInsert,
   onTicket,
   disabled,
+  ready = true,
 }: {
   ticket: Ticket;
   onInsert: (text: string) => void;
   onTicket: (ticket: Ticket) => void;
   disabled: boolean;
+  /** Suggestions are asked for once the page's own data is in: the conversation comes first. */
+  ready?: boolean;
 }) {
   const { t } = useTranslation();
   const message = useToast();
@@ -50,6 +53,7 @@ export function KnowledgePanel({
   const suggested = useQuery({
     queryKey: kbKeys.suggestions(ticket.id),
     queryFn: ({ signal }) => suggestArticles(ticket.id, 5, { signal }),
+    enabled: ready,
   });
   const searched = useArticleSearch(q, 5);
   const linkedIds = ticket.articles ?? [];
@@ -136,7 +140,7 @@ export function KnowledgePanel({
         style={{ marginBottom: 8 }}
       />
       <Muted>{q.trim() ? t('kb.search') : t('kb.suggested')}</Muted>
-      {(q.trim() ? searched.isPending : suggested.isPending) ? (
+      {(q.trim() ? searched.isPending : suggested.isPending || !ready) ? (
         <Skeleton active paragraph={{ rows: 2 }} />
       ) : (hits ?? []).length === 0 ? (
         <div>

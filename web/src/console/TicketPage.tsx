@@ -416,6 +416,7 @@ export default function TicketPage() {
             <KnowledgePanel
               ticket={tk}
               disabled={conflict}
+              ready={!messagesQ.isPending}
               onInsert={(text) => insertIntoReply.current?.(text)}
               onTicket={applyTicket}
             />

@@ -59,6 +59,7 @@ bench: venv web browser-deps
 	$(PY) bench/automations.py
 	$(PY) bench/reports.py
 	$(PY) bench/wechat.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) .aws-sam web/node_modules web/dist

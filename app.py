@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from chalice import Chalice, Response
 
+from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
 from shared.api.report_routes import BINARY_TYPES, register_report_routes
@@ -494,3 +495,7 @@ def name_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
     ticket = call.container.tickets.get(call.principal, id)
     follower = call.container.wechat_notices().rename(call.principal, ticket, call.body.name)
     return follower_out(follower, call.container.clock.now(), _tz(call))
+
+
+# -- knowledge base and search (shared/api/kb_routes.py) ---------------------------------------------------------------
+register_kb_routes(api)

@@ -21,14 +21,17 @@ from shared.config import Settings, get_settings
 if TYPE_CHECKING:
     from shared.adapters.aws import AwsClients
     from shared.adapters.directory_store import DirectoryStore
+    from shared.adapters.kb_store import KbStore
     from shared.adapters.mail_blobs import MailBlobs
     from shared.adapters.mail_store import MailStore
     from shared.adapters.mailer import SesMailer
     from shared.adapters.report_store import ReportStore
     from shared.adapters.routing_store import RoutingStore
+    from shared.adapters.search_index import SearchIndex
     from shared.adapters.ticket_writer import TicketWriter
     from shared.adapters.tickets_store import TicketStore
     from shared.adapters.wechat_store import WechatStore
+    from shared.domain.search.text import Segmenter
     from shared.domain.wechat.api import WechatConfig
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from shared.services.directory import DirectoryService
     from shared.services.effects import Effector
     from shared.services.email_intake import EmailIntakeService
+    from shared.services.kb import KnowledgeBaseService
     from shared.services.keeping import TicketKeeper
     from shared.services.mail_feedback import MailFeedbackService
     from shared.services.mail_files import MailFilesService
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
     from shared.services.reports import ReportService
     from shared.services.review import ReviewService
     from shared.services.routing import RoutingService
+    from shared.services.search import SearchService
     from shared.services.settings_cache import SettingsCache
     from shared.services.sign_in import CodeChannel, SignInService
     from shared.services.sla import SlaService
@@ -126,6 +131,57 @@ class Container:
             self.cursors,
             self.settings.timezone,
             review_policy=lambda: self.review.policy(),
+        )
+
+    # -- knowledge base and search (shared/services/kb.py, search.py; docs/search.md) ------------------------------
+    @cached_property
+    def kb_store(self) -> KbStore:
+        from shared.adapters.kb_store import KbStore
+
+        self._tables  # noqa: B018
+        return KbStore()
+
+    @cached_property
+    def kb(self) -> KnowledgeBaseService:
+        from shared.services.kb import KnowledgeBaseService
+
+        return KnowledgeBaseService(
+            self.kb_store,
+            self.ticket_writer,
+            self.ticket_store,
+            self.tickets.get,
+            self.sla,
+            self.clock,
+            self.cursors,
+            self.settings.timezone,
+        )
+
+    @cached_property
+    def segmenter(self) -> Segmenter:
+        # The dictionary itself loads on the first search or indexing, not here.
+        from shared.domain.search.text import Segmenter
+
+        return Segmenter()
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        from shared.adapters.search_index import SearchIndex
+
+        self._tables  # noqa: B018
+        return SearchIndex(self.ticket_writer)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from shared.services.search import SearchService
+
+        return SearchService(
+            self.search_index,
+            self.kb_store,
+            self.ticket_store,
+            self.routing_store,
+            self.segmenter,
+            self.clock,
+            self.cursors,
         )
 
     # -- routing, assignment and SLA (shared/services/routing.py, assignment.py, sla.py, sla_sweep.py) ---------
@@ -280,12 +336,19 @@ class Container:
     def authenticator(self) -> Authenticator:
         from shared.services.auth import Authenticator
 
+        verify = None
+        if self.settings.auth_mode == "cognito" and self.settings.user_pool_id:
+            from shared.adapters.cognito import CognitoIdTokens
+
+            pool, client = self.settings.user_pool_id, self.settings.user_pool_client_id or ""
+            verify = CognitoIdTokens(self.settings.aws_region, pool, client)
         return Authenticator(
             self.settings.auth_mode,
             self.directory_store,
             self.clock,
             secret=self.settings.token_secret,
             ttl=timedelta(minutes=self.settings.token_ttl_minutes),
+            verify_id_token=verify,
         )
 
     @cached_property

@@ -37,7 +37,8 @@ class TicketClosed(HelpdeskError):
 
 
 class NotResolved(HelpdeskError):
-    """A satisfaction answer for a ticket that is not resolved (yet, or again)."""
+    """A step that needs a resolved ticket (a satisfaction answer, an article drafted from its answer) on one that is
+    not resolved (yet, or again)."""
 
     code = "not_resolved"
 
@@ -109,6 +110,10 @@ class AutomationsRejected(Rejected):
 
 class ReviewPolicyRejected(Rejected):
     code = "invalid_review_policy"
+
+
+class SearchTermsRejected(Rejected):
+    code = "invalid_search_terms"
 
 
 class RateLimited(HelpdeskError):

@@ -134,6 +134,9 @@ class InMemoryTickets:
         found = self._store.tickets.get(ticket_id)
         return copy.deepcopy(found) if found is not None else None
 
+    def get_many(self, ticket_ids: Sequence[str]) -> dict[str, Ticket]:
+        return {i: copy.deepcopy(t) for i in ticket_ids if (t := self._store.tickets.get(i)) is not None}
+
     def ticket_id_for_number(self, number: str) -> str | None:
         return self._store.numbers.get(number)
 

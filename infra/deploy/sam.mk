@@ -45,7 +45,7 @@ CHALICE_REGION ?= $(or $(AWS_DEFAULT_REGION),$(AWS_REGION),us-east-1)
 DLQ_REPLAY_ARGS ?=
 
 .PHONY: template-check sam-build deploy deploy-web chalice-package dlq-replay build-ApiFunction build-NotificationFunction \
-	build-AssignmentFunction build-SlaSweepFunction
+	build-AssignmentFunction build-SlaSweepFunction build-SearchIndexFunction
 .PHONY: build-EmailIntakeFunction build-MailFeedbackFunction build-NightlyReportFunction build-WechatIntakeFunction \
 	build-ReportRollupFunction
 
@@ -76,14 +76,21 @@ sam-build: $(SAM_TOOLS_STAMP)
 # prerequisite: made if missing, never rebuilt under a running `sam build`.
 build-ApiFunction build-NotificationFunction build-EmailIntakeFunction build-MailFeedbackFunction \
 		build-AssignmentFunction build-SlaSweepFunction build-NightlyReportFunction \
-		build-WechatIntakeFunction build-ReportRollupFunction: | $(SAM_TOOLS_STAMP)
+		build-WechatIntakeFunction build-ReportRollupFunction build-SearchIndexFunction: | $(SAM_TOOLS_STAMP)
 	@if [ -z "$(ARTIFACTS_DIR)" ]; then echo "$@: ARTIFACTS_DIR is not set; run it through 'make sam-build'" >&2; exit 1; fi
 	@test -f requirements.txt || { echo "$@: requirements.txt is missing" >&2; exit 1; }
 	@test -f app.py || { echo "$@: app.py is missing" >&2; exit 1; }
 	mkdir -p "$(ARTIFACTS_DIR)"
 	set -o pipefail; tar -c $(LAMBDA_COPY_EXCLUDES) -f - $(wildcard $(LAMBDA_SOURCES)) | tar -x -f - -C "$(ARTIFACTS_DIR)"
-	grep -v '^chalice==' requirements.txt > "$(ARTIFACTS_DIR)/.requirements.txt"
+	grep -v -e '^chalice==' -e '^jieba==' requirements.txt > "$(ARTIFACTS_DIR)/.requirements.txt"
 	$(LAMBDA_PIP) -r "$(ARTIFACTS_DIR)/.requirements.txt"
+	# jieba is pure Python published as an sdist only, so it cannot go through the binary-only install above. The
+	# search uses its own small dictionary (shared/domain/search/words.txt): jieba's 5 MB one, part-of-speech
+	# tagging, keyword extraction and the paddle model (35 MB together) stay out.
+	$(SAM_TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-compile --no-deps \
+		--target "$(ARTIFACTS_DIR)" $$(grep '^jieba==' requirements.txt)
+	rm -rf "$(ARTIFACTS_DIR)/jieba/dict.txt" "$(ARTIFACTS_DIR)/jieba/posseg" "$(ARTIFACTS_DIR)/jieba/analyse" \
+		"$(ARTIFACTS_DIR)/jieba/lac_small"
 	# Chalice's runtime (chalice.app) needs only the standard library; its CLI's dependencies stay out.
 	$(LAMBDA_PIP) --no-deps $$(grep '^chalice==' requirements.txt)
 	rm -f "$(ARTIFACTS_DIR)/.requirements.txt"

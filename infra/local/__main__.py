@@ -88,6 +88,12 @@ class LocalRuntime:
         get_settings.cache_clear()
         self.container = Container(get_settings(), self.clock)
         set_container(self.container)
+        # Every function shares this process: load the search's dictionary and Markdown now, not inside the first
+        # request that searches (the HTTP server answers one API call at a time).
+        from shared.domain.kb import plain_text
+
+        self.container.segmenter.words("预热")
+        plain_text("预热")
 
         offset = snapshot.restore(self.snapshot_path, self.stack)
         # The mail bucket (raw messages, attachments) is in moto's memory: its files come back too.
@@ -98,6 +104,9 @@ class LocalRuntime:
             from infra.seed.demo import seed
 
             seed(self.container.directory_store, self.container.tickets, self.container.routing_store)
+            from infra.seed.kb import seed_kb
+
+            seed_kb(self.container.kb)
             position = "TRIM_HORIZON"  # the seed's own events are delivered like any others
         else:
             self.clock.advance(offset)
@@ -197,6 +206,9 @@ class LocalRuntime:
             bucket_state.save(self.mail_folder, self._mail_s3, self.stack.names["MailBucket"])
 
     def serve(self) -> None:
+        # The seed's records first (its tickets routed, its articles indexed): a fresh stack answers its first
+        # requests without that work competing for this one process.
+        self.run_due()
         # SMTP and WeChat first: once /api/health answers, every contract port is listening.
         self.smtp.start()
         self.wechat.start()

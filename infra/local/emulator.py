@@ -5,14 +5,21 @@ on failure: each transaction costs time proportional to everything ever written.
 transaction's conditions against the state before the transaction, and its items are all distinct, so local mode
 checks every condition first and then applies the writes, backing up only the touched items. The result, the
 cancellation reasons and the stream records are the same.
+
+moto also answers a Query on the table's own key by walking every item of the table, where DynamoDB reads one
+partition, and then sorts what it found with its slow typed comparisons: with a search index of a million postings
+each Query took about a second. Local mode hands moto's query just the items of the partition asked for; and when
+the Query has no sort-key condition and no filter (a search's posting list), just the page it asked for, picked
+from the partition sorted by its string sort keys (the same items, in the same order, with the same paging).
 """
 
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
-from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.comparisons import OpDefault, get_filter_expression
 from moto.dynamodb.exceptions import (
     MockValidationException,
     MultipleTransactionsException,
@@ -21,6 +28,7 @@ from moto.dynamodb.exceptions import (
     TransactWriteSingleOpException,
 )
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table
 
 _OPERATIONS = {"ConditionCheck", "Put", "Delete", "Update"}
 
@@ -111,5 +119,53 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
         raise
 
 
+_table_query = Table.query
+_table_all_items = Table.all_items
+_querying = threading.local()  # the emulator serves requests on several threads at once
+
+
+def all_items(self: Table) -> list[Any]:
+    partition = getattr(_querying, "partition", None)
+    if partition is not None and partition[0] is self:
+        return partition[1]
+    return _table_all_items(self)
+
+
+def query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    if index_name or hash_key is None or not self.range_key_attr:
+        return _table_query(self, hash_key, *args, **kwargs)
+    partition = list(self.items.get(hash_key, {}).values())
+    page = _plain_page(self, partition, args, kwargs)
+    if page is not None:
+        partition, args = page
+    # moto's query filters `all_items()` by the hash key: while it runs, this thread's table holds one partition.
+    _querying.partition = (self, partition)
+    try:
+        return _table_query(self, hash_key, *args, **kwargs)
+    finally:
+        _querying.partition = None
+
+
+def _plain_page(self: Table, partition: list[Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """For a Query with no sort-key condition and no filter on string sort keys: the items of the page (and one
+    more, by which moto knows there are more), in key order after the start key; moto then reads only those."""
+    range_comparison, _, limit, start, forward = args[:5]
+    expression = args[8] if len(args) > 8 else kwargs.get("filter_expression")
+    filtered = expression is not None and not isinstance(expression, OpDefault)  # OpDefault: no FilterExpression
+    extra = {k: v for k, v in kwargs.items() if k not in ("hash_key_conditions", "range_key_conditions")}
+    if range_comparison or filtered or extra or kwargs.get("range_key_conditions") or not limit:
+        return None
+    if any(item.range_key.type != "S" for item in partition):
+        return None
+    ordered = sorted(partition, key=lambda item: item.range_key.value, reverse=not forward)
+    if start:
+        after = start[self.range_key_attr]["S"]
+        ordered = [i for i in ordered if (i.range_key.value > after if forward else i.range_key.value < after)]
+    return ordered[: limit + 1], (None, args[1], limit, None, *args[4:])
+
+
 def install() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    Table.query = query  # type: ignore[method-assign]
+    Table.all_items = all_items  # type: ignore[method-assign]

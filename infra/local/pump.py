@@ -106,7 +106,9 @@ class StreamPump:
                 )["ShardIterator"]
             response = self._streams.get_records(ShardIterator=self._iterators[shard_id], Limit=1000)
             self._iterators[shard_id] = response["NextShardIterator"]
-            self._pending += [_lambda_record(r, self._stream_arn) for r in response.get("Records", [])]
+            records = [_lambda_record(r, self._stream_arn) for r in response.get("Records", [])]
+            # Records the event source's filter drops are never delivered (and never retried), as on Lambda.
+            self._pending += [r for r in records if self._sub.accepts(r)]
 
     def drain(self, until: float | None = None) -> int:
         """Fetch what the stream holds and deliver it, batch by batch: all of it, or what fits before `until` (a

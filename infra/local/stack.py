@@ -39,6 +39,19 @@ class StreamSubscription:
     report_item_failures: bool = False
     starting_position: str = "LATEST"
     on_failure_queue: str | None = None
+    filters: list[dict[str, Any]] = field(default_factory=list)  # FilterCriteria patterns: a record must match one
+
+    def accepts(self, record: dict[str, Any]) -> bool:
+        """Lambda's event filtering (the subset template.yaml uses: nested keys, lists of exact values)."""
+        return not self.filters or any(_matches(pattern, record) for pattern in self.filters)
+
+
+def _matches(pattern: Any, value: Any) -> bool:
+    if isinstance(pattern, list):
+        return value in pattern
+    if not isinstance(pattern, dict) or not isinstance(value, dict):
+        return False
+    return all(key in value and _matches(inner, value[key]) for key, inner in pattern.items())
 
 
 @dataclass
@@ -187,6 +200,7 @@ def _subscribe(
                 report_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
                 starting_position=str(props.get("StartingPosition", "LATEST")),
                 on_failure_queue=names.get(destination["Fn::GetAtt"][0]) if destination else None,
+                filters=[json.loads(f["Pattern"]) for f in (props.get("FilterCriteria") or {}).get("Filters", [])],
             )
         )
     elif event.get("Type") == "SQS":

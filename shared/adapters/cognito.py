@@ -99,3 +99,28 @@ class CognitoStaffAccounts:
     def _groups(self, email: str) -> list[str]:
         response = self._cognito.admin_list_groups_for_user(UserPoolId=self._pool, Username=email)
         return [str(g["GroupName"]) for g in response.get("Groups", [])]
+
+
+class CognitoIdTokens:
+    """Verifies a Cognito ID token where API Gateway did not (routes anyone may call, which have no authorizer):
+    the signature against the pool's published keys (fetched once, cached), issuer, audience, expiry, `token_use`."""
+
+    def __init__(self, region: str, user_pool_id: str, client_id: str, jwks_url: str | None = None) -> None:
+        self._issuer = f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+        self._client_id = client_id
+        self._jwks_url = jwks_url or f"{self._issuer}/.well-known/jwks.json"
+        self._keys: Any = None
+
+    def __call__(self, token: str) -> dict[str, Any]:
+        from shared.errors import Unauthenticated
+
+        if self._keys is None:
+            self._keys = jwt.PyJWKClient(self._jwks_url, cache_keys=True, lifespan=3600, timeout=5)
+        try:
+            key = self._keys.get_signing_key_from_jwt(token)
+            claims = jwt.decode(token, key.key, algorithms=["RS256"], audience=self._client_id, issuer=self._issuer)
+        except jwt.PyJWTError as error:
+            raise Unauthenticated("invalid token") from error
+        if claims.get("token_use") != "id":
+            raise Unauthenticated("an ID token is expected")
+        return dict(claims)

@@ -98,6 +98,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     satisfaction = JSONAttribute(null=True)  # {score, comment, rated_at}: the requester's survey answer
     automation = JSONAttribute(null=True)  # automations done and next (shared/adapters/workflow_storage.py)
     review = JSONAttribute(null=True)  # 结案审核: {state, requested_by, requested_at, reviewer, reviewed_at, comment}
+    articles = ListAttribute(of=UnicodeAttribute, null=True)  # knowledge-base articles linked to it
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()
@@ -236,10 +237,103 @@ class MailAddressItem(HelpdeskItem, discriminator="mail_address"):
     at = UTCDateTimeAttribute()
 
 
+class KbListIndex(GlobalSecondaryIndex[Any]):
+    """The knowledge base's lists: one partition per status (`KB#draft`, `KB#published`), by category and title."""
+
+    class Meta:
+        index_name = "by_kb"
+        projection = AllProjection()
+
+    kb_list = UnicodeAttribute(hash_key=True)
+    kb_sort = UnicodeAttribute(range_key=True)
+
+
+class ArticleItem(HelpdeskItem, discriminator="kb_article"):
+    """`KBART#<id>` / `ARTICLE`. `version` is checked by hand (not a VersionAttribute): the counters change by ADD
+    without a version, and an edit updates the content fields only, so neither loses the other's change."""
+
+    id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    body = UnicodeAttribute()
+    category = UnicodeAttribute()
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    language = UnicodeAttribute(default="zh-CN")
+    status = UnicodeAttribute()
+    summary = UnicodeAttribute(default="")
+    author = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = NumberAttribute(default=1)
+    views = NumberAttribute(default=0)
+    helpful = NumberAttribute(default=0)
+    not_helpful = NumberAttribute(default=0)
+    deflections = NumberAttribute(default=0)
+    linked_tickets = NumberAttribute(default=0)
+    source_ticket = UnicodeAttribute(null=True)
+    kb_list = UnicodeAttribute()
+    kb_sort = UnicodeAttribute()
+
+    by_kb = KbListIndex()
+
+
+class ArticleHistoryItem(HelpdeskItem, discriminator="kb_history"):
+    """`KBART#<id>` / `HISTORY#<version, 10 digits>`: one change of an article and its content after it."""
+
+    version = NumberAttribute()
+    action = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    changed = ListAttribute(of=UnicodeAttribute, default=list)
+    content = JSONAttribute(default=dict)
+
+
+class KbCategoryItem(HelpdeskItem, discriminator="kb_category"):
+    """`KBCAT` / `CAT#<category>`: how many articles (and published ones) a category holds; changed by ADD in the
+    article's own write."""
+
+    category = UnicodeAttribute()
+    total = NumberAttribute(default=0)
+    published = NumberAttribute(default=0)
+
+
+class KbDayItem(HelpdeskItem, discriminator="kb_day"):
+    """`KBSTAT#<local day>` / `ARTICLE#<id>`: an article's views, votes and deflections that day (by ADD)."""
+
+    article_id = UnicodeAttribute()
+    views = NumberAttribute(default=0)
+    helpful = NumberAttribute(default=0)
+    not_helpful = NumberAttribute(default=0)
+    deflections = NumberAttribute(default=0)
+
+
+class PostingItem(HelpdeskItem, discriminator="posting"):
+    """`IDX#<scope>#<word>` / `<9999 - impact>#<10-digit inverted time>#<doc>#<part>`: the search index. A Query
+    reads a word's documents highest impact first, newest first among equals. The key is the whole item (the
+    smallest a posting can be: a read returns many of them)."""
+
+
+class IndexedPartItem(HelpdeskItem, discriminator="indexed_part"):
+    """`IDXDOC#<family>#<doc>` / `<part>`: what the index holds for one part of a document (its postings' keys,
+    the text its snippets come from), so that a change or a removal knows what to delete."""
+
+    scope = UnicodeAttribute()
+    postings = JSONAttribute(default=dict)  # word -> sort key
+    text = UnicodeAttribute(default="")
+    label = UnicodeAttribute(default="")
+    at = UTCDateTimeAttribute()
+
+
+class IndexStatItem(HelpdeskItem, discriminator="index_stat"):
+    """`IDXSTAT#<scope>` / `STAT`: documents indexed in a scope (idf needs it)."""
+
+    documents = NumberAttribute(default=0)
+
+
 class RateItem(HelpdeskItem, discriminator="rate"):
     """`RATE#<what>#<who>` / `<window>`: who was served in a time window (a set, so a redelivery counts once)."""
 
     served = UnicodeSetAttribute(null=True)
+    count = NumberAttribute(null=True)  # a plain count, where repeats count (feedback per caller)
 
 
 class WechatFollowerItem(HelpdeskItem, discriminator="wechat_follower"):
@@ -333,6 +427,13 @@ _ALL = (
     WechatClaimItem,
     WechatTokenItem,
     ReportsItem,
+    ArticleItem,
+    ArticleHistoryItem,
+    KbCategoryItem,
+    KbDayItem,
+    PostingItem,
+    IndexedPartItem,
+    IndexStatItem,
 )
 
 

@@ -73,6 +73,7 @@ def to_item(ticket: Ticket) -> TicketItem:
         satisfaction=ticket.satisfaction.to_dict() if ticket.satisfaction else None,
         automation=automation_to_json(ticket.automation),
         review=review_to_json(ticket.review),
+        articles=list(ticket.articles) or None,
         requester_key=ticket.requester.email.lower(),
         all_key=list_partition(ALL_TICKETS, "all", ticket.id),
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -117,6 +118,7 @@ def from_item(item: TicketItem) -> Ticket:
         satisfaction=Satisfaction.from_dict(item.satisfaction),
         automation=automation_from_json(item.automation),
         review=review_from_json(item.review),
+        articles=list(item.articles or []),
     )
 
 

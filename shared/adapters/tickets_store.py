@@ -4,6 +4,7 @@ this store (a message, an Idempotency-Key claim, directory checks), which `ticke
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -109,6 +110,10 @@ class TicketStore:
             return from_item(TicketItem.get(ticket_pk(ticket_id), "TICKET"))
         except DoesNotExist:
             return None
+
+    def get_many(self, ticket_ids: Sequence[str]) -> dict[str, Ticket]:
+        keys = [(ticket_pk(i), "TICKET") for i in dict.fromkeys(ticket_ids)]
+        return {item.id: from_item(item) for item in TicketItem.batch_get(keys)}
 
     def ticket_id_for_number(self, number: str) -> str | None:
         try:

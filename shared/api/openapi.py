@@ -52,7 +52,9 @@ def build_openapi(operations: list[Operation], title: str = "Helpdesk API", vers
             if op.public and status in (401, 403):
                 continue
             spec["responses"][str(status)] = {"description": "error", **error}
-        if op.public:
+        if op.optional_auth:
+            spec["security"] = [{}, {"bearer": []}]
+        elif op.public:
             spec["security"] = []
         paths.setdefault(op.path, {})[op.method.lower()] = spec
     return {

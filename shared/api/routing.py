@@ -34,6 +34,7 @@ STATUS_BY_CODE = {
     "invalid_xml": 400,
     "invalid_automations": 400,
     "invalid_review_policy": 400,
+    "invalid_search_terms": 400,
     "unauthenticated": 401,
     "forbidden": 403,
     "invalid_signature": 403,
@@ -92,6 +93,12 @@ class Call:
     query: Any
     headers: dict[str, str]
     raw_body: bytes = b""  # the body as sent (the WeChat callback's XML)
+    source_ip: str = ""
+
+    @property
+    def caller(self) -> str:
+        """Who is calling, for rate limits: the signed-in address, else the client's IP address."""
+        return self.principal.email if self.principal is not ANONYMOUS else f"ip:{self.source_ip or 'unknown'}"
 
 
 @dataclass
@@ -106,6 +113,7 @@ class Operation:
     response: type[BaseModel] | None
     status: int
     errors: tuple[int, ...] = field(default_factory=tuple)
+    optional_auth: bool = False  # public, but a signed-in caller is known (staff see more)
 
 
 ANONYMOUS = Principal.of("anonymous@invalid", "anonymous", "anonymous")
@@ -128,16 +136,32 @@ class ApiRouter:
         query: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
         status: int = 200,
+        optional_auth: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """`public`: no sign-in needed (API Gateway lets it through unauthenticated); with `optional_auth` a caller
+        who sends a token is still recognised (and a bad token is 401)."""
+        public = public or optional_auth
+
         def register(handler: Callable[..., Any]) -> Callable[..., Any]:
             def view(**path_params: str) -> Response:
-                return self._dispatch(handler, path_params, public, body, query, status)
+                return self._dispatch(handler, path_params, public, body, query, status, optional_auth)
 
             view.__name__ = handler.__name__
             view.__doc__ = handler.__doc__
             self._app.route(path, methods=[method], content_types=["*/*"])(view)
             self.operations.append(
-                Operation(path, method, handler.__name__, summary, public, body, query, response, status)
+                Operation(
+                    path,
+                    method,
+                    handler.__name__,
+                    summary,
+                    public,
+                    body,
+                    query,
+                    response,
+                    status,
+                    optional_auth=optional_auth,
+                )
             )
             return handler
 
@@ -151,6 +175,7 @@ class ApiRouter:
         body_model: type[BaseModel] | None,
         query_model: type[BaseModel] | None,
         status: int,
+        optional_auth: bool = False,
     ) -> Response:
         request = self._app.current_request
         try:
@@ -160,9 +185,11 @@ class ApiRouter:
                 raise PayloadTooLarge(f"the request body is over {container.settings.max_body_bytes // 1024} KB")
             headers = {k.lower(): v for k, v in (request.headers or {}).items()}
             principal = ANONYMOUS
+            claims = (request.context or {}).get("authorizer", {}).get("claims")
             if not public:
-                claims = (request.context or {}).get("authorizer", {}).get("claims")
                 principal = container.authenticator.principal(claims, headers.get("authorization"))
+            elif optional_auth:
+                principal = container.authenticator.optional(claims, headers.get("authorization")) or ANONYMOUS
             call = Call(
                 container=container,
                 principal=principal,
@@ -170,6 +197,7 @@ class ApiRouter:
                 query=_parse_query(query_model, request.query_params or {}) if query_model else None,
                 headers=headers,
                 raw_body=raw,
+                source_ip=str(((request.context or {}).get("identity") or {}).get("sourceIp") or ""),
             )
             result = handler(call, **path_params)
             if isinstance(result, Response):

@@ -158,6 +158,7 @@ class TicketOut(Out):
     status_history: list[StatusEntryOut]
     sla: SlaOut
     cc: list[str] = Field(default_factory=list, description="addresses kept on an email ticket")
+    articles: list[str] = Field(default_factory=list, description="ids of the knowledge-base articles linked to it")
     assigned_at: datetime | None = None
     acknowledged_at: datetime | None = None
     acknowledge_due_at: datetime | None = None
@@ -376,6 +377,7 @@ def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
             breach_reason=sla.breach_reason,
         ),
         cc=list(ticket.cc),
+        articles=list(ticket.articles),
         assigned_at=local(sla.assigned_at),
         acknowledged_at=local(sla.acknowledged_at),
         acknowledge_due_at=local(sla.acknowledge_due_at),

@@ -31,6 +31,9 @@ class Permission(StrEnum):
     CANNED_MANAGE = "canned.manage"  # edit the desk's canned replies (快捷回复)
     REPORTS_READ = "reports.read"  # reports, exports and the forecast (报表)
     TICKET_REVIEW = "ticket.review"  # approve closing a ticket that needs review (结案审核), and its list
+    KB_WRITE = "kb.write"  # write knowledge-base drafts, link articles to tickets
+    KB_PUBLISH = "kb.publish"  # publish, unpublish, edit published articles, delete
+    SEARCH_TERMS_MANAGE = "search.terms"  # the segmenter's product terms and synonyms
 
 
 CUSTOMER = "customer"
@@ -47,6 +50,7 @@ _AGENT = _CUSTOMER | {
     Permission.EVENTS_READ,
     Permission.DIRECTORY_READ,
     Permission.MAIL_RAW,
+    Permission.KB_WRITE,
 }
 _SUPERVISOR = _AGENT | {
     Permission.TICKET_URGE,
@@ -57,6 +61,7 @@ _SUPERVISOR = _AGENT | {
     Permission.CANNED_MANAGE,
     Permission.REPORTS_READ,
     Permission.TICKET_REVIEW,
+    Permission.KB_PUBLISH,
 }
 _ADMIN = frozenset(Permission)
 

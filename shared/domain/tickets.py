@@ -99,6 +99,7 @@ class Ticket:
     satisfaction: Satisfaction | None = None  # the requester's latest survey answer
     automation: AutomationState = field(default_factory=AutomationState)  # automations and triggers (workflow.py)
     review: Review | None = None  # 结案审核, once someone asked to close a ticket that needs it
+    articles: list[str] = field(default_factory=list)  # knowledge-base articles an agent linked to it
 
     @property
     def is_open(self) -> bool:

@@ -5,6 +5,7 @@ Both paths end in the same `Principal`; no other code looks at tokens.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -24,12 +25,29 @@ class Authenticator:
         clock: Clock,
         secret: str | None = None,
         ttl: timedelta = timedelta(hours=12),
+        verify_id_token: Callable[[str], dict[str, Any]] | None = None,
     ) -> None:
+        self._verify_id_token = verify_id_token
         self._mode = mode
         self._directory = directory
         self._clock = clock
         self._secret = secret
         self._ttl = ttl
+
+    def optional(self, claims: dict[str, Any] | None, authorization: str | None) -> Principal | None:
+        """The caller of a route that anyone may call, if they sent a token: None for no token, 401 for a bad one.
+        On AWS such a route has no authorizer, so the Cognito ID token is verified here (`verify_id_token`)."""
+        if self._mode == "cognito":
+            if claims:
+                return principal_from_claims(claims)
+            if not authorization or not authorization.lower().startswith("bearer "):
+                return None
+            if self._verify_id_token is None:
+                raise Unauthenticated("tokens are not accepted here")
+            return principal_from_claims(self._verify_id_token(authorization[7:].strip()))
+        if not authorization:
+            return None
+        return self._from_local_token(authorization)
 
     def principal(self, claims: dict[str, Any] | None, authorization: str | None) -> Principal:
         if self._mode == "cognito":

@@ -19,12 +19,15 @@ if TYPE_CHECKING:  # only types: importing the ports loads nothing (a cold start
     from shared.domain.assignment import Claim, RoutingWrite, Wait
     from shared.domain.directory import Agent, Availability, Team
     from shared.domain.events import AuditEvent, Message
+    from shared.domain.kb import Article, ArticleStatus, DayCounts, HistoryEntry
     from shared.domain.mail.records import MailFiles, Rejection
     from shared.domain.mail.threads import TicketParties
     from shared.domain.reports.facts import CreationRecord, RowKey
     from shared.domain.reports.report import Span
     from shared.domain.reports.rollup import FactsRead, Rollup, RollupKey
     from shared.domain.requests import IdempotencyClaim, Key, Page
+    from shared.domain.search.index import IndexedPart
+    from shared.domain.search.scoring import Hit, QueryTerm
     from shared.domain.settings import StoredConfig
     from shared.domain.tickets import FieldChange, Priority, Ticket
     from shared.domain.wechat.api import CachedToken, Media
@@ -57,6 +60,10 @@ class TicketWriter(Protocol):
 
 class TicketReader(Protocol):
     def get(self, ticket_id: str) -> Ticket | None: ...
+
+    def get_many(self, ticket_ids: Sequence[str]) -> dict[str, Ticket]:
+        """The tickets that exist among `ticket_ids`, by id (BatchGetItem)."""
+        ...
 
     def ticket_id_for_number(self, number: str) -> str | None: ...
 
@@ -414,3 +421,58 @@ class WechatApi(Protocol):
         ...
 
     def media(self, token: str, media_id: str, limit: int) -> Media: ...
+
+
+# -- knowledge base and search (docs/search.md) --------------------------------------------------------------------
+class Articles(Protocol):
+    """Knowledge-base articles, their history, category counts and counters, and their parts of a write."""
+
+    def get(self, article_id: str) -> Article | None: ...
+
+    def get_many(self, article_ids: Sequence[str]) -> dict[str, Article]: ...
+
+    def list_articles(self, status: ArticleStatus, category: str | None, limit: int, start: Key | None) -> Page: ...
+
+    def history(self, article_id: str, limit: int, start: Key | None) -> Page: ...
+
+    def categories(self) -> list[tuple[str, int, int]]:
+        """(category, articles, published articles)."""
+        ...
+
+    def day_counts(self, day: date) -> list[DayCounts]: ...
+
+    def save_parts(self, before: Article | None, after: Article | None, entry: HistoryEntry) -> Sequence[WritePart]:
+        """The article as `after` (None: deleted) if it is still as `before` (None: new), with its history entry;
+        `VersionConflict` otherwise."""
+        ...
+
+    def link_part(self, article_id: str, delta: int) -> WritePart:
+        """A ticket's write links (+1) or unlinks (-1) the article; `NotFound` when there is no such article."""
+        ...
+
+    def count(self, article_id: str, day: date, counters: dict[str, int]) -> Article | None: ...
+
+    def take_slot(self, who: str, window: str, limit: int, expires_at: datetime) -> bool: ...
+
+
+class SearchStore(Protocol):
+    """The search engine: what each document part put into it, and the documents a query's terms find. The token
+    index in the table implements it (shared/adapters/search_index.py); a managed engine would be another adapter
+    (docs/search.md, "Moving to OpenSearch")."""
+
+    def find(self, scopes: Sequence[str], terms: Sequence[QueryTerm], per_word: int, min_match: int) -> list[Hit]:
+        """Documents of the scopes matching at least `min_match` of the terms, best first; at most `per_word`
+        documents are considered per word and scope (the best-weighted)."""
+        ...
+
+    def part(self, family: str, doc: str, part: str) -> IndexedPart | None: ...
+
+    def parts(self, family: str, doc: str) -> list[IndexedPart]: ...
+
+    def texts(self, family: str, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        """(text, label) of document parts, by (doc, part)."""
+        ...
+
+    def replace(self, old: IndexedPart | None, new: IndexedPart | None) -> tuple[int, int]:
+        """The index holds `new` instead of `old`; (postings written, postings deleted)."""
+        ...

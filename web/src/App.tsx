@@ -21,6 +21,7 @@ const ConsoleApp = lazy(() => import('./console/ConsoleApp'));
 const PortalApp = lazy(() => import('./portal/PortalApp'));
 // The satisfaction survey from the resolution notice: no sign-in, its own small chunk.
 const SurveyPage = lazy(() => import('./portal/SurveyPage'));
+const HelpApp = lazy(() => import('./help/HelpApp'));
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -76,6 +77,8 @@ export function AppRoutes() {
               </RequireAuth>
             }
           />
+          {/* The help centre needs no sign-in (a signed-in reader is still known: staff see drafts). */}
+          <Route path="/help/*" element={<HelpApp />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Suspense>

@@ -10,8 +10,12 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   headers?: Record<string, string>;
-  /** false for the sign-in flow and /config.json: no bearer token, and a 401 is just an error. */
-  auth?: boolean;
+  /**
+   * false for the sign-in flow and /config.json: no bearer token, and a 401 is just an error. 'optional' for what
+   * anyone may read (the knowledge base): the token goes along when there is one, and if the server refuses it the
+   * call is made again without it, never sending the reader to the sign-in page.
+   */
+  auth?: boolean | 'optional';
   signal?: AbortSignal;
 }
 
@@ -79,13 +83,27 @@ function currentLocation(): string {
   return `${window.location.pathname}${window.location.search}`;
 }
 
+/** How a call uses the token: `signed` (a 401 signs the user out), `anonymous`, or `attached` (sent if present). */
+type TokenUse = 'signed' | 'anonymous' | 'attached';
+
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
-  const useAuth = opts.auth !== false;
+  if (opts.auth !== 'optional') return send<T>(method, path, opts, opts.auth === false ? 'anonymous' : 'signed');
+  if (!getToken()) return send<T>(method, path, opts, 'anonymous');
+  try {
+    return await send<T>(method, path, opts, 'attached');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return send<T>(method, path, opts, 'anonymous');
+    throw e;
+  }
+}
+
+async function send<T>(method: string, path: string, opts: RequestOptions, tokenUse: TokenUse): Promise<ApiResponse<T>> {
+  const useAuth = tokenUse === 'signed';
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   const lang = i18n.language;
   if (lang) headers['Accept-Language'] = lang;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (useAuth) {
+  if (tokenUse !== 'anonymous') {
     const token = getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
   }

@@ -1,6 +1,16 @@
 // Typed functions for every route the SPA uses (docs/api.md). The only place that knows the URLs.
 import { call, download, request, seg } from './client';
 import type {
+  Article,
+  ArticleCategory,
+  ArticleFeedback,
+  ArticleHistoryEntry,
+  ArticleHit,
+  ArticleInput,
+  ArticleStatus,
+  ArticleSummary,
+  TicketHit,
+  SearchTerms,
   Agent,
   AgentInput,
   AttachmentLink,
@@ -379,4 +389,101 @@ export function answerSurvey(token: string, answer: SurveyAnswer): Promise<Surve
 /** The requester rates a resolved ticket in the portal. */
 export function rateTicket(id: string, answer: SurveyAnswer): Promise<Ticket> {
   return call<Ticket>('POST', `/api/tickets/${seg(id)}/satisfaction`, { body: answer });
+}
+
+// ---- knowledge base and search ----
+// Reading the knowledge base needs no sign-in: a token is sent when there is one (staff see drafts), and an expired
+// one never sends a help-centre reader to the sign-in page.
+
+export function searchArticles(q: string, limit = 5, opts: ReadOpts = {}): Promise<ArticleHit[]> {
+  return call<Items<ArticleHit>>('GET', '/api/kb/search', { auth: 'optional', query: { q, limit }, signal: opts.signal }).then(
+    (r) => r.items,
+  );
+}
+
+export function listArticles(
+  params: { category?: string; status?: ArticleStatus; limit?: number; cursor?: string | null } = {},
+  opts: ReadOpts = {},
+): Promise<Page<ArticleSummary>> {
+  return call<Page<ArticleSummary>>('GET', '/api/kb/articles', {
+    auth: 'optional',
+    query: { category: params.category, status: params.status, limit: params.limit, cursor: params.cursor },
+    signal: opts.signal,
+  });
+}
+
+export function listArticleCategories(opts: ReadOpts = {}): Promise<ArticleCategory[]> {
+  return call<Items<ArticleCategory>>('GET', '/api/kb/categories', { auth: 'optional', signal: opts.signal }).then(
+    (r) => r.items,
+  );
+}
+
+export function getArticle(id: string, opts: ReadOpts = {}): Promise<Article> {
+  return call<Article>('GET', `/api/kb/articles/${seg(id)}`, { auth: 'optional', signal: opts.signal });
+}
+
+export function sendArticleFeedback(id: string, feedback: ArticleFeedback): Promise<unknown> {
+  return call<unknown>('POST', `/api/kb/articles/${seg(id)}/feedback`, { auth: 'optional', body: feedback });
+}
+
+export function createArticle(article: ArticleInput): Promise<Article> {
+  return call<Article>('POST', '/api/kb/articles', { body: article });
+}
+
+/** Names the version the editor loaded: a stale one rejects with VersionConflictError (412). */
+export function patchArticle(id: string, changes: Partial<ArticleInput>, version: number): Promise<Article> {
+  return call<Article>('PATCH', `/api/kb/articles/${seg(id)}`, {
+    body: changes,
+    headers: { 'If-Match': `"${version}"` },
+  });
+}
+
+export function deleteArticle(id: string, version: number): Promise<unknown> {
+  return call<unknown>('DELETE', `/api/kb/articles/${seg(id)}`, { headers: { 'If-Match': `"${version}"` } });
+}
+
+export function articleHistory(id: string, opts: ReadOpts = {}): Promise<Page<ArticleHistoryEntry>> {
+  return call<Page<ArticleHistoryEntry>>('GET', `/api/kb/articles/${seg(id)}/history`, { signal: opts.signal });
+}
+
+export function previewArticle(body: string): Promise<{ html: string }> {
+  return call<{ html: string }>('POST', '/api/kb/preview', { body: { body } });
+}
+
+export function suggestArticles(ticketId: string, limit = 5, opts: ReadOpts = {}): Promise<ArticleHit[]> {
+  return call<Items<ArticleHit>>('GET', `/api/tickets/${seg(ticketId)}/article-suggestions`, {
+    query: { limit },
+    signal: opts.signal,
+  }).then((r) => r.items);
+}
+
+export function linkArticle(ticketId: string, articleId: string): Promise<Ticket> {
+  return call<Ticket>('POST', `/api/tickets/${seg(ticketId)}/articles`, { body: { article_id: articleId } });
+}
+
+export function unlinkArticle(ticketId: string, articleId: string): Promise<Ticket> {
+  return call<Ticket>('DELETE', `/api/tickets/${seg(ticketId)}/articles/${seg(articleId)}`);
+}
+
+/** A draft article from a resolved ticket's question and answer. */
+export function draftArticleFromTicket(ticketId: string): Promise<Article> {
+  return call<Article>('POST', `/api/tickets/${seg(ticketId)}/kb-draft`);
+}
+
+export function searchTickets(
+  params: { q: string; status?: string[]; limit?: number; cursor?: string | null },
+  opts: ReadOpts = {},
+): Promise<Page<TicketHit>> {
+  return call<Page<TicketHit>>('GET', '/api/search/tickets', {
+    query: { q: params.q, status: params.status, limit: params.limit, cursor: params.cursor },
+    signal: opts.signal,
+  });
+}
+
+export function getSearchTerms(opts: ReadOpts = {}): Promise<SearchTerms> {
+  return call<SearchTerms>('GET', '/api/admin/search-terms', { signal: opts.signal });
+}
+
+export function putSearchTerms(body: Omit<SearchTerms, 'version'>, version: number): Promise<SearchTerms> {
+  return call<SearchTerms>('PUT', '/api/admin/search-terms', { body, headers: { 'If-Match': `"${version}"` } });
 }

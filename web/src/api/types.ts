@@ -89,6 +89,8 @@ export interface Ticket {
   sla: TicketSla | null;
   /** Addresses kept on an email ticket ([] otherwise). */
   cc?: string[];
+  /** Knowledge-base articles linked to it (ids). */
+  articles?: string[];
   assigned_at?: IsoDateTime | null;
   acknowledged_at?: IsoDateTime | null;
   /** 确认接单 is due by then (the assignee is alerted and the ticket reassigned after). */
@@ -722,4 +724,92 @@ export interface ReviewPolicy {
 export interface ReviewDecision {
   approve: boolean;
   comment?: string;
+}
+
+// ---- knowledge base and search (docs/api.md, "Knowledge base and search") ----
+
+export type ArticleStatus = 'draft' | 'published';
+
+export interface ArticleSummary {
+  id: string;
+  title: string;
+  summary: string;
+  category: string;
+  tags: string[];
+  status: ArticleStatus;
+  version: number;
+  updated_at: IsoDateTime;
+  views: number;
+  helpful: number;
+  not_helpful: number;
+  deflections: number;
+  linked_tickets: number;
+  /** Where the help centre shows it (a path). */
+  url: string;
+}
+
+export interface Article extends ArticleSummary {
+  body: string;
+  /** The body as sanitized HTML. */
+  html: string;
+  /** The summary as written; empty when the body's first paragraph stands in (`summary`). */
+  given_summary?: string;
+  language: string;
+  author: string;
+  created_at: IsoDateTime;
+  source_ticket?: string | null;
+}
+
+export interface ArticleInput {
+  title: string;
+  body: string;
+  category: string;
+  tags?: string[];
+  summary?: string;
+  status?: ArticleStatus;
+}
+
+export interface ArticleHit {
+  id: string;
+  title: string;
+  snippet: string;
+  score: number;
+  summary: string;
+  category: string;
+  status: ArticleStatus;
+  url: string;
+}
+
+export interface ArticleCategory {
+  category: string;
+  articles: number;
+  published: number;
+}
+
+export interface ArticleHistoryEntry {
+  version: number;
+  action: 'created' | 'updated' | 'published' | 'unpublished' | 'deleted';
+  actor: string;
+  at: IsoDateTime;
+  changed: string[];
+}
+
+export interface ArticleFeedback {
+  helpful: boolean;
+  deflected?: boolean;
+}
+
+export interface TicketHit extends Ticket {
+  snippet: string;
+  score: number;
+  /** Where the best match is: the subject or description, a reply, an internal note. */
+  matched: 'subject' | 'message' | 'internal';
+}
+
+export interface SearchTerms {
+  /** Product words the segmenter keeps whole. */
+  terms: string[];
+  /** Groups of words that find each other. */
+  synonyms: string[][];
+  version: number;
 }

@@ -55,7 +55,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       onUnauthenticated: (returnTo) => {
         setHasToken(false);
         queryClient.removeQueries({ queryKey: qk.me });
-        if (!returnTo.startsWith('/signin') && !returnTo.startsWith('/auth/')) {
+        // The help centre is public: an expired token just makes its reader anonymous there.
+        if (!returnTo.startsWith('/signin') && !returnTo.startsWith('/auth/') && !returnTo.startsWith('/help')) {
           navigate(`/signin?next=${encodeURIComponent(returnTo)}`, { replace: true });
         }
       },

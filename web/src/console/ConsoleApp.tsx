@@ -5,6 +5,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { AppHeader, type NavItem } from '../shared/AppHeader';
 import { PageLoading } from '../shared/PageLoading';
 import {
+  can,
   canManageCannedReplies,
   canManageRules,
   canManageStaff,
@@ -12,6 +13,7 @@ import {
   canReadReports,
   canReadRules,
   canReview,
+  PERM,
 } from '../shared/permissions';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { NotificationsBell } from './NotificationsBell';
@@ -32,6 +34,10 @@ const AutomationsPage = lazy(() => import('./admin/automations/AutomationsPage')
 const ReviewPage = lazy(() => import('./review/ReviewPage'));
 // 报表: its chunk loads ECharts only when a chart first draws.
 const ReportsPage = lazy(() => import('./reports/ReportsPage'));
+const KbListPage = lazy(() => import('./kb/KbListPage'));
+const KbEditorPage = lazy(() => import('./kb/KbEditorPage'));
+const SearchResultsPage = lazy(() => import('./SearchResultsPage'));
+const SearchTermsPage = lazy(() => import('./admin/SearchTermsPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -49,6 +55,7 @@ export default function ConsoleApp() {
   if (monitor) nav.push({ to: '/console/risk', label: t('console.nav.risk'), testId: 'nav-risk' });
   if (review) nav.push({ to: '/console/review', label: t('console.nav.review'), testId: 'nav-review' });
   if (reports) nav.push({ to: '/console/reports', label: t('console.nav.reports'), testId: 'nav-reports' });
+  nav.push({ to: '/console/kb', label: t('console.nav.kb'), testId: 'nav-kb', activePrefix: '/console/kb' });
   // The settings screens sit behind one 管理 entry (tabs on those pages): the bar keeps room for the daily work.
   const admin: NavItem[] = [];
   if (readRules) {
@@ -59,6 +66,10 @@ export default function ConsoleApp() {
   }
   if (manageCanned) admin.push({ to: '/console/admin/canned', label: t('console.nav.canned'), testId: 'nav-canned' });
   if (manageStaff) admin.push({ to: '/console/admin/staff', label: t('console.nav.staff'), testId: 'nav-staff' });
+  const manageTerms = can(user, PERM.searchTerms);
+  if (manageTerms) {
+    admin.push({ to: '/console/admin/search-terms', label: t('console.nav.searchTerms'), testId: 'nav-search-terms' });
+  }
   if (admin.length > 0) {
     nav.push({ to: admin[0].to, label: t('console.nav.admin'), testId: 'nav-admin', activePrefix: '/console/admin/' });
   }
@@ -85,6 +96,9 @@ export default function ConsoleApp() {
             <Route path="tickets/:id" element={<TicketPage />} />
             <Route path="customers/:email" element={<CustomerTicketsPage />} />
             <Route path="new" element={<NewTicketPage />} />
+            <Route path="search" element={<SearchResultsPage />} />
+            <Route path="kb" element={<KbListPage />} />
+            <Route path="kb/:id" element={<KbEditorPage />} />
             {monitor ? <Route path="risk" element={<RiskPage />} /> : null}
             {monitor ? <Route path="risk/:view" element={<RiskPage />} /> : null}
             {reports ? <Route path="reports" element={<ReportsPage />} /> : null}
@@ -97,6 +111,7 @@ export default function ConsoleApp() {
             {review ? <Route path="review" element={<ReviewPage />} /> : null}
             {manageCanned ? <Route path="admin/canned" element={<CannedRepliesPage />} /> : null}
             {manageStaff ? <Route path="admin/staff" element={<StaffPage />} /> : null}
+            {manageTerms ? <Route path="admin/search-terms" element={<SearchTermsPage />} /> : null}
             <Route path="*" element={<Navigate to="/console/queue/mine" replace />} />
           </Routes>
         </Suspense>

@@ -8,7 +8,7 @@ import Skeleton from 'antd/es/skeleton';
 import Space from 'antd/es/space';
 import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import {
@@ -49,6 +49,7 @@ import {
   UrgeButton,
   UrgeDialog,
 } from './TicketActions';
+import { KnowledgePanel } from './KnowledgePanel';
 import { TicketFields } from './TicketFields';
 import { WorkflowBar } from './ticket/WorkflowBar';
 import { customerPath } from './TicketSearch';
@@ -170,6 +171,8 @@ export default function TicketPage() {
   const [transferError, setTransferError] = useState<string | null>(null);
   const [urgeOpen, setUrgeOpen] = useState(false);
   const [pendingResolve, setPendingResolve] = useState<TicketChanges | null>(null);
+  /** The reply box's insert (given to its tools): the knowledge panel puts an article's reference there too. */
+  const insertIntoReply = useRef<((text: string) => void) | null>(null);
 
   function applyTicket(updated: Ticket) {
     qc.setQueryData(qk.ticket(id), updated);
@@ -384,17 +387,20 @@ export default function TicketPage() {
               chat={wechat}
               replyNotice={wechat ? <WechatWindow ticketId={tk.id} /> : null}
               height="max(320px, calc(100vh - 420px))"
-              replyTools={({ insert, disabled }) => (
-                <CannedReplyPicker
-                  disabled={disabled}
-                  onInsert={insert}
-                  values={{
-                    customer_name: displayName(tk.requester),
-                    ticket_number: tk.number,
-                    agent_name: displayName(user),
-                  }}
-                />
-              )}
+              replyTools={({ insert, disabled }) => {
+                insertIntoReply.current = disabled ? null : insert;
+                return (
+                  <CannedReplyPicker
+                    disabled={disabled}
+                    onInsert={insert}
+                    values={{
+                      customer_name: displayName(tk.requester),
+                      ticket_number: tk.number,
+                      agent_name: displayName(user),
+                    }}
+                  />
+                );
+              }}
             />
           </Panel>
         </Col>
@@ -412,6 +418,15 @@ export default function TicketPage() {
               ticket={tk}
               disabled={conflict || patch.isPending}
               onBreachReason={(breach_reason) => edit({ breach_reason })}
+            />
+          </Panel>
+          <Panel small title={t('kb.panelTitle')} style={{ marginBottom: 16 }}>
+            <KnowledgePanel
+              ticket={tk}
+              disabled={conflict}
+              ready={!messagesQ.isPending}
+              onInsert={(text) => insertIntoReply.current?.(text)}
+              onTicket={applyTicket}
             />
           </Panel>
           <Panel small title={t('ticket.audit')}>

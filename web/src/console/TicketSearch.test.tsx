@@ -36,13 +36,14 @@ const emptyTicketRoutes = (id: string) => ({
 });
 
 describe('header search: classify', () => {
-  it('tells ticket numbers from emails from neither', () => {
+  it('tells ticket numbers from emails from words to search for', () => {
     expect(classifySearch('  gd20261201003 ')).toEqual({ kind: 'ticket', number: 'GD20261201003' });
     expect(classifySearch('Wang@Example.COM')).toEqual({ kind: 'customer', email: 'wang@example.com' });
     expect(classifySearch('a+b@x.cn')).toEqual({ kind: 'customer', email: 'a+b@x.cn' });
-    for (const q of ['', 'GD', 'GD12a', '20261201003', 'wang', 'wang@example', 'a@b@c.d', 'a@.com', 'a@b.', 'a b@c.d', '王芳']) {
-      expect(classifySearch(q), q).toEqual({ kind: 'unknown' });
+    for (const q of ['GD', 'GD12a', '20261201003', 'wang', 'wang@example', 'a@b@c.d', 'a@.com', 'a@b.', 'a b@c.d', '王芳']) {
+      expect(classifySearch(` ${q} `), q).toEqual({ kind: 'text', q });
     }
+    expect(classifySearch('   ')).toEqual({ kind: 'empty' });
     expect(customerPath('Wang+VIP@Example.com')).toBe('/console/customers/wang%2Bvip%40example.com');
   });
 });
@@ -63,7 +64,7 @@ describe('header search', () => {
     await waitFor(() => expect(window.location.pathname).toBe('/console/tickets/GD20261201003'));
     expect((await screen.findByTestId('ticket-subject')).textContent).toBe('发票抬头错误');
     expect(server.requests.some((r) => r.path === '/api/tickets/GD20261201003')).toBe(true);
-    expect(screen.queryByTestId('console-search-hint')).toBeNull();
+    expect(server.requests.some((r) => r.path === '/api/search/tickets')).toBe(false);
   });
 
   it('a number with no ticket shows the ticket page\'s "not found"', async () => {
@@ -129,25 +130,32 @@ describe('header search', () => {
     expect((await screen.findByTestId('ticket-subject')).textContent).toBe('客户工单 2');
   });
 
-  it('something that is neither shows what can be searched and stays put', async () => {
+  it('anything else falls through to ticket search: best match first, where it matched, a snippet', async () => {
+    const hit = {
+      ...makeTicket({ id: 'h1', number: 'GD20261201007', subject: '无法登录系统' }),
+      snippet: '内部：疑似 LDAP 同步延迟',
+      score: 3.2,
+      matched: 'internal',
+    };
     const { server } = renderApp('/console/queue/mine', {
       ...staffRoutes(),
       'GET /api/tickets': () => ({ json: { items: [], next_cursor: null } }),
+      'GET /api/search/tickets': () => ({ json: { items: [hit], next_cursor: null } }),
+      'GET /api/tickets/h1': () => ({ json: hit }),
+      ...emptyTicketRoutes('h1'),
     });
     await screen.findByTestId('queue-empty');
-    const before = server.requests.length;
 
-    typeAndEnter('wang');
+    typeAndEnter(' LDAP 同步 ');
 
-    const hint = await screen.findByTestId('console-search-hint');
-    expect(hint.textContent).toContain('工单号');
-    expect(hint.textContent).toContain('邮箱');
-    expect(search().getAttribute('aria-describedby')).toBe(hint.id);
-    expect(window.location.pathname).toBe('/console/queue/mine');
-    expect(server.requests.slice(before).filter((r) => r.path.startsWith('/api/tickets'))).toEqual([]);
-
-    fireEvent.change(search(), { target: { value: 'wang@' } });
-    expect(screen.queryByTestId('console-search-hint')).toBeNull();
+    await waitFor(() => expect(window.location.pathname).toBe('/console/search'));
+    const row = await screen.findByTestId('search-hit-GD20261201007');
+    expect(row.textContent).toContain('LDAP 同步延迟');
+    expect(row.textContent).toContain('内部备注');
+    const asked = server.requests.find((r) => r.path === '/api/search/tickets')!;
+    expect(asked.query.get('q')).toBe('LDAP 同步');
+    fireEvent.click(screen.getByText('GD20261201007 · 无法登录系统'));
+    await waitFor(() => expect(window.location.pathname).toBe('/console/tickets/h1'));
   });
 
   it('"/" focuses the search box, but not while typing in a textarea; Escape leaves it', async () => {

@@ -1,11 +1,20 @@
-// The console header's search box: a ticket number (GD...) opens the ticket, a customer's email lists their tickets.
-// There is no full-text search (DynamoDB): these are the two lookups the API has.
+// The console header's search box: a ticket number (GD...) opens the ticket, a customer's email lists their tickets,
+// anything else searches what tickets say (GET /api/search/tickets, Chinese-aware).
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { typingTarget } from '../shared/keyboard';
 
-export type SearchTarget = { kind: 'ticket'; number: string } | { kind: 'customer'; email: string } | { kind: 'unknown' };
+/** The ticket search page (./SearchResultsPage, lazy): its path is here so the header does not load the page. */
+export function searchPath(q: string): string {
+  return `/console/search?${new URLSearchParams({ q: q.trim() }).toString()}`;
+}
+
+export type SearchTarget =
+  | { kind: 'ticket'; number: string }
+  | { kind: 'customer'; email: string }
+  | { kind: 'text'; q: string }
+  | { kind: 'empty' };
 
 const TICKET_NUMBER = /^GD\d+$/i;
 /** One @, something before it, and a dot with something on both sides after it. The server checks the rest. */
@@ -15,15 +24,13 @@ export function classifySearch(raw: string): SearchTarget {
   const q = raw.trim();
   if (TICKET_NUMBER.test(q)) return { kind: 'ticket', number: q.toUpperCase() };
   if (EMAIL.test(q)) return { kind: 'customer', email: q.toLowerCase() };
-  return { kind: 'unknown' };
+  return q ? { kind: 'text', q } : { kind: 'empty' };
 }
 
 /** The console page listing the tickets a customer opened. */
 export function customerPath(email: string): string {
   return `/console/customers/${encodeURIComponent(email.trim().toLowerCase())}`;
 }
-
-const HINT_ID = 'console-search-hint';
 
 /** A magnifier drawn inline: the icon package's SearchOutlined is shared with the sign-in chunks and splits them. */
 function SearchIcon() {
@@ -55,7 +62,6 @@ export function TicketSearch() {
   const navigate = useNavigate();
   const inputRef = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState('');
-  const [hint, setHint] = useState(false);
 
   // "/" jumps to the box from anywhere but a form control (the queue's j/k/Enter stay as they are).
   useEffect(() => {
@@ -74,14 +80,12 @@ export function TicketSearch() {
 
   function submit() {
     const target = classifySearch(value);
-    if (target.kind === 'unknown') {
-      setHint(value.trim() !== '');
-      return;
-    }
-    setHint(false);
+    if (target.kind === 'empty') return;
     // Kept in the box (a misheard digit is one edit away); "/" selects it all for the next search.
     inputRef.current?.blur();
-    navigate(target.kind === 'ticket' ? `/console/tickets/${encodeURIComponent(target.number)}` : customerPath(target.email));
+    if (target.kind === 'ticket') navigate(`/console/tickets/${encodeURIComponent(target.number)}`);
+    else if (target.kind === 'customer') navigate(customerPath(target.email));
+    else navigate(searchPath(target.q));
   }
 
   function onKeyDown(e: ReactKeyboardEvent<HTMLInputElement>) {
@@ -89,14 +93,13 @@ export function TicketSearch() {
       e.preventDefault();
       submit();
     } else if (e.key === 'Escape') {
-      setHint(false);
       inputRef.current?.blur();
     }
   }
 
   return (
     <div className="hd-search" role="search">
-      <span className={hint ? 'hd-search-box hd-search-box-warning' : 'hd-search-box'}>
+      <span className="hd-search-box">
         <SearchIcon />
         <input
           ref={inputRef}
@@ -104,16 +107,10 @@ export function TicketSearch() {
           role="searchbox"
           data-testid="console-search"
           value={value}
-          onChange={(e) => {
-            setValue(e.target.value);
-            setHint(false);
-          }}
+          onChange={(e) => setValue(e.target.value)}
           onKeyDown={onKeyDown}
-          onBlur={() => setHint(false)}
           placeholder={t('search.placeholder')}
           aria-label={t('search.label')}
-          aria-describedby={hint ? HINT_ID : undefined}
-          aria-invalid={hint || undefined}
           enterKeyHint="search"
           autoComplete="off"
           spellCheck={false}
@@ -122,11 +119,6 @@ export function TicketSearch() {
           /
         </kbd>
       </span>
-      {hint ? (
-        <div id={HINT_ID} role="status" className="hd-search-hint" data-testid="console-search-hint">
-          {t('search.hint')}
-        </div>
-      ) : null}
     </div>
   );
 }

@@ -17,6 +17,7 @@ export default function PortalApp() {
         nav={[
           { to: '/portal/tickets', label: t('portal.nav.myTickets'), testId: 'nav-my-tickets' },
           { to: '/portal/new', label: t('portal.nav.newTicket'), testId: 'nav-portal-new' },
+          { to: '/help', label: t('portal.nav.help'), testId: 'nav-portal-help' },
         ]}
       />
       <main style={{ padding: 16, maxWidth: 1100, margin: '0 auto' }}>

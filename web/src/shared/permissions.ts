@@ -21,6 +21,12 @@ export const PERM = {
   reportsRead: 'reports.read',
   /** 结案审核: the "to review" list and its decisions (supervisors, admins). */
   review: 'ticket.review',
+  /** Write knowledge-base drafts, link articles to tickets (staff). */
+  kbWrite: 'kb.write',
+  /** Publish, unpublish and delete articles (supervisors, admins). */
+  kbPublish: 'kb.publish',
+  /** The search's product words and synonyms (admins). */
+  searchTerms: 'search.terms',
 } as const;
 
 export function can(user: User | null | undefined, ...anyOf: string[]): boolean {

@@ -32,9 +32,9 @@ describe('rendering and storage safety', () => {
     expect(code).toMatch(/sandbox=\{EMAIL_FRAME_SANDBOX\}/);
     expect(EMAIL_FRAME_SANDBOX).not.toMatch(/allow-scripts|allow-forms|allow-top-navigation|allow-modals/);
     expect(code).toContain('Content-Security-Policy');
-    // and only the conversation uses it, for a message's html
+    // and only for the API's sanitized HTML: a message's (the conversation) and an article's (kb/ArticleBody)
     const users = sources.filter(({ f, code: c }) => !f.endsWith(emailHtml) && /<EmailHtml\b/.test(c));
-    expect(users.map((u) => u.f.slice(SRC.length + 1))).toEqual([join('shared', 'Conversation.tsx')]);
+    expect(users.map((u) => u.f.slice(SRC.length + 1)).sort()).toEqual([join('kb', 'ArticleBody.tsx'), join('shared', 'Conversation.tsx')]);
   });
 
   it('opens only http(s) URLs the API returned, without an opener', () => {

@@ -153,6 +153,13 @@ def memory_of() -> dict[str, int]:
     return {name: f["Properties"].get("MemorySize", default) for name, f in functions.items()}
 
 
+def traced() -> bool:
+    """Whether a deployment with the template's defaults records X-Ray traces (`TraceCalls`)."""
+    from infra.template import load_template
+
+    return str(load_template()["Parameters"]["TraceCalls"]["Default"]) == "true"
+
+
 def alarms() -> int:
     from infra.template import load_template, resources_of_type
 
@@ -486,7 +493,16 @@ def price(usage: dict[str, Any]) -> tuple[list[tuple[str, str, float]], float]:
     )
     logs_gb = invocations * LOG_BYTES_PER_INVOCATION / 1e9
     rows.append(("CloudWatch Logs", f"{logs_gb * 1000:,.1f} MB", logs_gb * PRICES["logs_gb"]))
-    rows.append(("X-Ray (active tracing)", f"{invocations:,.0f} traces", invocations * PRICES["xray_trace"]))
+    if traced():
+        rows.append(("X-Ray (active tracing)", f"{invocations:,.0f} traces", invocations * PRICES["xray_trace"]))
+    else:
+        rows.append(
+            (
+                "X-Ray (off by default: `TraceCalls=false`)",
+                f"{invocations:,.0f} traces, US${invocations * PRICES['xray_trace']:.2f}, when turned on",
+                0.0,
+            )
+        )
     return rows, sum(cost for _, _, cost in rows)
 
 
@@ -513,9 +529,9 @@ def idle(usage: dict[str, Any]) -> tuple[list[tuple[str, str, float]], float]:
                 runs * (run["rru"] * PRICES["dynamodb_rru"] + run["wru"] * PRICES["dynamodb_wru"]),
             ),
             (
-                f"CloudWatch Logs + X-Ray ({what})",
+                f"CloudWatch Logs{' + X-Ray' if traced() else ''} ({what})",
                 f"{runs:,} invocations",
-                runs * (LOG_BYTES_PER_INVOCATION / 1e9 * PRICES["logs_gb"] + PRICES["xray_trace"]),
+                runs * (LOG_BYTES_PER_INVOCATION / 1e9 * PRICES["logs_gb"] + PRICES["xray_trace"] * traced()),
             ),
         ]
     rows += [

@@ -588,7 +588,9 @@ class Container:
     def reports(self) -> ReportService:
         from shared.services.reports import ReportService
 
-        return ReportService(self.report_store, self.sla, self.clock, self.settings.timezone)
+        return ReportService(
+            self.report_store, self.sla, self.clock, self.settings.timezone, lambda s, u: self.kb.dashboard(s, u)
+        )
 
     @cached_property
     def surveys(self) -> SurveyService:

@@ -98,6 +98,27 @@ class FactsOut(Out):
     complete: bool = Field(description="false only when the rollup is so far behind that not all of those were read")
 
 
+class KbArticleOut(Out):
+    article_id: str
+    title: str
+    views: int
+    helpful: int
+    not_helpful: int
+    deflections: int
+
+
+class KbSectionOut(Out):
+    since: str
+    until: str
+    views: int = Field(description="article reads by anyone but staff")
+    helpful: int
+    not_helpful: int
+    deflections: int = Field(
+        description="questions the portal's suggestions answered (这解决了我的问题): tickets not opened"
+    )
+    articles: list[KbArticleOut] = Field(description="the ten most viewed articles of the period")
+
+
 class ReportOut(Out):
     period: str
     start: str
@@ -114,6 +135,7 @@ class ReportOut(Out):
     daily: list[DailyOut]
     answers: list[AnswerOut] = Field(default_factory=list)
     facts: FactsOut | None = None
+    kb: KbSectionOut | None = None
 
 
 class ForecastDayOut(Out):

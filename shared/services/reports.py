@@ -4,6 +4,7 @@ CSV and XLSX downloads, and the volume forecast with staffing (docs/reports.md).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,8 +28,16 @@ MAX_FORECAST_DAYS = 60
 
 
 class ReportService:
-    def __init__(self, store: ReportData, sla: SlaService, clock: Clock, timezone: str) -> None:
+    def __init__(
+        self,
+        store: ReportData,
+        sla: SlaService,
+        clock: Clock,
+        timezone: str,
+        kb_section: Callable[[date, date], dict[str, Any]] | None = None,
+    ) -> None:
         self._store = store
+        self._kb_section = kb_section
         self._sla = sla
         self._clock = clock
         self._timezone = timezone
@@ -72,6 +81,9 @@ class ReportService:
             }
             for a in answers
         ]
+        if self._kb_section is not None:
+            # The knowledge base's views, votes and deflections (自助解决) over the same days.
+            report["kb"] = self._kb_section(span.start, span.end)
         return report
 
     def export(self, principal: Principal, period: str, day: date | None, fmt: str) -> tuple[bytes, str, str]:

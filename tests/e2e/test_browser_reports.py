@@ -28,6 +28,7 @@ def test_a_supervisor_reads_the_dashboard_switches_period_and_downloads_excel(
     expect(page.get_by_test_id("report-body")).to_be_visible()
     expect(page.get_by_test_id("chart-trend")).to_have_attribute("data-ready", "true", timeout=15_000)
     expect(page.get_by_test_id("forecast-method")).to_be_visible()
+    expect(page.get_by_test_id("report-kb-deflections")).to_be_visible()  # the knowledge base's section
     page.get_by_test_id("report-period-week").click()
     expect(page.get_by_test_id("reports-page")).to_have_attribute("data-period", "week")
     body = page.get_by_test_id("report-body")

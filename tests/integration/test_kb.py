@@ -130,6 +130,10 @@ def test_views_feedback_deflections_and_the_rate_limit(env, seeded):
     day = env.clock.now().date()
     report = env.container.kb.report(day, day).to_dict()
     assert (report["views"], report["helpful"], report["deflections"]) == (1, 2, 1)
+    # The same counts in the day's report, the dashboard's `kb` section, with the article's title.
+    section = api.call("GET", "/api/reports/day", LEAD).json_body["kb"]
+    assert (section["views"], section["helpful"], section["not_helpful"], section["deflections"]) == (1, 2, 19, 1)
+    assert section["articles"][0]["article_id"] == "sms-code" and section["articles"][0]["title"]
 
 
 def test_a_message_is_found_by_ticket_search_and_customers_get_403(env, seeded, pump):

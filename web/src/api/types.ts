@@ -648,6 +648,26 @@ export interface ReportAnswer {
   rated_at: string;
 }
 
+export interface ReportKbArticle {
+  article_id: string;
+  title: string;
+  views: number;
+  helpful: number;
+  not_helpful: number;
+  deflections: number;
+}
+
+export interface ReportKb {
+  since: string;
+  until: string;
+  views: number;
+  helpful: number;
+  not_helpful: number;
+  /** Questions a suggested article answered in the portal: tickets not opened. */
+  deflections: number;
+  articles: ReportKbArticle[];
+}
+
 export interface Report {
   period: ReportPeriod;
   start: string;
@@ -663,6 +683,8 @@ export interface Report {
   breach_reasons: { reason: string; label: string; count: number }[];
   daily: { date: string; created: number; resolved: number }[];
   answers: ReportAnswer[];
+  /** The knowledge base over the same days (absent where the service has none). */
+  kb?: ReportKb | null;
 }
 
 export interface Forecast {

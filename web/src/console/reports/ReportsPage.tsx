@@ -204,6 +204,39 @@ function ReportBody({ report }: { report: Report }) {
           </table>
         </div>
       </Panel>
+      {report.kb && (
+        <Panel title={t('reports.kb')} style={{ marginTop: 12 }} small>
+          <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', marginBottom: 8 }}>
+            {stat(t('reports.kbViews'), report.kb.views, 'report-kb-views')}
+            {stat(t('reports.kbHelpful'), `${report.kb.helpful} / ${report.kb.not_helpful}`, 'report-kb-helpful')}
+            {stat(t('reports.kbDeflections'), report.kb.deflections, 'report-kb-deflections')}
+          </div>
+          <div className="hd-table-wrap">
+            <table className="hd-table" data-testid="report-kb-articles">
+              <thead>
+                <tr>
+                  <th>{t('reports.kbArticle')}</th>
+                  <th>{t('reports.kbViews')}</th>
+                  <th>{t('reports.kbHelpful')}</th>
+                  <th>{t('reports.kbDeflections')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.kb.articles.map((a) => (
+                  <tr key={a.article_id}>
+                    <td>{a.title}</td>
+                    <td>{a.views}</td>
+                    <td>
+                      {a.helpful} / {a.not_helpful}
+                    </td>
+                    <td>{a.deflections}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Panel>
+      )}
       <Panel title={t('reports.answers')} style={{ marginTop: 12 }} small>
         <div className="hd-table-wrap">
           <table className="hd-table" data-testid="report-answers">

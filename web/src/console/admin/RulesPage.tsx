@@ -2,9 +2,6 @@
 // value, all or any), actions, stop-or-continue and enabled; saved whole with PUT. The dry run tries the rules as
 // edited (unsaved) on a sample ticket and shows which rules fired and why, and the resulting fields. The rule set
 // also holds the triggers (rules with another event, edited under 触发器): they are kept as they are on save.
-import ArrowDownOutlined from '@ant-design/icons/ArrowDownOutlined';
-import ArrowUpOutlined from '@ant-design/icons/ArrowUpOutlined';
-import DeleteOutlined from '@ant-design/icons/DeleteOutlined';
 import PlusOutlined from '@ant-design/icons/PlusOutlined';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Button from 'antd/es/button';
@@ -13,7 +10,6 @@ import Input from 'antd/es/input';
 import Select from 'antd/es/select';
 import Skeleton from 'antd/es/skeleton';
 import Space from 'antd/es/space';
-import Switch from 'antd/es/switch';
 import Tag from 'antd/es/tag';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -38,6 +34,7 @@ import { ActionRow } from './ruleParts/ActionRow';
 import { ConditionRow } from './ruleParts/ConditionRow';
 import { DryRunResult } from './ruleParts/DryRunResult';
 import { isRouting } from './ruleParts/ruleSets';
+import { RuleCard } from './ruleParts/RuleCard';
 
 type Draft = Rule & { key: string };
 
@@ -78,52 +75,17 @@ function RuleEditor({
   const setAction = (j: number, a: RuleAction) =>
     onChange({ ...rule, actions: rule.actions.map((x, k) => (k === j ? a : x)) });
   return (
-    <Panel
-      small
-      testId={id}
-      style={{ marginBottom: 12, opacity: rule.enabled ? 1 : 0.65 }}
-      title={
-        <Space wrap>
-          <Tag>{index + 1}</Tag>
-          <Input
-            data-testid={`${id}-name`}
-            aria-label={t('rules.name')}
-            placeholder={t('rules.name')}
-            style={{ width: 260 }}
-            value={rule.name}
-            disabled={disabled}
-            onChange={(e) => onChange({ ...rule, name: e.target.value })}
-          />
-        </Space>
-      }
-      extra={
-        <Space wrap>
-          <span style={{ fontSize: 12 }}>{t('rules.enabled')}</span>
-          <Switch
-            data-testid={`${id}-enabled`}
-            checked={rule.enabled}
-            disabled={disabled}
-            onChange={(v) => onChange({ ...rule, enabled: v })}
-          />
-          <Button
-            icon={<ArrowUpOutlined />}
-            aria-label={t('rules.moveUp')}
-            data-testid={`${id}-up`}
-            disabled={disabled || index === 0}
-            onClick={() => onMove(-1)}
-          />
-          <Button
-            icon={<ArrowDownOutlined />}
-            aria-label={t('rules.moveDown')}
-            data-testid={`${id}-down`}
-            disabled={disabled || index === count - 1}
-            onClick={() => onMove(1)}
-          />
-          <Button danger icon={<DeleteOutlined />} data-testid={`${id}-delete`} disabled={disabled} onClick={onRemove}>
-            {t('rules.deleteRule')}
-          </Button>
-        </Space>
-      }
+    <RuleCard
+      id={id}
+      index={index}
+      name={rule.name}
+      nameLabel={t('rules.name')}
+      enabled={rule.enabled}
+      disabled={disabled}
+      onName={(name) => onChange({ ...rule, name })}
+      onEnabled={(enabled) => onChange({ ...rule, enabled })}
+      order={{ count, onMove }}
+      onRemove={onRemove}
     >
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, marginBottom: 8, flexWrap: 'wrap' }}>
         <span style={{ fontWeight: 600 }}>{t('rules.when')}</span>
@@ -193,7 +155,7 @@ function RuleEditor({
           {t('rules.stop')}
         </Checkbox>
       </Space>
-    </Panel>
+    </RuleCard>
   );
 }
 

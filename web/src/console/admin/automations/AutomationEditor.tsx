@@ -1,14 +1,10 @@
 // One automation (自动化): when a ticket has been in a status for so many hours (clock or working hours), counted
 // from when it was resolved, last changed, began waiting, or was created; optional conditions; its actions.
-import DeleteOutlined from '@ant-design/icons/DeleteOutlined';
 import PlusOutlined from '@ant-design/icons/PlusOutlined';
 import Button from 'antd/es/button';
-import Input from 'antd/es/input';
 import InputNumber from 'antd/es/input-number';
 import Select from 'antd/es/select';
-import Space from 'antd/es/space';
 import Switch from 'antd/es/switch';
-import Tag from 'antd/es/tag';
 import { useTranslation } from 'react-i18next';
 import {
   ANCHORS,
@@ -20,11 +16,11 @@ import {
   type RuleCondition,
   type TicketStatus,
 } from '../../../api';
-import { Panel } from '../../../shared/ui';
 import { ActionRow } from '../ruleParts/ActionRow';
 import { ConditionRow } from '../ruleParts/ConditionRow';
 import { Labeled } from '../ruleParts/Labeled';
 import type { AutomationDraft } from './draft';
+import { RuleCard } from '../ruleParts/RuleCard';
 
 export function AutomationEditor({
   automation,
@@ -50,37 +46,16 @@ export function AutomationEditor({
   const setAction = (j: number, a: RuleAction) =>
     onChange({ ...automation, actions: automation.actions.map((x, k) => (k === j ? a : x)) });
   return (
-    <Panel
-      small
-      testId={id}
-      style={{ marginBottom: 12, opacity: automation.enabled ? 1 : 0.65 }}
-      title={
-        <Space wrap>
-          <Tag>{index + 1}</Tag>
-          <Input
-            data-testid={`${id}-name`}
-            aria-label={t('automations.name')}
-            style={{ width: 260 }}
-            value={automation.name}
-            disabled={disabled}
-            onChange={(e) => onChange({ ...automation, name: e.target.value })}
-          />
-        </Space>
-      }
-      extra={
-        <Space wrap>
-          <span style={{ fontSize: 12 }}>{t('rules.enabled')}</span>
-          <Switch
-            data-testid={`${id}-enabled`}
-            checked={automation.enabled}
-            disabled={disabled}
-            onChange={(v) => onChange({ ...automation, enabled: v })}
-          />
-          <Button danger icon={<DeleteOutlined />} data-testid={`${id}-delete`} disabled={disabled} onClick={onRemove}>
-            {t('rules.deleteRule')}
-          </Button>
-        </Space>
-      }
+    <RuleCard
+      id={id}
+      index={index}
+      name={automation.name}
+      nameLabel={t('automations.name')}
+      enabled={automation.enabled}
+      disabled={disabled}
+      onName={(name) => onChange({ ...automation, name })}
+      onEnabled={(enabled) => onChange({ ...automation, enabled })}
+      onRemove={onRemove}
     >
       <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end', flexWrap: 'wrap', marginBottom: 8 }}>
         <Labeled label={t('automations.status')}>
@@ -181,6 +156,6 @@ export function AutomationEditor({
       >
         {t('rules.addAction')}
       </Button>
-    </Panel>
+    </RuleCard>
   );
 }

@@ -1,15 +1,9 @@
 // One trigger (工单触发器): the event it answers, its conditions (for `updated`, also on what changed), its actions.
-import ArrowDownOutlined from '@ant-design/icons/ArrowDownOutlined';
-import ArrowUpOutlined from '@ant-design/icons/ArrowUpOutlined';
-import DeleteOutlined from '@ant-design/icons/DeleteOutlined';
 import PlusOutlined from '@ant-design/icons/PlusOutlined';
 import Button from 'antd/es/button';
 import Checkbox from 'antd/es/checkbox';
-import Input from 'antd/es/input';
 import Select from 'antd/es/select';
 import Space from 'antd/es/space';
-import Switch from 'antd/es/switch';
-import Tag from 'antd/es/tag';
 import { useTranslation } from 'react-i18next';
 import {
   CHANGE_OPERATORS,
@@ -20,10 +14,10 @@ import {
   type RuleAction,
   type RuleCondition,
 } from '../../../api';
-import { Panel } from '../../../shared/ui';
 import { ActionRow } from '../ruleParts/ActionRow';
 import { ConditionRow } from '../ruleParts/ConditionRow';
 import type { TriggerDraft } from './draft';
+import { RuleCard } from '../ruleParts/RuleCard';
 
 const UPDATED_OPERATORS = [...CHANGE_OPERATORS, ...OPERATORS];
 
@@ -60,45 +54,17 @@ export function TriggerEditor({
     onChange({ ...trigger, event, conditions });
   };
   return (
-    <Panel
-      small
-      testId={id}
-      style={{ marginBottom: 12, opacity: trigger.enabled ? 1 : 0.65 }}
-      title={
-        <Space wrap>
-          <Tag>{index + 1}</Tag>
-          <Input
-            data-testid={`${id}-name`}
-            aria-label={t('rules.name')}
-            placeholder={t('rules.name')}
-            style={{ width: 240 }}
-            value={trigger.name}
-            disabled={disabled}
-            onChange={(e) => onChange({ ...trigger, name: e.target.value })}
-          />
-        </Space>
-      }
-      extra={
-        <Space wrap>
-          <span style={{ fontSize: 12 }}>{t('rules.enabled')}</span>
-          <Switch
-            data-testid={`${id}-enabled`}
-            checked={trigger.enabled}
-            disabled={disabled}
-            onChange={(v) => onChange({ ...trigger, enabled: v })}
-          />
-          <Button icon={<ArrowUpOutlined />} aria-label={t('rules.moveUp')} disabled={disabled || index === 0} onClick={() => onMove(-1)} />
-          <Button
-            icon={<ArrowDownOutlined />}
-            aria-label={t('rules.moveDown')}
-            disabled={disabled || index === count - 1}
-            onClick={() => onMove(1)}
-          />
-          <Button danger icon={<DeleteOutlined />} data-testid={`${id}-delete`} disabled={disabled} onClick={onRemove}>
-            {t('rules.deleteRule')}
-          </Button>
-        </Space>
-      }
+    <RuleCard
+      id={id}
+      index={index}
+      name={trigger.name}
+      nameLabel={t('rules.name')}
+      enabled={trigger.enabled}
+      disabled={disabled}
+      onName={(name) => onChange({ ...trigger, name })}
+      onEnabled={(enabled) => onChange({ ...trigger, enabled })}
+      order={{ count, onMove }}
+      onRemove={onRemove}
     >
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, marginBottom: 8, flexWrap: 'wrap' }}>
         <span style={{ fontWeight: 600 }}>{t('triggers.on')}</span>
@@ -181,6 +147,6 @@ export function TriggerEditor({
           {t('rules.stop')}
         </Checkbox>
       </Space>
-    </Panel>
+    </RuleCard>
   );
 }

@@ -44,45 +44,31 @@ class ArticlePatch(Strict):
     summary: Summary | None = None
 
 
-class ArticleOut(Out):
+class ArticleSummaryOut(Out):
     id: str
     title: str
-    body: str
-    html: str = Field(description="the body as sanitized HTML")
     summary: str = Field(description="the given summary, or the body's first paragraph")
-    given_summary: str = Field(default="", description="the summary as written (empty: the first paragraph is used)")
     category: str
     tags: list[str]
-    language: str
     status: Literal["draft", "published"]
     version: int
-    author: str
-    created_at: datetime
     updated_at: datetime
     views: int
     helpful: int
     not_helpful: int
     deflections: int
     linked_tickets: int = Field(description="tickets that link it")
-    source_ticket: str | None = Field(default=None, description="the resolved ticket it was drafted from")
     url: str = Field(description="where the help centre shows it")
 
 
-class ArticleSummaryOut(Out):
-    id: str
-    title: str
-    summary: str
-    category: str
-    tags: list[str]
-    status: Literal["draft", "published"]
-    version: int
-    updated_at: datetime
-    views: int
-    helpful: int
-    not_helpful: int
-    deflections: int
-    linked_tickets: int
-    url: str
+class ArticleOut(ArticleSummaryOut):
+    body: str
+    html: str = Field(description="the body as sanitized HTML")
+    given_summary: str = Field(default="", description="the summary as written (empty: the first paragraph is used)")
+    language: str
+    author: str
+    created_at: datetime
+    source_ticket: str | None = Field(default=None, description="the resolved ticket it was drafted from")
 
 
 class ArticlePage(Out):
@@ -223,27 +209,14 @@ def article_url(article_id: str) -> str:
 
 def article_out(article: Article, tz: Any) -> ArticleOut:
     return ArticleOut(
-        id=article.id,
-        title=article.title,
+        **dict(article_summary_out(article, tz)),
         body=article.body,
         html=article.html,
-        summary=article.lead,
         given_summary=article.summary,
-        category=article.category,
-        tags=list(article.tags),
         language=article.language,
-        status=article.status.value,  # type: ignore[arg-type]
-        version=article.version,
         author=article.author,
         created_at=article.created_at.astimezone(tz),
-        updated_at=article.updated_at.astimezone(tz),
-        views=article.views,
-        helpful=article.helpful,
-        not_helpful=article.not_helpful,
-        deflections=article.deflections,
-        linked_tickets=article.linked_tickets,
         source_ticket=article.source_ticket,
-        url=article_url(article.id),
     )
 
 

@@ -60,7 +60,9 @@ class SweepService:
         keeper: SlaKeeper | None = None,
         automations: AutomationService | None = None,
         message_part: Callable[[Message, Ticket], WritePart] | None = None,
+        digests: Callable[[datetime], list[str]] | None = None,
     ) -> None:
+        self._digests = digests
         self._tickets = tickets
         self._writer = writer
         self._due_list = due_list
@@ -79,6 +81,8 @@ class SweepService:
         report.due = len(ids)
         for ticket_id in ids:
             report.acted += self._act(ticket_id, now, config, report)
+        if self._digests is not None:
+            report.acted += self._digests(now)  # the alerts this run (and the stream since the last) produced
         return report
 
     def _act(self, ticket_id: str, now: datetime, config: SlaConfig, report: SweepReport) -> list[str]:
@@ -103,6 +107,7 @@ class SweepService:
         planned: list[tuple[Person, EventType, list[FieldChange], str | None]] = [
             (SWEEPER, kind, changes, None) for kind, changes in self._sla_checkpoints(ticket, now, config)
         ]
+        planned += [(SWEEPER, EventType.SUBTASK_OVERDUE, changes, None) for changes in _overdue_subtasks(ticket, now)]
         if planned:
             ticket.updated_at = now
         automated = self._automations.plan(ticket, now) if self._automations is not None else Planned()
@@ -165,3 +170,17 @@ class SweepService:
             breached=breached,
         )
         return planned
+
+
+def _overdue_subtasks(ticket: Ticket, now: datetime) -> list[list[FieldChange]]:
+    """Open sub-tasks past their due time, told once each (until their due time moves): one event each."""
+    if not ticket.is_open:
+        return []
+    found = []
+    for subtask in ticket.subtasks:
+        due = subtask.overdue_at()
+        if due is not None and due <= now:
+            noticed = replace(subtask, overdue_noticed=True)
+            ticket.subtasks = [noticed if s.id == subtask.id else s for s in ticket.subtasks]
+            found.append([FieldChange("subtask", subtask.to_dict(), noticed.to_dict())])
+    return found

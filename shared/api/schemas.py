@@ -520,7 +520,21 @@ class TicketListQuery(Out):
     # Unknown parameters are ignored (cache busters), known ones validated.
     model_config = ConfigDict(extra="ignore")
 
-    view: Literal["mine", "team", "unassigned", "all", "requested", "at_risk", "breached", "review"] | None = None
+    view: (
+        Literal[
+            "mine",
+            "team",
+            "unassigned",
+            "all",
+            "requested",
+            "at_risk",
+            "breached",
+            "review",
+            "subtasks",
+            "collaborating",
+        ]
+        | None
+    ) = None
     status: str | None = Field(default=None, description="comma-separated statuses")
     priority: str | None = Field(default=None, description="comma-separated priorities")
     team: ShortText | None = None

@@ -97,7 +97,11 @@ function Followers({ ticket, onTicket }: { ticket: Ticket; onTicket: (t: Ticket)
           placeholder={t('collab.addFollower')}
           data-testid="follower-add"
           value={null}
-          options={choices.map((a) => ({ value: a.email, label: `${a.name} ${a.email}` }))}
+          options={choices.map((a) => ({
+            value: a.email,
+            label: `${a.name} ${a.email}`,
+            'data-testid': `follower-option-${a.email}`,
+          }))}
           onChange={(email: string) => change.mutate({ email, add: true })}
         />
       ) : null}
@@ -185,7 +189,11 @@ function SubTasks({ ticket, onTicket }: { ticket: Ticket; onTicket: (t: Ticket) 
               placeholder={t('collab.assignee')}
               data-testid="subtask-assignee"
               value={assignee}
-              options={(agents.data ?? []).map((a) => ({ value: a.email, label: `${a.name} ${a.email}` }))}
+              options={(agents.data ?? []).map((a) => ({
+                value: a.email,
+                label: `${a.name} ${a.email}`,
+                'data-testid': `subtask-assignee-option-${a.email}`,
+              }))}
               onChange={(v: string | undefined) => setAssignee(v)}
             />
             <input
@@ -265,7 +273,11 @@ function Collaborations({ ticket, onTicket }: { ticket: Ticket; onTicket: (t: Ti
             placeholder={t('collab.team')}
             data-testid="collaboration-team"
             value={team}
-            options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
+            options={(teams.data ?? []).map((tm) => ({
+              value: tm.id,
+              label: tm.name,
+              'data-testid': `collaboration-team-option-${tm.id}`,
+            }))}
             onChange={(v: string) => setTeam(v)}
           />
           <Input.TextArea

@@ -16,7 +16,11 @@ export default function MentionPicker({ disabled, onInsert }: { disabled: boolea
       placeholder={t('collab.mention')}
       data-testid="mention-picker"
       value={null}
-      options={(agents.data ?? []).map((a) => ({ value: a.email, label: `@${a.name} ${a.email}` }))}
+      options={(agents.data ?? []).map((a) => ({
+        value: a.email,
+        label: `@${a.name} ${a.email}`,
+        'data-testid': `mention-option-${a.email}`,
+      }))}
       onChange={(email: string) => onInsert(`@${email} `)}
     />
   );

@@ -765,6 +765,32 @@ class InMemoryBlobs:
         return f"memory://{key}"
 
 
+class InMemoryWorkLists:
+    """The sub-task and collaboration lists: (view, owner) -> ticket ids, changed by parts of the ticket's write."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.entries: dict[tuple[str, str], set[str]] = {}
+
+    def work_parts(self, before: Ticket | None, after: Ticket) -> list[FakePart]:
+        from shared.domain.collab import work_lists
+
+        old = work_lists(before) if before is not None else set()
+        new = work_lists(after)
+
+        def apply() -> None:
+            for key in new - old:
+                self.entries.setdefault(key, set()).add(after.id)
+            for key in old - new:
+                self.entries.get(key, set()).discard(after.id)
+
+        return [FakePart(_holds, apply)]
+
+    def list_work(self, view: str, owner: str, limit: int, start: Key | None) -> Page:
+        ids = sorted(self.entries.get((view, owner), set()))
+        return Page([self._store.tickets[i] for i in ids][:limit], None)
+
+
 @dataclass
 class Desk:
     """Every fake over one store, wired as the container wires the real ones."""
@@ -776,6 +802,7 @@ class Desk:
         self.tickets = InMemoryTickets(self.store)
         self.directory = InMemoryDirectory(self.store)
         self.inbox = InMemoryInbox(self.store)
+        self.work = InMemoryWorkLists(self.store)
         self.routing = InMemoryRouting(self.store, self.writer)
         self.mail = InMemoryMail(self.store)
         self.reports = InMemoryReports(self.store)

@@ -107,6 +107,7 @@ class Ticket:
     collaborations: list[Collaboration] = field(default_factory=list)
     merged_into: MergeLink | None = None  # closed as a duplicate of that ticket
     merged_from: list[MergeLink] = field(default_factory=list)  # duplicates merged into this one
+    second_level_at: datetime | None = None  # a breach goes up a level then, if still unhandled (the sweep)
 
     @property
     def is_open(self) -> bool:
@@ -119,8 +120,9 @@ class Ticket:
         due = [self.sla.next_checkpoint_at] if self.is_open and self.sla.next_checkpoint_at is not None else []
         if self.automation.next_at is not None and self.status is not Status.CLOSED:
             due.append(self.automation.next_at)
-        if self.is_open:  # an overdue sub-task is told once (shared/services/sla_sweep.py)
+        if self.is_open:  # an overdue sub-task is told once; a breach goes up a level (shared/services/sla_sweep.py)
             due += [at for at in (s.overdue_at() for s in self.subtasks) if at is not None]
+            due += [self.second_level_at] if self.second_level_at is not None else []
         return min(due, default=None)
 
     def absorb_follower_tags(self) -> list[FieldChange]:

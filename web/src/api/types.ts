@@ -630,6 +630,8 @@ export interface SlaEscalation {
   ack_timeout_minutes: number;
   raise_priority_on_breach: boolean;
   reassign_on_breach: boolean;
+  /** A breach still open this long goes up a level (the admins); 0: never. */
+  second_level_after_minutes?: number;
 }
 
 /** shared/domain/sla_policy.py SlaPolicySet.to_dict(), plus the escalation settings and the stored version. */

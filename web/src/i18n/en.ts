@@ -884,6 +884,7 @@ const en: Messages<typeof zhCN> = {
     ackTimeout: 'Acknowledge within',
     raiseOnBreach: 'Raise the priority on breach',
     reassignOnBreach: 'Reassign on breach',
+    secondLevel: 'Escalate an unhandled breach to the admins after (0: never)',
     addPolicy: 'Add policy',
     newPolicyName: 'New policy {{n}}',
     deletePolicy: 'Delete policy',

@@ -879,6 +879,7 @@ const zhCN = {
     ackTimeout: '确认接单时限',
     raiseOnBreach: '超时后提升优先级',
     reassignOnBreach: '超时后重新分配',
+    secondLevel: '超时未处理多久后升级至管理员（0 为不升级）',
     addPolicy: '添加策略',
     newPolicyName: '新策略 {{n}}',
     deletePolicy: '删除策略',

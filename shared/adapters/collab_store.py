@@ -10,7 +10,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from shared.adapters.items import DigestEntryItem, NotificationSettingsItem, WorkEntryItem
+from shared.adapters.items import DigestEntryItem, DigestWaitItem, NotificationSettingsItem, WorkEntryItem
 from shared.adapters.partitions import every_shard, sharded
 from shared.adapters.ticket_lists import tickets_by_pk
 from shared.adapters.ticket_mapping import sort_time, ticket_pk
@@ -88,7 +88,7 @@ class CollabStore:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 return False
             raise
-        WorkEntryItem(sharded("DIGESTS", email.lower(), DIGEST_SHARDS), email.lower(), ticket_id="").save()
+        DigestWaitItem(sharded("DIGESTS", email.lower(), DIGEST_SHARDS), email.lower()).save()
         return True
 
     @staticmethod
@@ -96,7 +96,7 @@ class CollabStore:
         """Who has alerts waiting (one Query per shard)."""
         found: list[str] = []
         for partition in every_shard("DIGESTS", DIGEST_SHARDS):
-            found += [item.sk for item in WorkEntryItem.query(partition, limit=limit)]
+            found += [item.sk for item in DigestWaitItem.query(partition, limit=limit)]
         return found
 
     @staticmethod
@@ -121,4 +121,4 @@ class CollabStore:
             for sk in sort_keys:
                 batch.delete(DigestEntryItem(f"DIGEST#{email.lower()}", sk))
         if not more:
-            WorkEntryItem(sharded("DIGESTS", email.lower(), DIGEST_SHARDS), email.lower()).delete()
+            DigestWaitItem(sharded("DIGESTS", email.lower(), DIGEST_SHARDS), email.lower()).delete()

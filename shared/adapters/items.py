@@ -218,6 +218,10 @@ class DigestEntryItem(HelpdeskItem, discriminator="digest_entry"):
     at = UTCDateTimeAttribute()
 
 
+class DigestWaitItem(HelpdeskItem, discriminator="digest_wait"):
+    """`DIGESTS#<0..3>` / `<email>`: the person has alerts waiting for the sweep's digest (the key is the item)."""
+
+
 class SignInItem(HelpdeskItem, discriminator="sign_in"):
     """A pending one-time code for an email address: what checks it, when it was sent, failed tries."""
 
@@ -448,6 +452,7 @@ _ALL = (
     WorkEntryItem,
     NotificationSettingsItem,
     DigestEntryItem,
+    DigestWaitItem,
     SignInItem,
     MailIdItem,
     MailFilesItem,

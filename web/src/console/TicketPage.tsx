@@ -54,10 +54,10 @@ import { TicketFields } from './TicketFields';
 import { WorkflowBar } from './ticket/WorkflowBar';
 import { customerPath } from './TicketSearch';
 import { Panel } from '../shared/ui';
+import { MergeDialog, MergeLinks } from './collab/MergeLinks';
 
 // Working together (sub-tasks, collaboration, merge): loaded with the ticket page's first use of them.
 const CollaborationPanel = lazy(() => import('./collab/CollaborationPanel'));
-const MergeDialog = lazy(() => import('./collab/MergeDialog'));
 const MentionPicker = lazy(() => import('./collab/MentionPicker'));
 
 /** True when a target was missed (the server's flags): resolving asks for a breach reason. */
@@ -333,42 +333,18 @@ export default function TicketPage() {
           ) : null}
         </Space>
       </div>
-      {tk.merged_into ? (
-        <Alert
-          type="info"
-          showIcon
-          style={{ marginBottom: 12 }}
-          data-testid="merged-into"
-          title={
-            <Link to={`/console/tickets/${encodeURIComponent(tk.merged_into.id)}`}>
-              {t('collab.mergedInto', { number: tk.merged_into.number })}
-            </Link>
-          }
-        />
-      ) : null}
-      {(tk.merged_from ?? []).length > 0 ? (
-        <div style={{ marginBottom: 12 }} data-testid="merged-from">
-          {(tk.merged_from ?? []).map((m) => (
-            <Tag key={m.id} color="cyan">
-              <Link to={`/console/tickets/${encodeURIComponent(m.id)}`}>{t('collab.mergedFrom', { number: m.number })}</Link>
-            </Tag>
-          ))}
-        </div>
-      ) : null}
+      <MergeLinks ticket={tk} />
       {mergeOpen ? (
-        <Suspense fallback={null}>
-          <MergeDialog
-            ticket={tk}
-            open={mergeOpen}
-            onClose={() => setMergeOpen(false)}
-            onMerged={(source, target) => {
-              setMergeOpen(false);
-              applyTicket(source);
-              message.success(t('collab.mergedInto', { number: target.number }));
-              navigate(`/console/tickets/${encodeURIComponent(target.id)}`);
-            }}
-          />
-        </Suspense>
+        <MergeDialog
+          ticket={tk}
+          onClose={() => setMergeOpen(false)}
+          onMerged={(source, target) => {
+            setMergeOpen(false);
+            applyTicket(source);
+            message.success(t('collab.mergedInto', { number: target.number }));
+            navigate(`/console/tickets/${encodeURIComponent(target.id)}`);
+          }}
+        />
       ) : null}
       <WorkflowBar ticket={tk} onChanged={applyTicket} />
       {needsAcknowledge(tk, user) ? (

@@ -41,8 +41,8 @@ export default function CollaborationPanel({ ticket, onTicket }: { ticket: Ticke
   return (
     <div data-testid="collab-panel">
       <Followers ticket={ticket} onTicket={onTicket} />
-      <SubTasks ticket={ticket} onTicket={onTicket} />
-      <Collaborations ticket={ticket} onTicket={onTicket} />
+      <SubTasks ticket={ticket} />
+      <Collaborations ticket={ticket} />
     </div>
   );
 }
@@ -109,7 +109,7 @@ function Followers({ ticket, onTicket }: { ticket: Ticket; onTicket: (t: Ticket)
   );
 }
 
-function SubTasks({ ticket, onTicket }: { ticket: Ticket; onTicket: (t: Ticket) => void }) {
+function SubTasks({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation();
   const toast = useToast();
   const qc = useQueryClient();
@@ -139,7 +139,6 @@ function SubTasks({ ticket, onTicket }: { ticket: Ticket; onTicket: (t: Ticket) 
     onSuccess: refresh,
     onError: (e) => toast.error(e.message),
   });
-  void onTicket;
   const items = q.data ?? [];
   const now = Date.now();
   const writable = ticket.status !== 'closed';
@@ -220,7 +219,7 @@ function SubTasks({ ticket, onTicket }: { ticket: Ticket; onTicket: (t: Ticket) 
   );
 }
 
-function Collaborations({ ticket, onTicket }: { ticket: Ticket; onTicket: (t: Ticket) => void }) {
+function Collaborations({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation();
   const toast = useToast();
   const qc = useQueryClient();
@@ -246,7 +245,6 @@ function Collaborations({ ticket, onTicket }: { ticket: Ticket; onTicket: (t: Ti
     },
     onError: (e) => toast.error(e.message),
   });
-  void onTicket;
   const mine = new Set([
     ...(user?.teams ?? []),
     ...(teams.data ?? []).filter((tm) => tm.supervisor === user?.email).map((tm) => tm.id),

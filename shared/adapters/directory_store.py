@@ -145,6 +145,8 @@ class InboxStore:
             ticket_number=ticket["number"],
             subject=ticket["subject"],
             at=at,
+            message_id=ticket.get("message_id"),
+            note=ticket.get("note"),
         )
         try:
             item.save(condition=NotificationItem.pk.does_not_exist())

@@ -192,6 +192,8 @@ class NotificationItem(HelpdeskItem, discriminator="notification"):
     subject = UnicodeAttribute()
     at = UTCDateTimeAttribute()
     read = BooleanAttribute(default=False)
+    message_id = UnicodeAttribute(null=True)  # a mention's note
+    note = UnicodeAttribute(null=True)  # the start of that note
 
 
 class WorkEntryItem(HelpdeskItem, discriminator="work_entry"):

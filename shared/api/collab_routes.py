@@ -166,6 +166,8 @@ def register_collab_routes(api: ApiRouter) -> None:
                     subject=n.subject,
                     at=n.at.astimezone(tz),
                     read=bool(n.read),
+                    message_id=getattr(n, "message_id", None),
+                    note=getattr(n, "note", None),
                 )
                 for n in items
             ],

@@ -311,6 +311,8 @@ class NotificationOut(Out):
     subject: str
     at: datetime
     read: bool
+    message_id: str | None = Field(default=None, description="a mention: the note that named the reader")
+    note: str | None = Field(default=None, description="a mention: the start of that note")
 
 
 class NotificationPage(Out):

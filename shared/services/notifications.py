@@ -121,9 +121,10 @@ class NotificationService:
             if notice.not_to_actor and who == event.actor.email.lower():
                 continue
             key = f"{event.id}:{notice.kind}"
+            about = {**ticket, "message_id": event.message_id} if notice.kind == "mention" else ticket
             if self._alerts is not None:
-                done += self._alerts.tell(who, key, notice.kind, event.at, ticket, excerpt)
-            elif self._inbox.add(who, key, notice.kind, event.at, ticket):
+                done += self._alerts.tell(who, key, notice.kind, event.at, about, excerpt)
+            elif self._inbox.add(who, key, notice.kind, event.at, about):
                 done.append(f"notified {who} ({notice.kind})")
         return done
 

@@ -89,7 +89,8 @@ class StaffAlerts:
         who = who.lower()
         channels = channels_for(kind, self._settings(who))
         done: list[str] = []
-        if in_app(channels) and self._inbox.add(who, key, kind, at, ticket):
+        shown = {**ticket, "note": excerpt[:200]} if excerpt else ticket
+        if in_app(channels) and self._inbox.add(who, key, kind, at, shown):
             done.append(f"notified {who} ({kind})")
         if not by_mail(channels):
             return done

@@ -61,10 +61,8 @@ def test_a_mention_notifies_in_app_and_by_mail_once_and_makes_a_follower(api, en
     ticket = _open(api)
     _take(api, ticket)
     note = f"@{ZHANG} 请看一下网络日志；@nobody@example.com 不是同事"
-    assert (
-        api.call("POST", f"/api/tickets/{ticket['id']}/messages", WANG, {"body": note, "internal": True}).status_code
-        == 201
-    )
+    posted = api.call("POST", f"/api/tickets/{ticket['id']}/messages", WANG, {"body": note, "internal": True})
+    assert posted.status_code == 201
     # A customer's message mentions nobody.
     api.call("POST", f"/api/tickets/{ticket['id']}/messages", ALICE, {"body": f"@{LI} 你好"})
     _notify_twice(env)
@@ -72,6 +70,8 @@ def test_a_mention_notifies_in_app_and_by_mail_once_and_makes_a_follower(api, en
     # Once a follower, the customer's next message reaches them too.
     kinds = sorted((n["type"], n["ticket_number"]) for n in _inbox(api, ZHANG))
     assert kinds == [("follower.message", ticket["number"]), ("mention", ticket["number"])]
+    (notice,) = [n for n in _inbox(api, ZHANG) if n["type"] == "mention"]
+    assert notice["message_id"] == posted.json_body["id"] and "网络日志" in notice["note"]  # the ticket and the note
     assert _inbox(api, LI) == []
     (mail,) = [m for m in _mails_to(env, ZHANG)]
     assert ticket["number"] in mail["Subject"] and "网络日志" in mail.get_body(("plain",)).get_content()

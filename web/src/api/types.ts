@@ -382,6 +382,9 @@ export interface Notification {
   subject: string;
   at: IsoDateTime;
   read: boolean;
+  /** A mention: the note that named the reader, and its start. */
+  message_id?: string | null;
+  note?: string | null;
 }
 
 export interface Page<T> {

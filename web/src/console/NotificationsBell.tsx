@@ -220,6 +220,9 @@ export function NotificationsBell() {
               <div style={{ wordBreak: 'break-word' }}>
                 {notificationText(n, t)}
               </div>
+              {n.note ? (
+                <Muted style={{ display: 'block', fontSize: 12, fontWeight: 400, wordBreak: 'break-word' }}>{n.note}</Muted>
+              ) : null}
               <Muted style={{ fontSize: 12, fontWeight: 400 }}>{formatTime(n.at)}</Muted>
             </div>
           ))}

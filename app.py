@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from chalice import Chalice, Response
 
+from shared.api.collab_routes import register_collab_routes
 from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
@@ -42,8 +43,6 @@ from shared.api.schemas import (
     MessageCreate,
     MessageOut,
     MessagePage,
-    NotificationOut,
-    NotificationPage,
     PageQuery,
     RawLink,
     TeamIn,
@@ -75,6 +74,7 @@ app.api.binary_types.extend(BINARY_TYPES)  # report downloads (XLSX, CSV)
 api = ApiRouter(app, get_container)
 register_report_routes(api)  # reports, forecast, satisfaction surveys
 register_workflow_routes(api)  # automations, the closing review policy and decisions
+register_collab_routes(api)  # followers, sub-tasks, collaboration requests, merge, notifications
 
 
 def _tz(call: Call) -> ZoneInfo:
@@ -288,33 +288,6 @@ def delete_team(call: Call, id: str) -> Response:
 @api.route("/api/teams", "GET", summary="Teams (staff)", response=TeamList)
 def list_teams(call: Call) -> TeamList:
     return TeamList(items=[team_out(t) for t in call.container.directory.teams(call.principal)])
-
-
-@api.route(
-    "/api/notifications",
-    "GET",
-    summary="The agent's in-app notifications",
-    query=PageQuery,
-    response=NotificationPage,
-)
-def list_notifications(call: Call) -> NotificationPage:
-    items, cursor = call.container.inbox.inbox(call.principal, call.query.limit, call.query.cursor)
-    tz = _tz(call)
-    return NotificationPage(
-        items=[
-            NotificationOut(
-                id=n.id,
-                type=n.type,
-                ticket_id=n.ticket_id,
-                ticket_number=n.ticket_number,
-                subject=n.subject,
-                at=n.at.astimezone(tz),
-                read=bool(n.read),
-            )
-            for n in items
-        ],
-        next_cursor=cursor,
-    )
 
 
 # -- routing and SLA (shared/services/routing.py, sla.py) -------------------------------------------------------------

@@ -20,6 +20,7 @@ from shared.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from shared.adapters.aws import AwsClients
+    from shared.adapters.collab_store import CollabStore
     from shared.adapters.directory_store import DirectoryStore
     from shared.adapters.kb_store import KbStore
     from shared.adapters.mail_blobs import MailBlobs
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from shared.services.auth import Authenticator
     from shared.services.automations import AutomationService
     from shared.services.canned_replies import CannedReplyService
+    from shared.services.collaboration import CollaborationService
     from shared.services.cursors import CursorCodec
     from shared.services.directory import DirectoryService
     from shared.services.effects import Effector
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from shared.services.keeping import TicketKeeper
     from shared.services.mail_feedback import MailFeedbackService
     from shared.services.mail_files import MailFilesService
+    from shared.services.merge import MergeService
     from shared.services.nightly_report import NightlyReportService
     from shared.services.notifications import Deliver, NotificationService
     from shared.services.report_facts import ReportFactsService
@@ -57,6 +60,7 @@ if TYPE_CHECKING:
     from shared.services.sign_in import CodeChannel, SignInService
     from shared.services.sla import SlaService
     from shared.services.sla_sweep import SweepService
+    from shared.services.staff_alerts import StaffAlerts
     from shared.services.surveys import SurveyService
     from shared.services.tickets import TicketService
     from shared.services.triggers import TriggerService
@@ -131,7 +135,49 @@ class Container:
             self.cursors,
             self.settings.timezone,
             review_policy=lambda: self.review.policy(),
+            work=self.collab_store,
         )
+
+    # -- working together (shared/services/collaboration.py, merge.py, staff_alerts.py) ----------------------------
+    @cached_property
+    def collab_store(self) -> CollabStore:
+        from shared.adapters.collab_store import CollabStore
+
+        self._tables  # noqa: B018
+        return CollabStore()
+
+    @cached_property
+    def collaboration(self) -> CollaborationService:
+        from shared.services.collaboration import CollaborationService
+
+        return CollaborationService(
+            self.tickets.get, self.ticket_store, self.collab_store, self.ticket_writer, self.directory_store, self.clock
+        )
+
+    @cached_property
+    def merges(self) -> MergeService:
+        from shared.services.merge import MergeService
+
+        return MergeService(
+            self.tickets.get, self.ticket_store, self.collab_store, self.ticket_writer, self.keeper, self.clock
+        )
+
+    def staff_alerts(self, deliver: Deliver | None = None, mail_now: bool = True) -> StaffAlerts:
+        """Without `mail_now` (the assignment function, which sends no mail) every mail waits for the digest."""
+        from shared.adapters.directory_store import InboxStore
+        from shared.services.mail import MailComposer
+        from shared.services.staff_alerts import StaffAlerts
+
+        self._tables  # noqa: B018
+
+        def language_of(email: str) -> str:
+            agent = self.directory_store.get_agent(email)
+            return agent.language if agent else "zh-CN"
+
+        composer = MailComposer(self.settings.support_address, self.settings.public_url)
+        if not mail_now:
+            return StaffAlerts(InboxStore(), self.collab_store, language_of=language_of)
+        return StaffAlerts(InboxStore(), self.collab_store, composer, deliver or self.send_mail_job, language_of)
 
     # -- knowledge base and search (shared/services/kb.py, search.py; docs/search.md) ------------------------------
     @cached_property
@@ -247,6 +293,7 @@ class Container:
             lambda: self.routing.rule_set()[0],
             triggers=self.triggers,
             effector=self.effector,
+            alerts=lambda: self.staff_alerts(mail_now=False),
         )
 
     # -- triggers, automations, closing review (shared/services/triggers.py, automations.py, review.py) --------
@@ -313,7 +360,12 @@ class Container:
             keeper=self.keeper,
             automations=self.automations,
             message_part=self.ticket_store.message_part,
+            digests=lambda now: self.staff_alerts(self.digest_mail_job).send_digests(now),
         )
+
+    def digest_mail_job(self, job: Job) -> Job:
+        """A digest mail, once per digest even when two sweeps overlap (Powertools Idempotency)."""
+        return self.idempotent("digest", self.send_mail_job)(job)
 
     @cached_property
     def directory(self) -> DirectoryService:
@@ -380,6 +432,8 @@ class Container:
             acknowledgments_per_minute=self.settings.acknowledgments_per_minute,
             survey_links=self.survey_links,
             wechat=self.wechat_notices(wechat_send),
+            alerts=self.staff_alerts(deliver),
+            directory=self.directory_store.list_all,
         )
 
     # -- the email channel (shared/services/email_intake.py, docs/email.md) ------------------------

@@ -49,6 +49,19 @@ class NotInReview(HelpdeskError):
     code = "not_in_review"
 
 
+class OpenSubtasks(HelpdeskError):
+    """Resolving or closing a ticket whose sub-tasks are not all done."""
+
+    code = "open_subtasks"
+
+
+class MergeRefused(HelpdeskError):
+    """A merge into the ticket itself, into a closed ticket, or of a ticket already merged away (or too long to
+    copy in one write)."""
+
+    code = "merge_refused"
+
+
 class IdempotencyKeyReused(HelpdeskError):
     code = "idempotency_key_reused"
 

@@ -64,6 +64,7 @@ class InMemoryStore:
     agents: dict[str, Agent] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)
     inbox: dict[str, list[tuple[str, str, datetime, dict[str, Any]]]] = field(default_factory=dict)
+    read: set[tuple[str, str]] = field(default_factory=set)  # (recipient, notification key) marked read
     configs: dict[str, StoredConfig] = field(default_factory=dict)
     loads: dict[str, dict[Priority, int]] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
@@ -204,6 +205,26 @@ class InMemoryTickets:
             _holds, lambda: self._store.messages.setdefault(message.ticket_id, []).append((version, message))
         )
 
+    def ticket_part(self, ticket: Ticket, events: Sequence[AuditEvent]) -> list[FakePart]:
+        stored = self._store.tickets.get(ticket.id)
+
+        def same() -> Exception | None:
+            changed = stored is None or stored.version != ticket.version
+            return VersionConflict("the other ticket changed") if changed else None
+
+        def apply() -> None:
+            saved = copy.deepcopy(ticket)
+            saved.version = ticket.version + 1
+            self._store.tickets[ticket.id] = saved
+            self._store.events.setdefault(ticket.id, []).extend(events)
+
+        return [FakePart(same, apply)]
+
+    def copied_message_part(self, message: Message, target: Ticket, position: int, source_number: str) -> FakePart:
+        copy_ = replace(message, ticket_id=target.id, merged_from=source_number)
+        version = target.version + 1
+        return FakePart(_holds, lambda: self._store.messages.setdefault(target.id, []).append((version, copy_)))
+
     def delivery_part(self, ticket_id: str, ticket_version: int, message_id: str, delivery: dict[str, Any]) -> FakePart:
         pairs = self._store.messages.get(ticket_id, [])
         index = next((i for i, (v, m) in enumerate(pairs) if v == ticket_version and m.id == message_id), None)
@@ -308,8 +329,22 @@ class InMemoryInbox:
         """(kind, ticket number) of a person's notices, oldest first."""
         return [(kind, ticket["number"]) for _, kind, _, ticket in self._store.inbox.get(recipient.lower(), [])]
 
-    def list(self, recipient: str, limit: int, start: Key | None) -> Page:  # last: it shadows `list` below it
-        return Page(list(reversed(self._store.inbox.get(recipient.lower(), [])))[:limit], None)
+    def mark_read(self, recipient: str, ids: Sequence[str]) -> int:
+        marked = set(ids) & {key for key, _, _, _ in self._store.inbox.get(recipient.lower(), [])}
+        self._store.read |= {(recipient.lower(), key) for key in marked}
+        return len(marked)
+
+    def mark_all_read(self, recipient: str) -> int:
+        return self.mark_read(recipient, [key for key, _, _, _ in self._store.inbox.get(recipient.lower(), [])])
+
+    def list(  # last: it shadows `list` below it
+        self, recipient: str, limit: int, start: Key | None, unread: bool = False
+    ) -> Page:
+        who = recipient.lower()
+        notices = list(reversed(self._store.inbox.get(who, [])))
+        if unread:
+            notices = [n for n in notices if (who, n[0]) not in self._store.read]
+        return Page(notices[:limit], None)
 
 
 class InMemoryRouting:
@@ -730,6 +765,32 @@ class InMemoryBlobs:
         return f"memory://{key}"
 
 
+class InMemoryWorkLists:
+    """The sub-task and collaboration lists: (view, owner) -> ticket ids, changed by parts of the ticket's write."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.entries: dict[tuple[str, str], set[str]] = {}
+
+    def work_parts(self, before: Ticket | None, after: Ticket) -> list[FakePart]:
+        from shared.domain.collab import work_lists
+
+        old = work_lists(before) if before is not None else set()
+        new = work_lists(after)
+
+        def apply() -> None:
+            for key in new - old:
+                self.entries.setdefault(key, set()).add(after.id)
+            for key in old - new:
+                self.entries.get(key, set()).discard(after.id)
+
+        return [FakePart(_holds, apply)]
+
+    def list_work(self, view: str, owner: str, limit: int, start: Key | None) -> Page:
+        ids = sorted(self.entries.get((view, owner), set()))
+        return Page([self._store.tickets[i] for i in ids][:limit], None)
+
+
 @dataclass
 class Desk:
     """Every fake over one store, wired as the container wires the real ones."""
@@ -741,6 +802,7 @@ class Desk:
         self.tickets = InMemoryTickets(self.store)
         self.directory = InMemoryDirectory(self.store)
         self.inbox = InMemoryInbox(self.store)
+        self.work = InMemoryWorkLists(self.store)
         self.routing = InMemoryRouting(self.store, self.writer)
         self.mail = InMemoryMail(self.store)
         self.reports = InMemoryReports(self.store)

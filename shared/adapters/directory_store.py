@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -144,6 +145,8 @@ class InboxStore:
             ticket_number=ticket["number"],
             subject=ticket["subject"],
             at=at,
+            message_id=ticket.get("message_id"),
+            note=ticket.get("note"),
         )
         try:
             item.save(condition=NotificationItem.pk.does_not_exist())
@@ -153,9 +156,51 @@ class InboxStore:
             raise
         return True
 
-    def list(self, recipient: str, limit: int, start: Key | None) -> Page:
+    def list(self, recipient: str, limit: int, start: Key | None, unread: bool = False) -> Page:
         result = NotificationItem.query(
-            f"INBOX#{recipient.lower()}", scan_index_forward=False, page_size=limit, last_evaluated_key=start
+            f"INBOX#{recipient.lower()}",
+            filter_condition=(NotificationItem.read == False) if unread else None,  # noqa: E712
+            scan_index_forward=False,
+            page_size=limit,
+            last_evaluated_key=start,
         )
         page = next(result.page_iter)
-        return Page([NotificationItem.from_raw_data(r) for r in page.get("Items", [])], page.get("LastEvaluatedKey"))
+        items = [_with_api_id(NotificationItem.from_raw_data(r)) for r in page.get("Items", [])]
+        return Page(items, page.get("LastEvaluatedKey"))
+
+    def mark_read(self, recipient: str, ids: Sequence[str]) -> int:
+        """One conditional UpdateItem per id (an id is the item's sort key without its prefix)."""
+        marked = 0
+        for notification_id in dict.fromkeys(ids):
+            item = NotificationItem(f"INBOX#{recipient.lower()}", f"{_PREFIX}{notification_id}")
+            try:
+                item.update([NotificationItem.read.set(True)], condition=NotificationItem.pk.exists())
+            except UpdateError as error:
+                if error.cause_response_code == "ConditionalCheckFailedException":
+                    continue  # not theirs, or gone: nothing to mark
+                raise
+            marked += 1
+        return marked
+
+    def mark_all_read(self, recipient: str) -> int:
+        """Every unread one: a filtered Query per page, the page written back read (BatchWriteItem)."""
+        marked = 0
+        unread = NotificationItem.query(
+            f"INBOX#{recipient.lower()}",
+            filter_condition=NotificationItem.read == False,  # noqa: E712
+        )
+        with NotificationItem.batch_write() as batch:
+            for item in unread:
+                item.read = True
+                batch.save(item)
+                marked += 1
+        return marked
+
+
+_PREFIX = "NOTIFICATION#"
+
+
+def _with_api_id(item: NotificationItem) -> NotificationItem:
+    """The API names a notification by its sort key (time and cause), so marking it read is one UpdateItem."""
+    item.id = item.sk[len(_PREFIX) :]
+    return item

@@ -99,6 +99,9 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     automation = JSONAttribute(null=True)  # automations done and next (shared/adapters/workflow_storage.py)
     review = JSONAttribute(null=True)  # 结案审核: {state, requested_by, requested_at, reviewer, reviewed_at, comment}
     articles = ListAttribute(of=UnicodeAttribute, null=True)  # knowledge-base articles linked to it
+    followers = ListAttribute(of=UnicodeAttribute, null=True)  # staff following it (shared/domain/collab.py)
+    collab = JSONAttribute(null=True)  # {subtasks: [...], collaborations: [...]}
+    merge = JSONAttribute(null=True)  # {into: {id, number}, from: [{id, number}]}
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()
@@ -147,6 +150,7 @@ class MessageItem(HelpdeskItem, discriminator="message"):
     email = JSONAttribute(null=True)
     wechat = JSONAttribute(null=True)
     delivery = JSONAttribute(null=True)
+    merged_from = UnicodeAttribute(null=True)  # copied from that (merged) ticket's conversation
 
 
 class EventItem(HelpdeskItem, discriminator="event"):
@@ -188,6 +192,36 @@ class NotificationItem(HelpdeskItem, discriminator="notification"):
     subject = UnicodeAttribute()
     at = UTCDateTimeAttribute()
     read = BooleanAttribute(default=False)
+    message_id = UnicodeAttribute(null=True)  # a mention's note
+    note = UnicodeAttribute(null=True)  # the start of that note
+
+
+class WorkEntryItem(HelpdeskItem, discriminator="work_entry"):
+    """`WORK#subtasks#<email>` or `WORK#collaborating#<team>` / `<ticket created key>`: the ticket is in that
+    person's sub-task list or that team's collaboration list while it holds an open one (written with the ticket)."""
+
+    ticket_id = UnicodeAttribute()
+
+
+class NotificationSettingsItem(HelpdeskItem, discriminator="notification_settings"):
+    """`PREFS#<email>` / `NOTIFICATIONS`: per kind of notice, in_app, email, both or none."""
+
+    channels = JSONAttribute(default=dict)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class DigestEntryItem(HelpdeskItem, discriminator="digest_entry"):
+    """`DIGEST#<email>` / `<time>#<notice key>`: an alert waiting for the person's next digest mail."""
+
+    notice_kind = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    ticket_number = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
+class DigestWaitItem(HelpdeskItem, discriminator="digest_wait"):
+    """`DIGESTS#<0..3>` / `<email>`: the person has alerts waiting for the sweep's digest (the key is the item)."""
 
 
 class SignInItem(HelpdeskItem, discriminator="sign_in"):
@@ -417,6 +451,10 @@ _ALL = (
     AgentItem,
     TeamItem,
     NotificationItem,
+    WorkEntryItem,
+    NotificationSettingsItem,
+    DigestEntryItem,
+    DigestWaitItem,
     SignInItem,
     MailIdItem,
     MailFilesItem,

@@ -104,6 +104,11 @@ def _newest(
     return found, (last["created_key"]["S"] if last else None)
 
 
+def tickets_by_pk(pks: list[str]) -> list[Ticket]:
+    """The tickets of these keys, in this order (one BatchGetItem)."""
+    return _tickets(pks)
+
+
 def _tickets(pks: list[str]) -> list[Ticket]:
     if not pks:
         return []

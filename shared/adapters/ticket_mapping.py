@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.adapters.collab_storage import collab_from_json, collab_to_json, merge_to_json
 from shared.adapters.items import EventItem, MessageItem, TicketItem
 from shared.adapters.partitions import LIST_SHARDS, sharded
 from shared.adapters.sla_storage import sla_from_json, sla_index_keys, sla_to_json
@@ -74,6 +75,9 @@ def to_item(ticket: Ticket) -> TicketItem:
         automation=automation_to_json(ticket.automation),
         review=review_to_json(ticket.review),
         articles=list(ticket.articles) or None,
+        followers=list(ticket.followers) or None,
+        collab=collab_to_json(ticket),
+        merge=merge_to_json(ticket),
         requester_key=ticket.requester.email.lower(),
         all_key=list_partition(ALL_TICKETS, "all", ticket.id),
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -92,6 +96,12 @@ def to_item(ticket: Ticket) -> TicketItem:
 
 
 def from_item(item: TicketItem) -> Ticket:
+    ticket = _ticket(item)
+    collab_from_json(ticket, item.collab, item.merge, item.followers)
+    return ticket
+
+
+def _ticket(item: TicketItem) -> Ticket:
     return Ticket(
         id=item.id,
         number=item.number,
@@ -186,6 +196,7 @@ def message_item(message: Message, ticket_version: int) -> MessageItem:
         email=message.email,
         wechat=message.wechat,
         delivery=message.delivery,
+        merged_from=message.merged_from,
     )
 
 
@@ -201,4 +212,5 @@ def to_message(item: MessageItem) -> Message:
         email=item.email,
         wechat=item.wechat,
         delivery=item.delivery,
+        merged_from=item.merged_from,
     )

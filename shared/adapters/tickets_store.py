@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,20 +22,26 @@ from shared.adapters.items import (
 )
 from shared.adapters.ticket_lists import any_open_in, list_condition, list_index, read_page
 from shared.adapters.ticket_mapping import (
+    event_item,
     from_item,
     message_item,
     message_sk,
     ticket_pk,
     to_event,
+    to_item,
     to_message,
 )
 from shared.adapters.ticket_writer import Part, check, put, update
-from shared.domain.events import Message
+from shared.domain.events import AuditEvent, Message
 from shared.domain.requests import IdempotencyClaim, Key, Page
 from shared.domain.tickets import Ticket
-from shared.errors import AlreadyClaimed, InvalidInput
+from shared.errors import AlreadyClaimed, InvalidInput, VersionConflict
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
+def _other_changed() -> Exception:
+    return VersionConflict("the other ticket was changed by someone else; try again")
 
 
 def _claim_pk(claim: IdempotencyClaim) -> str:
@@ -61,6 +68,21 @@ class TicketStore:
     def message_part(message: Message, ticket: Ticket) -> Part:
         """The message, sorted by the ticket version the write produces."""
         return put(message_item(message, ticket.version + 1), MessageItem.pk.does_not_exist())
+
+    @staticmethod
+    def ticket_part(ticket: Ticket, events: Sequence[AuditEvent]) -> list[Part]:
+        """Another ticket changed in the same write (a merge's target), at the version it was read, with its events:
+        `VersionConflict` when it changed meanwhile. Its `version` is the one written once the write succeeds."""
+        item = to_item(ticket)
+        return [put(item, conflict=_other_changed), *(put(event_item(e)) for e in events)]
+
+    @staticmethod
+    def copied_message_part(message: Message, target: Ticket, position: int, source_number: str) -> Part:
+        """A message of a merged duplicate, copied into `target`'s conversation at the merge (in its order there)."""
+        copy = replace(message, ticket_id=target.id, merged_from=source_number)
+        item = message_item(copy, target.version + 1)
+        item.sk = message_sk(target.version + 1, f"{position:04d}{message.id}")
+        return put(item, MessageItem.pk.does_not_exist())
 
     @staticmethod
     def delivery_part(ticket_id: str, ticket_version: int, message_id: str, delivery: dict[str, Any]) -> Part:

@@ -44,6 +44,8 @@ STATUS_BY_CODE = {
     "ticket_closed": 409,
     "not_resolved": 409,
     "not_in_review": 409,
+    "open_subtasks": 409,
+    "merge_refused": 409,
     "idempotency_key_reused": 409,
     "own_role": 409,
     "own_account": 409,

@@ -137,6 +137,11 @@ class StatusEntryOut(Out):
     at: datetime
 
 
+class MergeLinkOut(Out):
+    id: str
+    number: str
+
+
 class TicketOut(Out):
     id: str
     number: str
@@ -167,6 +172,10 @@ class TicketOut(Out):
         default=None, description="the automation that acts next on this ticket, and when"
     )
     review: ReviewOut | None = Field(default=None, description="结案审核: the closing review, once asked for")
+    followers: list[str] = Field(default_factory=list, description="staff who follow the ticket")
+    merged_into: MergeLinkOut | None = Field(default=None, description="closed as a duplicate of this ticket")
+    merged_from: list[MergeLinkOut] = Field(default_factory=list, description="duplicates merged into this ticket")
+    open_subtasks: int = Field(default=0, description="sub-tasks not done yet")
 
 
 class TicketPage(Out):
@@ -205,6 +214,7 @@ class MessageOut(Out):
     has_raw: bool = False
     delivery: DeliveryOut | None = Field(default=None, description="set when the reply could not be delivered")
     wechat: dict[str, Any] | None = Field(default=None, description="WeChat messages: msg_id, msg_type, problems")
+    merged_from: str | None = Field(default=None, description="copied from this merged duplicate (its number)")
 
 
 class AttachmentLink(Out):
@@ -301,6 +311,8 @@ class NotificationOut(Out):
     subject: str
     at: datetime
     read: bool
+    message_id: str | None = Field(default=None, description="a mention: the note that named the reader")
+    note: str | None = Field(default=None, description="a mention: the start of that note")
 
 
 class NotificationPage(Out):
@@ -392,6 +404,12 @@ def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
         ),
         next_automation=_next_automation(ticket, tz),
         review=_review(ticket, tz),
+        followers=list(ticket.followers),
+        merged_into=MergeLinkOut(id=ticket.merged_into.id, number=ticket.merged_into.number)
+        if ticket.merged_into
+        else None,
+        merged_from=[MergeLinkOut(id=m.id, number=m.number) for m in ticket.merged_from],
+        open_subtasks=len(ticket.open_subtasks),
     )
 
 
@@ -445,6 +463,7 @@ def message_out(message: Message, tz: Any) -> MessageOut:
         has_raw=bool(email.get("raw_key")),
         delivery=DeliveryOut.model_validate(message.delivery) if message.delivery else None,
         wechat={k: wechat[k] for k in ("msg_id", "msg_type", "problems") if k in wechat} if wechat else None,
+        merged_from=message.merged_from,
     )
 
 
@@ -503,7 +522,21 @@ class TicketListQuery(Out):
     # Unknown parameters are ignored (cache busters), known ones validated.
     model_config = ConfigDict(extra="ignore")
 
-    view: Literal["mine", "team", "unassigned", "all", "requested", "at_risk", "breached", "review"] | None = None
+    view: (
+        Literal[
+            "mine",
+            "team",
+            "unassigned",
+            "all",
+            "requested",
+            "at_risk",
+            "breached",
+            "review",
+            "subtasks",
+            "collaborating",
+        ]
+        | None
+    ) = None
     status: str | None = Field(default=None, description="comma-separated statuses")
     priority: str | None = Field(default=None, description="comma-separated priorities")
     team: ShortText | None = None

@@ -32,6 +32,14 @@ class EventType(StrEnum):
     MESSAGE_UNDELIVERED = "message.undelivered"
     # A supervisor decided a closing review (结案审核): change `review` pending -> approved | rejected.
     TICKET_REVIEWED = "ticket.reviewed"
+    # Working together (shared/services/collaboration.py, merge.py): change `subtask` / `collaboration` old -> new.
+    SUBTASK_ADDED = "subtask.added"
+    SUBTASK_UPDATED = "subtask.updated"
+    SUBTASK_OVERDUE = "subtask.overdue"  # the sweep found it past its due time (once per due time)
+    COLLABORATION_REQUESTED = "collaboration.requested"
+    COLLABORATION_ANSWERED = "collaboration.answered"  # with the answer as an internal note (`message_id`)
+    TICKET_MERGED = "ticket.merged"  # on the source (`merged_into`) and on the target (`merged_from`)
+    SLA_SECOND_LEVEL = "sla.escalated_second_level"  # a breach left unhandled went up a level
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,8 @@ class Message:
     wechat: dict[str, Any] | None = None
     # A public reply's delivery on the requester's channel, when it failed: {"status", "channel", "reason", "at"}.
     delivery: dict[str, Any] | None = None
+    # A message copied from a duplicate merged into this ticket: that ticket's number.
+    merged_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,4 +123,5 @@ def snapshot_of(ticket: Ticket) -> dict[str, Any]:
         "assignee": ticket.assignee,
         "language": ticket.language,
         "cc": list(ticket.cc),
+        "followers": list(ticket.followers),
     }

@@ -34,11 +34,19 @@ class Audience(StrEnum):
     ASSIGNEE_OR_SUPERVISOR = "assignee_or_supervisor"  # the assignee; the supervisor while nobody holds it
     RULE_NOTIFY = "rule_notify"  # the people a routing rule named
     MESSAGE_AUTHOR = "message_author"  # who wrote the message the event is about
+    MENTIONED = "mentioned"  # the staff an internal note named with @ (change `mentions`)
+    FOLLOWERS = "followers"  # the ticket's followers
+    SUBTASK_ASSIGNEE = "subtask_assignee"  # whom the event made a sub-task's assignee
+    SUBTASK_PEOPLE = "subtask_people"  # an overdue sub-task's assignee and the ticket's assignee
+    COLLABORATION_TEAM = "collaboration_team"  # the asked team's members and supervisor
+    COLLABORATION_REQUESTER = "collaboration_requester"  # who asked for the collaboration
+    ADMINS = "admins"  # the second level of escalation (the admins)
 
 
 class Delivery(StrEnum):
     MAIL = "mail"  # the requester's channel: mail, or WeChat
     IN_APP = "in_app"
+    STAFF = "staff"  # in-app, email or both, as the person chose (shared/services/staff_alerts.py)
 
 
 class Sender(StrEnum):
@@ -118,7 +126,32 @@ def _rule_notified(event: AuditEvent) -> bool:
     return change is not None and bool(change.new)
 
 
-MAIL, IN_APP = Delivery.MAIL, Delivery.IN_APP
+def _mentioned(event: AuditEvent) -> bool:
+    change = event.changed("mentions")
+    return change is not None and bool(change.new)
+
+
+def _customer_message(event: AuditEvent) -> bool:
+    return event.type is EventType.MESSAGE_ADDED and not event.internal and event.actor.role not in STAFF_ROLES
+
+
+def _status_moved(event: AuditEvent) -> bool:
+    return event.changed("status") is not None
+
+
+def _subtask_assigned(event: AuditEvent) -> bool:
+    change = event.changed("subtask")
+    if event.type not in (EventType.SUBTASK_ADDED, EventType.SUBTASK_UPDATED) or change is None:
+        return False
+    new, old = change.new or {}, change.old or {}
+    return bool(new.get("assignee")) and new.get("assignee") != old.get("assignee")
+
+
+def _merged_here(event: AuditEvent) -> bool:
+    return event.type is EventType.TICKET_MERGED and event.changed("merged_from") is not None
+
+
+MAIL, IN_APP, STAFF = Delivery.MAIL, Delivery.IN_APP, Delivery.STAFF
 NOTIFICATION, ROUTING = Sender.NOTIFICATION, Sender.ROUTING
 
 NOTICES: tuple[tuple[Callable[[AuditEvent], bool], Notice], ...] = (
@@ -145,6 +178,23 @@ NOTICES: tuple[tuple[Callable[[AuditEvent], bool], Notice], ...] = (
     (_escalated, Notice("ticket.escalated", Audience.SUPERVISOR, IN_APP, ROUTING)),
     (_review("pending"), Notice("review.requested", Audience.SUPERVISOR, IN_APP, ROUTING)),
     (_review("rejected"), Notice("review.rejected", Audience.ASSIGNEE, IN_APP, ROUTING, not_to_actor=True)),
+    # Working together (shared/services/collaboration.py, merge.py, sla_sweep.py): each person's own choice of
+    # in-app, email or both (`Delivery.STAFF`).
+    (_mentioned, Notice("mention", Audience.MENTIONED, STAFF, NOTIFICATION, not_to_actor=True)),
+    (_customer_message, Notice("follower.message", Audience.FOLLOWERS, STAFF, NOTIFICATION, not_to_actor=True)),
+    (_status_moved, Notice("follower.status", Audience.FOLLOWERS, STAFF, NOTIFICATION, not_to_actor=True)),
+    (_subtask_assigned, Notice("subtask.assigned", Audience.SUBTASK_ASSIGNEE, STAFF, NOTIFICATION, not_to_actor=True)),
+    (_is(EventType.SUBTASK_OVERDUE), Notice("subtask.overdue", Audience.SUBTASK_PEOPLE, STAFF, NOTIFICATION)),
+    (
+        _is(EventType.COLLABORATION_REQUESTED),
+        Notice("collaboration.requested", Audience.COLLABORATION_TEAM, STAFF, NOTIFICATION, not_to_actor=True),
+    ),
+    (
+        _is(EventType.COLLABORATION_ANSWERED),
+        Notice("collaboration.answered", Audience.COLLABORATION_REQUESTER, STAFF, NOTIFICATION, not_to_actor=True),
+    ),
+    (_merged_here, Notice("ticket.merged", Audience.ASSIGNEE, STAFF, NOTIFICATION, not_to_actor=True)),
+    (_is(EventType.SLA_SECOND_LEVEL), Notice("sla.escalated_second_level", Audience.ADMINS, STAFF, NOTIFICATION)),
 )
 
 

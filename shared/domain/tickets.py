@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from shared.domain.collab import FOLLOWER_TAG, Collaboration, MergeLink, SubTask
 from shared.domain.lifecycle import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -100,6 +101,13 @@ class Ticket:
     automation: AutomationState = field(default_factory=AutomationState)  # automations and triggers (workflow.py)
     review: Review | None = None  # 结案审核, once someone asked to close a ticket that needs it
     articles: list[str] = field(default_factory=list)  # knowledge-base articles an agent linked to it
+    # Working together (shared/domain/collab.py): staff who follow it, its sub-tasks and collaboration requests.
+    followers: list[str] = field(default_factory=list)
+    subtasks: list[SubTask] = field(default_factory=list)
+    collaborations: list[Collaboration] = field(default_factory=list)
+    merged_into: MergeLink | None = None  # closed as a duplicate of that ticket
+    merged_from: list[MergeLink] = field(default_factory=list)  # duplicates merged into this one
+    second_level_at: datetime | None = None  # a breach goes up a level then, if still unhandled (the sweep)
 
     @property
     def is_open(self) -> bool:
@@ -112,7 +120,58 @@ class Ticket:
         due = [self.sla.next_checkpoint_at] if self.is_open and self.sla.next_checkpoint_at is not None else []
         if self.automation.next_at is not None and self.status is not Status.CLOSED:
             due.append(self.automation.next_at)
+        if self.is_open:  # an overdue sub-task is told once; a breach goes up a level (shared/services/sla_sweep.py)
+            due += [at for at in (s.overdue_at() for s in self.subtasks) if at is not None]
+            due += [self.second_level_at] if self.second_level_at is not None else []
         return min(due, default=None)
+
+    def absorb_follower_tags(self) -> list[FieldChange]:
+        """`follower:<email>` tags (what `add_follower` wrote before tickets had followers, and still writes through
+        the rules' tags) become followers."""
+        found = [t[len(FOLLOWER_TAG) :].lower() for t in self.tags if t.startswith(FOLLOWER_TAG)]
+        if not found:
+            return []
+        old_tags = list(self.tags)
+        self.tags = [t for t in self.tags if not t.startswith(FOLLOWER_TAG)]
+        return [FieldChange("tags", old_tags, list(self.tags)), *self.follow([f for f in found if f])]
+
+    @property
+    def open_subtasks(self) -> list[SubTask]:
+        return [s for s in self.subtasks if s.is_open]
+
+    def subtask(self, subtask_id: str) -> SubTask | None:
+        return next((s for s in self.subtasks if s.id == subtask_id), None)
+
+    def collaboration(self, collaboration_id: str) -> Collaboration | None:
+        return next((c for c in self.collaborations if c.id == collaboration_id), None)
+
+    def follow(self, emails: list[str]) -> list[FieldChange]:
+        """Adds followers not following yet; the change, if any."""
+        new = [e for e in dict.fromkeys(e.lower() for e in emails) if e not in self.followers]
+        if not new:
+            return []
+        old = list(self.followers)
+        self.followers = [*old, *new]
+        return [FieldChange("followers", old, list(self.followers))]
+
+    def unfollow(self, email: str) -> list[FieldChange]:
+        if email.lower() not in self.followers:
+            return []
+        old = list(self.followers)
+        self.followers = [f for f in old if f != email.lower()]
+        return [FieldChange("followers", old, list(self.followers))]
+
+    def close_as_merged(self, target: MergeLink, now: datetime) -> list[FieldChange]:
+        """Closed as a duplicate of `target`: final, whatever the status was (no review: nothing was solved here)."""
+        old = self.status
+        self.merged_into = target
+        self.updated_at = now
+        changes = [FieldChange("merged_into", None, target.to_dict())]
+        if old is not Status.CLOSED:
+            self.status = Status.CLOSED
+            self.status_history.append(StatusEntry(Status.CLOSED, now))
+            changes.append(FieldChange("status", old.value, Status.CLOSED.value))
+        return changes
 
     @property
     def next_statuses(self) -> tuple[Status, ...]:
@@ -125,6 +184,12 @@ class Ticket:
         explicit_status = "status" in changes
         if explicit_status:
             self._check_move(Status(changes["status"]))  # before anything changes: all or nothing
+        follow_tags: list[str] = []
+        if "tags" in changes:
+            # `follower:<email>` tags (an `add_follower` rule's, or typed by staff) become followers.
+            tags = list(changes["tags"] or [])
+            follow_tags = [t[len(FOLLOWER_TAG) :] for t in tags if t.startswith(FOLLOWER_TAG) and t != FOLLOWER_TAG]
+            changes = {**changes, "tags": [t for t in tags if not t.startswith(FOLLOWER_TAG)]}
         for name in PATCHABLE_FIELDS:
             if name not in changes or name == "status":
                 continue
@@ -132,6 +197,8 @@ class Ticket:
             if old != new:
                 setattr(self, name, new)
                 applied.append(FieldChange(name, _plain(old), _plain(new)))
+        if "tags" in changes:
+            applied += self.follow(follow_tags)
         if explicit_status:
             applied += self._move_to(Status(changes["status"]), now)
         elif "assignee" in changes:

@@ -51,6 +51,7 @@ from shared.errors import CapacityTaken, QueueEntryGone, VersionConflict
 from shared.services.effects import Effector
 from shared.services.ports import DirectoryReader, Inbox, Routing, SlaKeeper, Tickets, TicketWriter
 from shared.services.routing import SYSTEM
+from shared.services.staff_alerts import StaffAlerts
 from shared.services.triggers import TriggerService
 
 log = logging.getLogger("helpdesk.assignment")
@@ -127,7 +128,9 @@ class AssignmentService:
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         triggers: TriggerService | None = None,
         effector: Effector | None = None,
+        alerts: Callable[[], StaffAlerts] | None = None,
     ) -> None:
+        self._alerts = alerts  # each person's choice of in-app, mail (digest) or both; the inbox alone without it
         self._tickets = tickets
         self._writer = writer
         self._store = store
@@ -377,7 +380,9 @@ class AssignmentService:
             for who in self._audience(notice.audience, event, snapshot):
                 if notice.not_to_actor and who == event.actor.email:
                     continue
-                if self._inbox.add(who, f"{event.id}:{notice.kind}", notice.kind, event.at, snapshot):
+                if self._alerts is not None:
+                    done += self._alerts().tell(who, f"{event.id}:{notice.kind}", notice.kind, event.at, snapshot)
+                elif self._inbox.add(who, f"{event.id}:{notice.kind}", notice.kind, event.at, snapshot):
                     done.append(f"notified {who} ({notice.kind})")
         return done
 

@@ -30,6 +30,7 @@ from shared.domain.tickets import Channel, FieldChange, Person, Status, Ticket
 from shared.domain.workflow import AUTOMATIC_MAIL
 from shared.errors import AlreadyClaimed, UnstorableWrite
 from shared.services.conflicts import retry_on_conflict
+from shared.services.merge import follow_merges
 from shared.services.ports import Blobs, Mail, MailIds, Tickets, TicketWriter, WritePart
 from shared.services.tickets import TicketService
 
@@ -162,6 +163,8 @@ class EmailIntakeService:
         match: ThreadMatch | None,
     ) -> IntakeResult:
         ticket = self._store.get(match.ticket_id) if match is not None else None
+        if ticket is not None and ticket.merged_into is not None:
+            ticket = follow_merges(ticket, self._store)  # the source's thread continues on the merge's target
         if ticket is not None and match is not None:
             if ticket.status is not Status.CLOSED:
                 return self._append(ticket, parsed, author, inbound, dedupe, match, automatic)

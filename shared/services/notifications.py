@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.domain.access import Permission, Principal
+from shared.domain.access import ADMIN, Permission, Principal
+from shared.domain.directory import Agent, Team
 from shared.domain.events import AuditEvent
 from shared.domain.mail.loop_guard import is_system_address
 from shared.domain.notices import Audience, Delivery, Notice, Sender, notices_for
@@ -20,6 +21,7 @@ from shared.errors import Forbidden
 from shared.services.cursors import CursorCodec
 from shared.services.mail import MailComposer
 from shared.services.ports import Inbox, Mail, Tickets
+from shared.services.staff_alerts import StaffAlerts
 from shared.services.wechat_notices import WechatNotices
 
 PRIORITY_LABELS = {
@@ -55,7 +57,11 @@ class NotificationService:
         acknowledgments_per_minute: int = 3,
         survey_links: SurveyLinks | None = None,
         wechat: WechatNotices | None = None,
+        alerts: StaffAlerts | None = None,
+        directory: Callable[[], tuple[list[Agent], list[Team]]] | None = None,
     ) -> None:
+        self._alerts = alerts
+        self._directory = directory
         self._survey_links = survey_links
         self._wechat = wechat
         self._mail_store = mail
@@ -76,6 +82,8 @@ class NotificationService:
                 done += self._wechat.deliver(notice.kind, event, ticket)
             elif notice.delivery is Delivery.MAIL:
                 done += self._requester_mail(notice, event, ticket)
+            elif notice.delivery is Delivery.STAFF:
+                done += self._staff(notice, event, ticket)
             else:
                 done += self._in_app(notice, event, ticket)
         return done
@@ -98,7 +106,54 @@ class NotificationService:
         if not who or (notice.not_to_actor and who == event.actor.email):
             return []
         # Keyed on the event alone (one assignment per event): the key notices of this kind always had.
+        if self._alerts is not None:
+            return self._alerts.tell(who, event.id, notice.kind, event.at, ticket)
         return [f"notified {who}"] if self._inbox.add(who, event.id, notice.kind, event.at, ticket) else []
+
+    def _staff(self, notice: Notice, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
+        """A notice to staff, each told once per event and kind, in the ways they chose."""
+        excerpt = ""
+        if notice.kind == "mention" and event.message_id:
+            message = self._store.get_message(event.ticket_id, event.ticket_version, event.message_id)
+            excerpt = message.body if message is not None else ""
+        done: list[str] = []
+        for who in dict.fromkeys(w.lower() for w in self._staff_audience(notice.audience, event, ticket) if w):
+            if notice.not_to_actor and who == event.actor.email.lower():
+                continue
+            key = f"{event.id}:{notice.kind}"
+            about = {**ticket, "message_id": event.message_id} if notice.kind == "mention" else ticket
+            if self._alerts is not None:
+                done += self._alerts.tell(who, key, notice.kind, event.at, about, excerpt)
+            elif self._inbox.add(who, key, notice.kind, event.at, about):
+                done.append(f"notified {who} ({notice.kind})")
+        return done
+
+    def _staff_audience(self, audience: Audience, event: AuditEvent, ticket: dict[str, Any]) -> list[str | None]:
+        def new(name: str) -> Any:
+            change = event.changed(name)
+            return change.new if change is not None else None
+
+        if audience is Audience.MENTIONED:
+            return list(new("mentions") or [])
+        if audience is Audience.FOLLOWERS:
+            return list(ticket.get("followers") or [])
+        if audience is Audience.SUBTASK_ASSIGNEE:
+            return [(new("subtask") or {}).get("assignee")]
+        if audience is Audience.SUBTASK_PEOPLE:
+            return [(new("subtask") or {}).get("assignee"), ticket.get("assignee")]
+        if audience is Audience.COLLABORATION_REQUESTER:
+            return [(new("collaboration") or {}).get("requested_by")]
+        if audience is Audience.ASSIGNEE:
+            return [ticket.get("assignee")]
+        agents, teams = self._directory() if self._directory is not None else ([], [])
+        if audience is Audience.ADMINS:
+            return [a.email for a in agents if a.role == ADMIN]
+        if audience is Audience.COLLABORATION_TEAM:
+            team = (new("collaboration") or {}).get("team")
+            found = next((t for t in teams if t.id == team), None)
+            members = [a.email for a in agents if team in a.teams]
+            return [*members, *([found.supervisor] if found and found.supervisor else [])]
+        return []
 
     def _acknowledge(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
         to = ticket["requester"]["email"]
@@ -193,9 +248,19 @@ class NotificationService:
         return [f"{kind} mail to {to}: {result.get('message_id')}"]
 
     # -- the agent's inbox -----------------------------------------------------------------------
-    def inbox(self, principal: Principal, limit: int, cursor: str | None) -> tuple[list[Any], str | None]:
+    def inbox(
+        self, principal: Principal, limit: int, cursor: str | None, unread: bool = False
+    ) -> tuple[list[Any], str | None]:
         if not principal.can(Permission.DIRECTORY_READ):
             raise Forbidden("staff only")
-        scope = f"inbox|{principal.email}"
-        page = self._inbox.list(principal.email, limit, self._cursors.decode(scope, cursor))
+        scope = f"inbox|{principal.email}|{unread}"
+        page = self._inbox.list(principal.email, limit, self._cursors.decode(scope, cursor), unread)
         return page.items, self._cursors.encode(scope, page.last_key)
+
+    def mark_read(self, principal: Principal, ids: list[str], everything: bool) -> int:
+        """Marks the caller's notifications read: these ids, or all of them; how many were marked."""
+        if not principal.can(Permission.DIRECTORY_READ):
+            raise Forbidden("staff only")
+        if everything:
+            return self._inbox.mark_all_read(principal.email)
+        return self._inbox.mark_read(principal.email, ids)

@@ -105,6 +105,14 @@ class Tickets(TicketReader, Protocol):
 
     def directory_checks(self, requires: dict[str, str]) -> Sequence[WritePart]: ...
 
+    def ticket_part(self, ticket: Ticket, events: Sequence[AuditEvent]) -> Sequence[WritePart]:
+        """Another ticket (a merge's target) written with this one, at the version read, with its events."""
+        ...
+
+    def copied_message_part(self, message: Message, target: Ticket, position: int, source_number: str) -> WritePart:
+        """A merged duplicate's message, copied into the target's conversation at the merge."""
+        ...
+
     def delivery_part(
         self, ticket_id: str, ticket_version: int, message_id: str, delivery: dict[str, Any]
     ) -> WritePart:
@@ -150,7 +158,41 @@ class Inbox(Protocol):
 
     def add(self, recipient: str, event_id: str, kind: str, at: datetime, ticket: dict[str, Any]) -> bool: ...
 
-    def list(self, recipient: str, limit: int, start: Key | None) -> Page: ...
+    def list(self, recipient: str, limit: int, start: Key | None, unread: bool = False) -> Page:
+        """Newest first; only the unread ones when `unread` (a filtered page may be short)."""
+        ...
+
+    def mark_read(self, recipient: str, ids: Sequence[str]) -> int:
+        """Marks these notifications (their API ids) read; how many there were."""
+        ...
+
+    def mark_all_read(self, recipient: str) -> int: ...
+
+
+class WorkLists(Protocol):
+    """A person's tickets with open sub-tasks and a team's tickets with open collaboration requests, kept by parts
+    of the ticket's write."""
+
+    def work_parts(self, before: Ticket | None, after: Ticket) -> Sequence[WritePart]: ...
+
+    def list_work(self, view: str, owner: str, limit: int, start: Key | None) -> Page: ...
+
+
+class StaffPreferences(Protocol):
+    """Each staff member's choice of in-app, email or both per kind of notice, and the alerts waiting for their
+    digest mail."""
+
+    def notification_settings(self, email: str) -> dict[str, str]: ...
+
+    def save_notification_settings(self, email: str, channels: dict[str, str], now: datetime) -> None: ...
+
+    def add_digest_entry(self, email: str, key: str, kind: str, at: datetime, ticket: dict[str, Any]) -> bool: ...
+
+    def digest_recipients(self, limit: int = 200) -> list[str]: ...
+
+    def digest_entries(self, email: str, limit: int = 100) -> list[dict[str, Any]]: ...
+
+    def clear_digest(self, email: str, sort_keys: Iterable[str], more: bool) -> None: ...
 
 
 # -- routing and SLA ---------------------------------------------------------------------------------------------

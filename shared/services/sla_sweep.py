@@ -20,14 +20,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.clock import Clock
 from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.sla.clock import CheckpointKind
 from shared.domain.sla.keeper import ack_name, checkpoint_name, clock_of
 from shared.domain.sla.policy import SlaConfig
-from shared.domain.tickets import FieldChange, Person, Priority, Ticket
+from shared.domain.tickets import FieldChange, Person, Priority, Status, Ticket
 from shared.errors import VersionConflict
 from shared.services.automations import AutomationService, Planned
 from shared.services.conflicts import retry_on_conflict
@@ -60,7 +60,9 @@ class SweepService:
         keeper: SlaKeeper | None = None,
         automations: AutomationService | None = None,
         message_part: Callable[[Message, Ticket], WritePart] | None = None,
+        digests: Callable[[datetime], list[str]] | None = None,
     ) -> None:
+        self._digests = digests
         self._tickets = tickets
         self._writer = writer
         self._due_list = due_list
@@ -79,6 +81,8 @@ class SweepService:
         report.due = len(ids)
         for ticket_id in ids:
             report.acted += self._act(ticket_id, now, config, report)
+        if self._digests is not None:
+            report.acted += self._digests(now)  # the alerts this run (and the stream since the last) produced
         return report
 
     def _act(self, ticket_id: str, now: datetime, config: SlaConfig, report: SweepReport) -> list[str]:
@@ -103,6 +107,8 @@ class SweepService:
         planned: list[tuple[Person, EventType, list[FieldChange], str | None]] = [
             (SWEEPER, kind, changes, None) for kind, changes in self._sla_checkpoints(ticket, now, config)
         ]
+        planned += [(SWEEPER, EventType.SUBTASK_OVERDUE, changes, None) for changes in _overdue_subtasks(ticket, now)]
+        planned += [(SWEEPER, EventType.SLA_SECOND_LEVEL, changes, None) for changes in _second_level(ticket, now)]
         if planned:
             ticket.updated_at = now
         automated = self._automations.plan(ticket, now) if self._automations is not None else Planned()
@@ -156,6 +162,11 @@ class SweepService:
             if config.escalation.reassign_on_breach and ticket.assignee:
                 passed_over.append(ticket.assignee)
                 changes += ticket.apply_changes({"assignee": None}, now)
+            after = config.escalation.second_level_after_minutes
+            if after and ticket.second_level_at is None:
+                # Left unhandled this long, the breach goes up a level (seed 000: 提醒其他相关负责人).
+                ticket.second_level_at = now + timedelta(minutes=after)
+                changes.append(FieldChange("sla.second_level_at", None, ticket.second_level_at.isoformat()))
             planned.append((EventType.SLA_BREACH, changes))
         ticket.sla = replace(
             ticket.sla,
@@ -165,3 +176,30 @@ class SweepService:
             breached=breached,
         )
         return planned
+
+
+def _overdue_subtasks(ticket: Ticket, now: datetime) -> list[list[FieldChange]]:
+    """Open sub-tasks past their due time, told once each (until their due time moves): one event each."""
+    if not ticket.is_open:
+        return []
+    found = []
+    for subtask in ticket.subtasks:
+        due = subtask.overdue_at()
+        if due is not None and due <= now:
+            noticed = replace(subtask, overdue_noticed=True)
+            ticket.subtasks = [noticed if s.id == subtask.id else s for s in ticket.subtasks]
+            found.append([FieldChange("subtask", subtask.to_dict(), noticed.to_dict())])
+    return found
+
+
+def _second_level(ticket: Ticket, now: datetime) -> list[list[FieldChange]]:
+    """A breach whose second level fell due: escalated when the ticket is still in the team's hands (new or in
+    progress: nobody solved it, nobody is waiting on the customer), dropped otherwise. Once either way."""
+    due = ticket.second_level_at
+    if due is None or due > now:
+        return []
+    ticket.second_level_at = None
+    cleared = FieldChange("sla.second_level_at", due.isoformat(), None)
+    if ticket.status not in (Status.NEW, Status.IN_PROGRESS):
+        return []
+    return [[cleared, FieldChange("sla.second_level", None, due.isoformat())]]

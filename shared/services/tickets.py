@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from shared.clock import Clock
 from shared.domain.access import Permission, Principal
+from shared.domain.collab import mentioned
 from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.requests import IdempotencyClaim, TicketDraft, TicketQuery
 from shared.domain.review import ReviewPolicy, close
@@ -25,16 +26,19 @@ from shared.errors import (
     IdempotencyKeyReused,
     InvalidInput,
     NotFound,
+    OpenSubtasks,
     TicketClosed,
     VersionConflict,
 )
 from shared.services.cursors import CursorCodec
+from shared.services.merge import follow_merges
 from shared.services.numbers import TicketNumbers
-from shared.services.ports import DirectoryReader, SlaKeeper, Tickets, TicketWriter, WritePart
+from shared.services.ports import DirectoryReader, SlaKeeper, Tickets, TicketWriter, WorkLists, WritePart
 
 _NUMBER = re.compile(r"^GD\d{11,}$")
 _TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
-VIEWS = ("mine", "team", "unassigned", "all", "requested", "at_risk", "breached", "review")
+VIEWS = ("mine", "team", "unassigned", "all", "requested", "at_risk", "breached", "review", "subtasks", "collaborating")
+WORK_VIEWS = frozenset({"subtasks", "collaborating"})  # kept by the collaboration writes (WorkLists)
 SLA_VIEWS = frozenset({"at_risk", "breached"})
 REVIEW_VIEW = "review"  # tickets waiting for a closing review (结案审核)
 
@@ -58,7 +62,9 @@ class TicketService:
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         numbers: TicketNumbers | None = None,
         review_policy: Callable[[], ReviewPolicy] | None = None,
+        work: WorkLists | None = None,
     ) -> None:
+        self._work = work
         self._numbers = numbers or TicketNumbers(store)
         self._review_policy = review_policy or ReviewPolicy
         self._sla = sla
@@ -185,6 +191,8 @@ class TicketService:
                 raise InvalidInput("requester goes with view=requested", field="requester")
             if query.requester != principal.email and not principal.can(Permission.TICKET_READ_ALL):
                 raise Forbidden("customers can only list the tickets they opened")
+        if view in WORK_VIEWS:
+            return self._work_list(principal, view, query)
         owner = self._owner(principal, view, query.team, query.requester)
         statuses = sorted(s.value for s in query.statuses)
         priorities = sorted(p.value for p in query.priorities)
@@ -192,6 +200,42 @@ class TicketService:
         start = self._cursors.decode(scope, query.cursor)
         page = self._store.list_tickets(view, owner, query.limit, start, statuses, priorities)
         return page.items, self._cursors.encode(scope, page.last_key)
+
+    def _work_list(
+        self, principal: Principal, view: str, query: TicketQuery
+    ) -> tuple[builtins.list[Ticket], str | None]:
+        """The caller's tickets with open sub-tasks, or their teams' tickets with open collaboration requests (the
+        teams they belong to or supervise, one after the other: one Query per page)."""
+        if self._work is None:  # pragma: no cover - wired by the container
+            raise InvalidInput("this view is not available", field="view")
+        owners = [principal.email] if view == "subtasks" else self._teams_of(principal, query.team)
+        scope = f"tickets|{view}|{','.join(owners)}"
+        position = self._cursors.decode(scope, query.cursor) or {}
+        index = int(position.get("owner", 0))
+        if index >= len(owners):
+            return [], None
+        start = position.get("key")
+        page = self._work.list_work(view, owners[index], query.limit, start)
+        statuses = {s.value for s in query.statuses}
+        priorities = {p.value for p in query.priorities}
+        items = [
+            t
+            for t in page.items
+            if (not statuses or t.status.value in statuses) and (not priorities or t.priority.value in priorities)
+        ]
+        if page.last_key is not None:
+            after: dict[str, Any] | None = {"owner": index, "key": page.last_key}
+        else:
+            after = {"owner": index + 1, "key": None} if index + 1 < len(owners) else None
+        return items, self._cursors.encode(scope, after)
+
+    def _teams_of(self, principal: Principal, team: str | None) -> builtins.list[str]:
+        if team is not None:
+            return [team]
+        agents, teams = self._directory.list_all()
+        agent = next((a for a in agents if a.email == principal.email), None)
+        mine = list(agent.teams) if agent else []
+        return list(dict.fromkeys([*mine, *(t.id for t in teams if t.supervisor == principal.email)]))
 
     def _owner(self, principal: Principal, view: str, team: str | None, requester: str | None = None) -> str | None:
         """Whose list the view is: the requester's, the agent's or the team's (None for the desk-wide views)."""
@@ -225,6 +269,10 @@ class TicketService:
         changes = dict(changes)
         breach_reason = changes.pop("breach_reason", ...)
         closing = changes.get("status") == Status.CLOSED
+        finishing = changes.get("status") in (Status.RESOLVED, Status.CLOSED)
+        if finishing and ticket.open_subtasks and ticket.status is not Status(changes["status"]):
+            count = len(ticket.open_subtasks)
+            raise OpenSubtasks(f"{count} sub-task(s) are still open; finish them first", field="status")
         if closing:
             changes.pop("status")
         applied = ticket.apply_changes(changes, now)
@@ -251,6 +299,8 @@ class TicketService:
         ticket = self.get(principal, ref)
         if internal and not principal.can(Permission.MESSAGE_INTERNAL):
             raise Forbidden("customers cannot post internal notes")
+        if ticket.merged_into is not None:  # a reply to a merged duplicate belongs to the ticket it went into
+            ticket = follow_merges(ticket, self._store)
         if ticket.status is Status.CLOSED:
             raise TicketClosed("this ticket is closed; open a new one", field="status")
         now = self._clock.now()
@@ -260,6 +310,8 @@ class TicketService:
             applied = ticket.record_customer_reply(now)
         ticket.updated_at = now
         applied += self._sla.refresh(ticket, now, applied)
+        if internal and principal.is_staff:
+            applied += self._mentions(ticket, body, principal)
         message = Message(
             id=self._new_id(),
             ticket_id=ticket.id,
@@ -272,6 +324,14 @@ class TicketService:
         event = self._event(ticket, EventType.MESSAGE_ADDED, principal, now, applied, message.id, internal)
         self._writer.write(ticket, [event], [self._store.message_part(message, ticket)])
         return message
+
+    def _mentions(self, ticket: Ticket, body: str, principal: Principal) -> builtins.list[FieldChange]:
+        """The staff an internal note names with `@` (never its author): recorded on the event (`mentions`, which
+        the notices table answers) and made followers. A name that is not staff stays text."""
+        named = [e for e in mentioned(body) if e != principal.email and self._directory.get_agent(e) is not None]
+        if not named:
+            return []
+        return [FieldChange("mentions", None, named), *ticket.follow(named)]
 
     def list_messages(
         self, principal: Principal, ref: str, limit: int, cursor: str | None

@@ -44,6 +44,7 @@ def test_ack_timeout_warning_breach_and_escalation_each_notify_once(api, env):
         "ack_timeout_minutes": 10,
         "raise_priority_on_breach": False,
         "reassign_on_breach": False,
+        "second_level_after_minutes": 60,
     }
     policies["escalation"]["raise_priority_on_breach"] = True
     saved = api.call("PUT", "/api/admin/sla-policies", ADMIN, {k: v for k, v in policies.items() if k != "version"})

@@ -134,7 +134,7 @@ def test_reply_and_note_triggers_and_a_canned_reply_mailed_once(api, env):
     auto = [m for m in messages if m["author"]["role"] == "system"]
     assert len(auto) == 1 and auto[0]["body"].startswith("您好 ") and "{customer_name}" not in auto[0]["body"]
     assert not auto[0]["internal"]
-    assert f"follower:{LEAD}" in _get(api, ticket)["tags"]
+    assert LEAD in _get(api, ticket)["followers"]  # add_follower writes followers now
     replies = [i for i in env.outbox.items() if f"Re: [{ticket['number']}]" in i["subject"]]
     assert len(replies) == 1
     mail = email.message_from_string(replies[0]["raw"], policy=email.policy.default)  # type: ignore[misc]

@@ -349,12 +349,15 @@ class Escalation:
     ack_timeout_minutes: int = 10
     raise_priority_on_breach: bool = False  # P4 -> P3 ... -> P1, one step per breached target
     reassign_on_breach: bool = False  # hand the ticket to another agent of the team
+    # A breach still open this long after it happened goes up a level (the admins); 0: never.
+    second_level_after_minutes: int = 60
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ack_timeout_minutes": self.ack_timeout_minutes,
             "raise_priority_on_breach": self.raise_priority_on_breach,
             "reassign_on_breach": self.reassign_on_breach,
+            "second_level_after_minutes": self.second_level_after_minutes,
         }
 
     @classmethod
@@ -364,7 +367,7 @@ class Escalation:
         if not isinstance(data, Mapping):
             reasons.append("escalation must be an object")
             return cls(ack_timeout_minutes=default_ack)
-        known = {"ack_timeout_minutes", "raise_priority_on_breach", "reassign_on_breach"}
+        known = {"ack_timeout_minutes", "raise_priority_on_breach", "reassign_on_breach", "second_level_after_minutes"}
         reasons += [f"escalation: unknown setting '{k}'" for k in data if k not in known]
         ack = data.get("ack_timeout_minutes", default_ack)
         if not isinstance(ack, int) or isinstance(ack, bool) or not 1 <= ack <= MAX_ACK_MINUTES:
@@ -376,7 +379,11 @@ class Escalation:
             if not isinstance(flags[name], bool):
                 reasons.append(f"escalation: {name} must be true or false")
                 flags[name] = False
-        return cls(ack, **flags)
+        second = data.get("second_level_after_minutes", 60)
+        if not isinstance(second, int) or isinstance(second, bool) or not 0 <= second <= 7 * 24 * 60:
+            reasons.append("escalation: second_level_after_minutes must be a whole number from 0 to 10080")
+            second = 60
+        return cls(ack, **flags, second_level_after_minutes=second)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,11 @@ import type {
   NewMessage,
   NewTicket,
   Notification,
+  NoticeChannel,
+  Collaboration,
+  CollaborationStatus,
+  NewSubTask,
+  SubTask,
   Page,
   PageParams,
   SignInResult,
@@ -334,11 +339,91 @@ export function putTeam(id: string, team: TeamInput): Promise<Team> {
 
 // ---- notifications ----
 
-export function listNotifications(params: PageParams = {}, opts: ReadOpts = {}): Promise<Page<Notification>> {
+export function listNotifications(
+  params: PageParams & { unread?: boolean } = {},
+  opts: ReadOpts = {},
+): Promise<Page<Notification>> {
   return call<Page<Notification>>('GET', '/api/notifications', {
-    query: { limit: params.limit, cursor: params.cursor },
+    query: { limit: params.limit, cursor: params.cursor, unread: params.unread ? 'true' : undefined },
     signal: opts.signal,
   });
+}
+
+/** Marks the caller's notifications read: these ids, or all of them. */
+export function markNotificationsRead(body: { ids: string[] } | { all: true }): Promise<{ marked: number }> {
+  return call<{ marked: number }>('POST', '/api/notifications/read', { body });
+}
+
+export async function getNotificationSettings(opts: ReadOpts = {}): Promise<Record<string, NoticeChannel>> {
+  const res = await call<{ channels: Record<string, NoticeChannel> }>('GET', '/api/me/notification-settings', {
+    signal: opts.signal,
+  });
+  return res.channels;
+}
+
+export async function putNotificationSettings(
+  channels: Record<string, NoticeChannel>,
+): Promise<Record<string, NoticeChannel>> {
+  const res = await call<{ channels: Record<string, NoticeChannel> }>('PUT', '/api/me/notification-settings', {
+    body: { channels },
+  });
+  return res.channels;
+}
+
+// ---- working together: followers, sub-tasks, collaboration requests, merge ----
+
+export function addFollower(ticketId: string, email: string): Promise<Ticket> {
+  return call<Ticket>('POST', `/api/tickets/${seg(ticketId)}/followers`, { body: { email } });
+}
+
+export function removeFollower(ticketId: string, email: string): Promise<Ticket> {
+  return call<Ticket>('DELETE', `/api/tickets/${seg(ticketId)}/followers/${seg(email)}`);
+}
+
+export async function listSubtasks(ticketId: string, opts: ReadOpts = {}): Promise<SubTask[]> {
+  const res = await call<Items<SubTask>>('GET', `/api/tickets/${seg(ticketId)}/subtasks`, { signal: opts.signal });
+  return res.items;
+}
+
+export function addSubtask(ticketId: string, body: NewSubTask): Promise<SubTask> {
+  return call<SubTask>('POST', `/api/tickets/${seg(ticketId)}/subtasks`, { body });
+}
+
+export function patchSubtask(
+  ticketId: string,
+  subtaskId: string,
+  body: Partial<Pick<SubTask, 'status' | 'title' | 'assignee' | 'due_at'>>,
+): Promise<SubTask> {
+  return call<SubTask>('PATCH', `/api/tickets/${seg(ticketId)}/subtasks/${seg(subtaskId)}`, { body });
+}
+
+export async function listCollaborations(ticketId: string, opts: ReadOpts = {}): Promise<Collaboration[]> {
+  const res = await call<Items<Collaboration>>('GET', `/api/tickets/${seg(ticketId)}/collaborations`, {
+    signal: opts.signal,
+  });
+  return res.items;
+}
+
+export function requestCollaboration(
+  ticketId: string,
+  body: { team: string; request: string; due_at?: string },
+): Promise<Collaboration> {
+  return call<Collaboration>('POST', `/api/tickets/${seg(ticketId)}/collaborations`, { body });
+}
+
+export function answerCollaboration(
+  ticketId: string,
+  collaborationId: string,
+  body: { status: Exclude<CollaborationStatus, 'open'>; response?: string },
+): Promise<Collaboration> {
+  return call<Collaboration>('PATCH', `/api/tickets/${seg(ticketId)}/collaborations/${seg(collaborationId)}`, {
+    body,
+  });
+}
+
+/** 合并工单: closes `ticketId` into `into` (an id or GD number). */
+export function mergeTicket(ticketId: string, into: string): Promise<{ source: Ticket; target: Ticket }> {
+  return call<{ source: Ticket; target: Ticket }>('POST', `/api/tickets/${seg(ticketId)}/merge`, { body: { into } });
 }
 
 // ---- helpers ----

@@ -12,7 +12,18 @@ export type Priority = (typeof PRIORITIES)[number];
 export const CHANNELS = ['email', 'web', 'phone', 'chat', 'wechat', 'app', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const VIEWS = ['mine', 'team', 'unassigned', 'all', 'requested', 'at_risk', 'breached', 'review'] as const;
+export const VIEWS = [
+  'mine',
+  'team',
+  'unassigned',
+  'all',
+  'requested',
+  'at_risk',
+  'breached',
+  'review',
+  'subtasks',
+  'collaborating',
+] as const;
 export type TicketView = (typeof VIEWS)[number];
 
 /** ISO-8601 with an offset, e.g. 2026-11-22T10:15:00+08:00 */
@@ -101,7 +112,58 @@ export interface Ticket {
   next_automation?: NextAutomation | null;
   /** 结案审核: the closing review, once someone asked to close a ticket that needs one. */
   review?: TicketReview | null;
+  /** Staff who follow the ticket. */
+  followers?: string[];
+  /** Closed as a duplicate of this ticket (合并工单). */
+  merged_into?: TicketLink | null;
+  /** Duplicates merged into this ticket. */
+  merged_from?: TicketLink[];
+  /** Sub-tasks not done yet. */
+  open_subtasks?: number;
 }
+
+export interface TicketLink {
+  id: string;
+  number: string;
+}
+
+/** 子任务: a checklist item of a ticket, with its assignee and due time. */
+export interface SubTask {
+  id: string;
+  title: string;
+  assignee: string | null;
+  team: string | null;
+  status: 'open' | 'done';
+  due_at: IsoDateTime | null;
+  created_by: string;
+  created_at: IsoDateTime;
+  done_at?: IsoDateTime | null;
+}
+
+export interface NewSubTask {
+  title: string;
+  assignee?: string;
+  team?: string;
+  due_at?: IsoDateTime;
+}
+
+export type CollaborationStatus = 'open' | 'accepted' | 'done' | 'declined';
+
+/** 协作请求: a request to another team, and its answer. */
+export interface Collaboration {
+  id: string;
+  team: string;
+  request: string;
+  status: CollaborationStatus;
+  requested_by: string;
+  requested_at: IsoDateTime;
+  due_at: IsoDateTime | null;
+  response: string | null;
+  answered_by?: string | null;
+  answered_at?: IsoDateTime | null;
+}
+
+export type NoticeChannel = 'in_app' | 'email' | 'both' | 'none';
 
 export interface NextAutomation {
   id: string;
@@ -195,6 +257,8 @@ export interface Message {
   author: Actor;
   body: string;
   internal: boolean;
+  /** Copied from this merged duplicate (its number). */
+  merged_from?: string | null;
   created_at: IsoDateTime;
   channel?: 'web' | 'email' | string;
   /** Sanitized by the API (an email's new part); rendered only by shared/EmailHtml. */
@@ -298,6 +362,15 @@ export const NOTIFICATION_TYPES = [
   'ticket.escalated',
   'review.requested',
   'review.rejected',
+  'mention',
+  'follower.message',
+  'follower.status',
+  'subtask.assigned',
+  'subtask.overdue',
+  'collaboration.requested',
+  'collaboration.answered',
+  'ticket.merged',
+  'sla.escalated_second_level',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -309,6 +382,9 @@ export interface Notification {
   subject: string;
   at: IsoDateTime;
   read: boolean;
+  /** A mention: the note that named the reader, and its start. */
+  message_id?: string | null;
+  note?: string | null;
 }
 
 export interface Page<T> {
@@ -557,6 +633,8 @@ export interface SlaEscalation {
   ack_timeout_minutes: number;
   raise_priority_on_breach: boolean;
   reassign_on_breach: boolean;
+  /** A breach still open this long goes up a level (the admins); 0: never. */
+  second_level_after_minutes?: number;
 }
 
 /** shared/domain/sla_policy.py SlaPolicySet.to_dict(), plus the escalation settings and the stored version. */

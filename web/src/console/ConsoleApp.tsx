@@ -38,6 +38,7 @@ const KbListPage = lazy(() => import('./kb/KbListPage'));
 const KbEditorPage = lazy(() => import('./kb/KbEditorPage'));
 const SearchResultsPage = lazy(() => import('./SearchResultsPage'));
 const SearchTermsPage = lazy(() => import('./admin/SearchTermsPage'));
+const NotificationSettingsPage = lazy(() => import('./collab/NotificationSettingsPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -97,6 +98,7 @@ export default function ConsoleApp() {
             <Route path="customers/:email" element={<CustomerTicketsPage />} />
             <Route path="new" element={<NewTicketPage />} />
             <Route path="search" element={<SearchResultsPage />} />
+            <Route path="notification-settings" element={<NotificationSettingsPage />} />
             <Route path="kb" element={<KbListPage />} />
             <Route path="kb/:id" element={<KbEditorPage />} />
             {monitor ? <Route path="risk" element={<RiskPage />} /> : null}

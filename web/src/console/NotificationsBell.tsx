@@ -1,12 +1,13 @@
 import BellOutlined from '@ant-design/icons/BellOutlined';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { listNotifications, type Notification } from '../api';
+import { listNotifications, markNotificationsRead, type Notification } from '../api';
 import { formatTime } from '../shared/format';
 import { qk } from '../shared/queries';
+import { useToast } from '../shared/toast';
 import { Muted } from '../shared/ui';
 
 const KNOWN_TYPES: Record<string, string> = {
@@ -22,6 +23,15 @@ const KNOWN_TYPES: Record<string, string> = {
   'ticket.escalated': 'notifications.escalated',
   'review.requested': 'notifications.reviewRequested',
   'review.rejected': 'notifications.reviewRejected',
+  mention: 'notifications.mention',
+  'follower.message': 'notifications.followerMessage',
+  'follower.status': 'notifications.followerStatus',
+  'subtask.assigned': 'notifications.subtaskAssigned',
+  'subtask.overdue': 'notifications.subtaskOverdue',
+  'collaboration.requested': 'notifications.collaborationRequested',
+  'collaboration.answered': 'notifications.collaborationAnswered',
+  'ticket.merged': 'notifications.merged',
+  'sla.escalated_second_level': 'notifications.secondLevel',
 };
 
 export function notificationText(n: Notification, t: TFunction): string {
@@ -29,20 +39,52 @@ export function notificationText(n: Notification, t: TFunction): string {
   return t(key, { number: n.ticket_number, subject: n.subject });
 }
 
-/** The in-app notifications bell (GET /api/notifications, polled every 30 s). */
+/**
+ * The in-app notifications bell: the unread count (GET /api/notifications?unread=true, polled every 15 s), a pop-up
+ * for each notice that arrives while the console is open, the latest notices; opening one marks it read.
+ */
 export function NotificationsBell() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const toast = useToast();
+  const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
+  const seen = useRef<Set<string> | null>(null);
+  const unreadQ = useQuery({
+    queryKey: [...qk.notifications, 'unread'],
+    queryFn: ({ signal }) => listNotifications({ limit: 100, unread: true }, { signal }),
+    refetchInterval: 15_000,
+    refetchIntervalInBackground: false,
+  });
   const q = useQuery({
     queryKey: qk.notifications,
     queryFn: ({ signal }) => listNotifications({ limit: 20 }, { signal }),
-    refetchInterval: 30_000,
-    refetchIntervalInBackground: false,
+    enabled: open,
   });
   const items = q.data?.items ?? [];
-  const unread = items.filter((n) => !n.read).length;
+  const unreadItems = unreadQ.data?.items;
+  const unread = unreadItems?.length ?? 0;
+
+  // 弹窗提醒: a notice that was not there at the last poll pops up (not the ones waiting when the console opened).
+  useEffect(() => {
+    if (!unreadItems) return;
+    if (seen.current === null) {
+      seen.current = new Set(unreadItems.map((n) => n.id));
+      return;
+    }
+    for (const n of unreadItems) {
+      if (!seen.current.has(n.id)) {
+        seen.current.add(n.id);
+        toast.info(`${t('notifications.popup')}：${notificationText(n, t)}`);
+      }
+    }
+  }, [unreadItems, t, toast]);
+
+  async function markRead(body: { ids: string[] } | { all: true }) {
+    await markNotificationsRead(body);
+    await qc.invalidateQueries({ queryKey: qk.notifications });
+  }
 
   useEffect(() => {
     if (!open) return;
@@ -62,6 +104,7 @@ export function NotificationsBell() {
 
   function openTicket(n: Notification) {
     setOpen(false);
+    if (!n.read) void markRead({ ids: [n.id] });
     navigate(`/console/tickets/${encodeURIComponent(n.ticket_id)}`);
   }
 
@@ -127,7 +170,32 @@ export function NotificationsBell() {
             zIndex: 1000,
           }}
         >
-          <div style={{ fontWeight: 600, padding: '4px 4px 8px' }}>{t('notifications.title')}</div>
+          <div style={{ display: 'flex', justifyContent: 'space-between', padding: '4px 4px 8px' }}>
+            <span style={{ fontWeight: 600 }}>{t('notifications.title')}</span>
+            <span style={{ display: 'inline-flex', gap: 12 }}>
+              {unread > 0 ? (
+                <button
+                  type="button"
+                  className="hd-link-button"
+                  data-testid="notifications-read-all"
+                  onClick={() => void markRead({ all: true })}
+                >
+                  {t('notifications.markAllRead')}
+                </button>
+              ) : null}
+              <button
+                type="button"
+                className="hd-link-button"
+                data-testid="notifications-settings"
+                onClick={() => {
+                  setOpen(false);
+                  navigate('/console/notification-settings');
+                }}
+              >
+                {t('notifications.settings')}
+              </button>
+            </span>
+          </div>
           {q.isError ? <div style={{ color: '#cf1322', padding: 4 }}>{q.error.message}</div> : null}
           {items.length === 0 && !q.isError ? <Muted style={{ padding: 4, display: 'block' }}>{t('notifications.empty')}</Muted> : null}
           {items.map((n) => (
@@ -152,6 +220,9 @@ export function NotificationsBell() {
               <div style={{ wordBreak: 'break-word' }}>
                 {notificationText(n, t)}
               </div>
+              {n.note ? (
+                <Muted style={{ display: 'block', fontSize: 12, fontWeight: 400, wordBreak: 'break-word' }}>{n.note}</Muted>
+              ) : null}
               <Muted style={{ fontSize: 12, fontWeight: 400 }}>{formatTime(n.at)}</Muted>
             </div>
           ))}

@@ -22,7 +22,7 @@ import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries'
 import { NextSlaCountdown } from '../shared/SlaCountdown';
 import { Muted, ToggleChip } from '../shared/ui';
 
-export const QUEUE_VIEWS = ['mine', 'team', 'unassigned', 'all'] as const;
+export const QUEUE_VIEWS = ['mine', 'team', 'unassigned', 'all', 'subtasks', 'collaborating'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
 const PAGE_SIZE = 50;
 

@@ -8,9 +8,9 @@ import Skeleton from 'antd/es/skeleton';
 import Space from 'antd/es/space';
 import Tag from 'antd/es/tag';
 import Typography from 'antd/es/typography';
-import { useRef, useState } from 'react';
+import { lazy, Suspense, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
   acknowledgeTicket,
   isApiError,
@@ -54,6 +54,11 @@ import { TicketFields } from './TicketFields';
 import { WorkflowBar } from './ticket/WorkflowBar';
 import { customerPath } from './TicketSearch';
 import { Panel } from '../shared/ui';
+import { MergeDialog, MergeLinks } from './collab/MergeLinks';
+
+// Working together (sub-tasks, collaboration, merge): loaded with the ticket page's first use of them.
+const CollaborationPanel = lazy(() => import('./collab/CollaborationPanel'));
+const MentionPicker = lazy(() => import('./collab/MentionPicker'));
 
 /** True when a target was missed (the server's flags): resolving asks for a breach reason. */
 export function slaBreached(ticket: Ticket): boolean {
@@ -171,6 +176,8 @@ export default function TicketPage() {
   const [transferError, setTransferError] = useState<string | null>(null);
   const [urgeOpen, setUrgeOpen] = useState(false);
   const [pendingResolve, setPendingResolve] = useState<TicketChanges | null>(null);
+  const [mergeOpen, setMergeOpen] = useState(false);
+  const navigate = useNavigate();
   /** The reply box's insert (given to its tools): the knowledge panel puts an article's reference there too. */
   const insertIntoReply = useRef<((text: string) => void) | null>(null);
 
@@ -319,8 +326,26 @@ export default function TicketPage() {
           {open && can(user, PERM.urge) && tk.assignee ? (
             <UrgeButton onClick={() => setUrgeOpen(true)} disabled={conflict} />
           ) : null}
+          {open && !tk.merged_into ? (
+            <Button onClick={() => setMergeOpen(true)} disabled={conflict} data-testid="merge-button">
+              {t('collab.merge')}
+            </Button>
+          ) : null}
         </Space>
       </div>
+      <MergeLinks ticket={tk} />
+      {mergeOpen ? (
+        <MergeDialog
+          ticket={tk}
+          onClose={() => setMergeOpen(false)}
+          onMerged={(source, target) => {
+            setMergeOpen(false);
+            applyTicket(source);
+            message.success(t('collab.mergedInto', { number: target.number }));
+            navigate(`/console/tickets/${encodeURIComponent(target.id)}`);
+          }}
+        />
+      ) : null}
       <WorkflowBar ticket={tk} onChanged={applyTicket} />
       {needsAcknowledge(tk, user) ? (
         <AcknowledgeBar ticket={tk} busy={acknowledge.isPending} onAcknowledge={() => acknowledge.mutate(tk.id)} />
@@ -390,15 +415,20 @@ export default function TicketPage() {
               replyTools={({ insert, disabled }) => {
                 insertIntoReply.current = disabled ? null : insert;
                 return (
-                  <CannedReplyPicker
-                    disabled={disabled}
-                    onInsert={insert}
-                    values={{
-                      customer_name: displayName(tk.requester),
-                      ticket_number: tk.number,
-                      agent_name: displayName(user),
-                    }}
-                  />
+                  <>
+                    <CannedReplyPicker
+                      disabled={disabled}
+                      onInsert={insert}
+                      values={{
+                        customer_name: displayName(tk.requester),
+                        ticket_number: tk.number,
+                        agent_name: displayName(user),
+                      }}
+                    />
+                    <Suspense fallback={null}>
+                      <MentionPicker disabled={disabled} onInsert={insert} />
+                    </Suspense>
+                  </>
                 );
               }}
             />
@@ -412,6 +442,16 @@ export default function TicketPage() {
               saving={patch.isPending}
               onChange={edit}
             />
+          </Panel>
+          <Panel small title={t('collab.subtasks')} style={{ marginBottom: 16 }}>
+            {(tk.open_subtasks ?? 0) > 0 ? (
+              <Typography.Text type="warning" data-testid="open-subtasks-hint" style={{ display: 'block', marginBottom: 8 }}>
+                {t('collab.openSubtasksHint', { count: tk.open_subtasks })}
+              </Typography.Text>
+            ) : null}
+            <Suspense fallback={<Skeleton active paragraph={{ rows: 2 }} />}>
+              <CollaborationPanel ticket={tk} onTicket={applyTicket} />
+            </Suspense>
           </Panel>
           <Panel small title={t('ticket.sla')} style={{ marginBottom: 16 }}>
             <SlaPanel

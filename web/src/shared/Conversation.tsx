@@ -96,6 +96,11 @@ const MessageItem = memo(function MessageItem({
             {t('conversation.internalNote')}
           </Tag>
         ) : null}
+        {message.merged_from ? (
+          <Tag color="cyan" data-testid="merged-from-label" style={{ marginInlineEnd: 0 }}>
+            {t('collab.mergedFrom', { number: message.merged_from })}
+          </Tag>
+        ) : null}
         <ChannelBadge channel={message.channel} />
         <UndeliveredTag message={message} />
         <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 'auto' }}>

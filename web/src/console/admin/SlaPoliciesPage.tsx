@@ -509,6 +509,20 @@ export default function SlaPoliciesPage({ canEdit }: { canEdit: boolean }) {
               disabled={off}
               onChange={(v) => update({ ...set, escalation: { ...set.escalation!, reassign_on_breach: v } })}
             />
+            <span>{t('slaAdmin.secondLevel')}</span>
+            <InputNumber
+              data-testid="sla-second-level"
+              min={0}
+              max={10080}
+              precision={0}
+              suffix={t('slaAdmin.units.minutes')}
+              disabled={off}
+              value={set.escalation.second_level_after_minutes ?? 60}
+              onChange={(v) =>
+                typeof v === 'number' &&
+                update({ ...set, escalation: { ...set.escalation!, second_level_after_minutes: v } })
+              }
+            />
           </Space>
         ) : null}
         <div className="hd-table-wrap">

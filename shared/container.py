@@ -20,6 +20,7 @@ from shared.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from shared.adapters.aws import AwsClients
+    from shared.adapters.desk_store import DeskStore
     from shared.adapters.directory_store import DirectoryStore
     from shared.adapters.kb_store import KbStore
     from shared.adapters.mail_blobs import MailBlobs
@@ -36,8 +37,11 @@ if TYPE_CHECKING:
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
     from shared.services.automations import AutomationService
+    from shared.services.bulk import BulkEditService
     from shared.services.canned_replies import CannedReplyService
     from shared.services.cursors import CursorCodec
+    from shared.services.customers import CustomerService
+    from shared.services.desk_forms import FormsService
     from shared.services.directory import DirectoryService
     from shared.services.effects import Effector
     from shared.services.email_intake import EmailIntakeService
@@ -60,6 +64,8 @@ if TYPE_CHECKING:
     from shared.services.surveys import SurveyService
     from shared.services.tickets import TicketService
     from shared.services.triggers import TriggerService
+    from shared.services.uploads import UploadService
+    from shared.services.views import ViewService
     from shared.services.wechat_callback import WechatCallback
     from shared.services.wechat_intake import WechatIntakeService
     from shared.services.wechat_notices import WechatNotices
@@ -131,7 +137,48 @@ class Container:
             self.cursors,
             self.settings.timezone,
             review_policy=lambda: self.review.policy(),
+            forms=self.forms,
+            customer_facts=lambda email: self.customers.facts_for(email),
+            uploads=lambda: self.uploads,
         )
+
+    # -- the desk: fields and templates, uploads, customer records, bulk edits, saved views ------------------------
+    @cached_property
+    def forms(self) -> FormsService:
+        from shared.services.desk_forms import FormsService
+
+        return FormsService(self.routing_store, self.clock)
+
+    @cached_property
+    def desk_store(self) -> DeskStore:
+        from shared.adapters.desk_store import DeskStore
+
+        self._tables  # noqa: B018
+        return DeskStore(self.ticket_writer)
+
+    @cached_property
+    def uploads(self) -> UploadService:
+        from shared.services.uploads import UploadService
+
+        return UploadService(self.desk_store, self.mail_store, self.mail_blobs, self.clock)
+
+    @cached_property
+    def customers(self) -> CustomerService:
+        from shared.services.customers import CustomerService
+
+        return CustomerService(self.desk_store, self.ticket_store, self.clock)
+
+    @cached_property
+    def bulk(self) -> BulkEditService:
+        from shared.services.bulk import BulkEditService
+
+        return BulkEditService(self.tickets, self.ticket_store)
+
+    @cached_property
+    def views(self) -> ViewService:
+        from shared.services.views import ViewService
+
+        return ViewService(self.desk_store, self.directory_store, self.tickets, self.clock)
 
     # -- knowledge base and search (shared/services/kb.py, search.py; docs/search.md) ------------------------------
     @cached_property

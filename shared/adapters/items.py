@@ -99,6 +99,8 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     automation = JSONAttribute(null=True)  # automations done and next (shared/adapters/workflow_storage.py)
     review = JSONAttribute(null=True)  # 结案审核: {state, requested_by, requested_at, reviewer, reviewed_at, comment}
     articles = ListAttribute(of=UnicodeAttribute, null=True)  # knowledge-base articles linked to it
+    customer = JSONAttribute(null=True)  # the customer record's tier, region, organization as it was opened
+    attachments = JSONAttribute(null=True)  # files attached on the web when it was opened
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()
@@ -147,6 +149,7 @@ class MessageItem(HelpdeskItem, discriminator="message"):
     email = JSONAttribute(null=True)
     wechat = JSONAttribute(null=True)
     delivery = JSONAttribute(null=True)
+    files = JSONAttribute(null=True)  # files attached on the web: [{id, filename, content_type, size, key}]
 
 
 class EventItem(HelpdeskItem, discriminator="event"):

@@ -74,6 +74,8 @@ def to_item(ticket: Ticket) -> TicketItem:
         automation=automation_to_json(ticket.automation),
         review=review_to_json(ticket.review),
         articles=list(ticket.articles) or None,
+        customer=dict(ticket.customer) or None,
+        attachments=list(ticket.attachments) or None,
         requester_key=ticket.requester.email.lower(),
         all_key=list_partition(ALL_TICKETS, "all", ticket.id),
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -119,6 +121,8 @@ def from_item(item: TicketItem) -> Ticket:
         automation=automation_from_json(item.automation),
         review=review_from_json(item.review),
         articles=list(item.articles or []),
+        customer=dict(item.customer or {}),
+        attachments=list(item.attachments or []),
     )
 
 
@@ -186,6 +190,7 @@ def message_item(message: Message, ticket_version: int) -> MessageItem:
         email=message.email,
         wechat=message.wechat,
         delivery=message.delivery,
+        files=list(message.files) or None,
     )
 
 
@@ -201,4 +206,5 @@ def to_message(item: MessageItem) -> Message:
         email=item.email,
         wechat=item.wechat,
         delivery=item.delivery,
+        files=list(item.files or []),
     )

@@ -49,6 +49,8 @@ class Message:
     wechat: dict[str, Any] | None = None
     # A public reply's delivery on the requester's channel, when it failed: {"status", "channel", "reason", "at"}.
     delivery: dict[str, Any] | None = None
+    # Files attached on the web: [{id, filename, content_type, size, key}] (shared/services/uploads.py).
+    files: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

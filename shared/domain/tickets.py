@@ -100,6 +100,10 @@ class Ticket:
     automation: AutomationState = field(default_factory=AutomationState)  # automations and triggers (workflow.py)
     review: Review | None = None  # 结案审核, once someone asked to close a ticket that needs it
     articles: list[str] = field(default_factory=list)  # knowledge-base articles an agent linked to it
+    # The requester's customer record as the ticket was opened: {"tier", "region", "organization"} (what is set).
+    customer: dict[str, str] = field(default_factory=dict)
+    # Files attached when it was opened on the web: [{id, filename, content_type, size, key}] (shared/domain/uploads.py)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:

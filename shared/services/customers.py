@@ -53,13 +53,15 @@ class CustomerService:
         q = q.strip()
         if not q:
             raise InvalidInput("q: type part of an address, a name or a phone number", field="q")
-        digits = sum(ch.isdigit() for ch in q)
-        if "@" in q or (q.isascii() and q.replace(".", "").replace("_", "").replace("-", "").isalnum() and digits == 0):
+        compact = q.replace(" ", "").replace("-", "").replace("+", "").replace("(", "").replace(")", "")
+        if compact.isdigit():
+            return self._store.find_customers("phone", normalise_query("phone", q)) if len(compact) >= 3 else []
+        if "@" in q:
+            return self._store.find_customers("email", normalise_query("email", q))
+        if q.isascii() and " " not in q:
             found = self._store.find_customers("email", normalise_query("email", q))
-            if found or "@" in q:
+            if found:
                 return found
-        if digits >= 3 and digits >= len(q.replace(" ", "").replace("-", "").replace("+", "")) - 1:
-            return self._store.find_customers("phone", normalise_query("phone", q))
         return self._store.find_customers("name", normalise_query("name", q))
 
 

@@ -21,6 +21,7 @@ import { PriorityTag, StatusTag } from '../shared/labels';
 import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries';
 import { NextSlaCountdown } from '../shared/SlaCountdown';
 import { Muted, ToggleChip } from '../shared/ui';
+import { BulkBar, NarrowingFilters, SaveViewButton, SavedViewTabs } from './desk/QueueDesk';
 
 export const QUEUE_VIEWS = ['mine', 'team', 'unassigned', 'all'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
@@ -89,14 +90,37 @@ export default function QueuePage() {
 
   const teams = useTeams();
 
-  const filterKey = { view, status, priority, team: view === 'team' ? team : undefined };
+  const narrowing = {
+    tag: search.get('tag') ?? undefined,
+    category: search.get('category') ?? undefined,
+    channel: search.get('channel') ?? undefined,
+    assignee: search.get('assignee') ?? undefined,
+  };
+  const filterKey = { view, status, priority, team: view === 'team' ? team : undefined, ...narrowing };
   const { query, tickets, open } = useTicketPages(filterKey, {
     enabled: (QUEUE_VIEWS as readonly string[]).includes(view),
   });
   const [selected, setSelected] = useState(-1);
   const tbodyRef = useRef<HTMLTableSectionElement>(null);
   const filterSig = JSON.stringify(filterKey);
-  useEffect(() => setSelected(-1), [filterSig]);
+  // 批量处理: the tickets ticked in this list (cleared when the list changes).
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    setSelected(-1);
+    setChecked(new Set());
+  }, [filterSig]);
+  const onCheck = useCallback((id: string) => {
+    setChecked((old) => {
+      const next = new Set(old);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
+  const onCheckAll = useCallback(
+    (all: boolean) => setChecked(all ? new Set(tickets.map((tk) => tk.id)) : new Set()),
+    [tickets],
+  );
 
   // Stable between selections, so moving with j/k re-renders two rows, not the whole queue.
   const openAt = useCallback(
@@ -154,6 +178,7 @@ export default function QueuePage() {
             {t(`console.views.${v}`)}
           </button>
         ))}
+        <SavedViewTabs view={view} search={search} />
       </div>
       <div className="hd-filters">
         <StatusPriorityFilters
@@ -178,8 +203,13 @@ export default function QueuePage() {
             ))}
           </div>
         ) : null}
+        <NarrowingFilters search={search} setFilter={setFilter} />
+        <SaveViewButton view={view} search={search} teams={teams.data ?? []} />
         <Muted style={{ marginLeft: 'auto' }}>{t('console.shortcuts')}</Muted>
       </div>
+      {checked.size > 0 ? (
+        <BulkBar ids={[...checked]} teams={teams.data ?? []} onDone={() => setChecked(new Set())} />
+      ) : null}
       {query.isError ? (
         <Alert type="error" showIcon title={query.error.message} style={{ marginBottom: 12 }} data-testid="queue-error" />
       ) : null}
@@ -192,6 +222,9 @@ export default function QueuePage() {
         selected={selected}
         tbodyRef={tbodyRef}
         onOpen={openAt}
+        checked={checked}
+        onCheck={onCheck}
+        onCheckAll={onCheckAll}
       />
       <QueueFooter count={tickets.length} countTestId="queue-count" query={query} />
     </div>
@@ -254,6 +287,9 @@ export function TicketTable({
   selected = -1,
   tbodyRef,
   onOpen,
+  checked,
+  onCheck,
+  onCheckAll,
 }: {
   tickets: Ticket[];
   query: { isPending: boolean; isError: boolean; fetchStatus: string };
@@ -264,13 +300,18 @@ export function TicketTable({
   selected?: number;
   tbodyRef?: Ref<HTMLTableSectionElement>;
   onOpen: (index: number) => void;
+  /** With these, each row has a checkbox (批量处理). */
+  checked?: ReadonlySet<string>;
+  onCheck?: (id: string) => void;
+  onCheckAll?: (all: boolean) => void;
 }) {
   const agents = useAgents();
+  const allChecked = !!checked && tickets.length > 0 && tickets.every((tk) => checked.has(tk.id));
   const teams = useTeams();
   return (
     <div className="hd-table-wrap">
       <table className="hd-table" data-testid={testId}>
-        <QueueTableHead />
+        <QueueTableHead checkAll={onCheckAll ? { checked: allChecked, onChange: onCheckAll } : undefined} />
         <tbody ref={tbodyRef}>
           {tickets.map((r, i) => (
             <QueueRow
@@ -282,6 +323,8 @@ export function TicketTable({
               index={i}
               onOpen={onOpen}
               testIdPrefix={rowTestIdPrefix}
+              checked={checked ? checked.has(r.id) : undefined}
+              onCheck={onCheck}
             />
           ))}
         </tbody>
@@ -328,11 +371,22 @@ export function QueueFooter({
 }
 
 /** The columns of every ticket list in the console (queues, the risk list), matching `QueueRow`. */
-export function QueueTableHead() {
+export function QueueTableHead({ checkAll }: { checkAll?: { checked: boolean; onChange: (all: boolean) => void } }) {
   const { t } = useTranslation();
   return (
     <thead>
       <tr>
+        {checkAll ? (
+          <th style={{ width: 36 }}>
+            <input
+              type="checkbox"
+              aria-label={t('desk.bulk.selectAll')}
+              data-testid="select-all"
+              checked={checkAll.checked}
+              onChange={(e) => checkAll.onChange(e.target.checked)}
+            />
+          </th>
+        ) : null}
         <th style={{ width: 150 }}>{t('console.columns.number')}</th>
         <th>{t('console.columns.subject')}</th>
         <th style={{ width: 110 }}>{t('console.columns.status')}</th>
@@ -355,6 +409,8 @@ export const QueueRow = memo(function QueueRow({
   teamLabel,
   onOpen,
   testIdPrefix = 'ticket-row-',
+  checked,
+  onCheck,
 }: {
   ticket: Ticket;
   index: number;
@@ -364,6 +420,9 @@ export const QueueRow = memo(function QueueRow({
   onOpen: (index: number) => void;
   /** The row's data-testid is this prefix and the ticket number. */
   testIdPrefix?: string;
+  /** Set with `onCheck`: the row's checkbox. */
+  checked?: boolean;
+  onCheck?: (id: string) => void;
 }) {
   const { t } = useTranslation();
   return (
@@ -375,6 +434,17 @@ export const QueueRow = memo(function QueueRow({
       className={selected ? 'hd-queue-row hd-queue-row-selected' : 'hd-queue-row'}
       onClick={() => onOpen(index)}
     >
+      {onCheck ? (
+        <td onClick={(e) => e.stopPropagation()}>
+          <input
+            type="checkbox"
+            aria-label={r.number}
+            data-testid={`select-${r.number}`}
+            checked={!!checked}
+            onChange={() => onCheck(r.id)}
+          />
+        </td>
+      ) : null}
       <td>
         <Link to={`/console/tickets/${encodeURIComponent(r.id)}`} onClick={(e) => e.stopPropagation()}>
           {r.number}

@@ -85,9 +85,9 @@ export default function PortalTicketPage() {
   const ticket = ticketQ.data;
   const messagesQ = useMessages(ticket?.id);
 
-  async function send(body: string) {
+  async function send(body: string, attachments: string[]) {
     if (!ticket) return;
-    const msg = await postMessage(ticket.id, { body });
+    const msg = await postMessage(ticket.id, attachments.length ? { body, attachments } : { body });
     qc.setQueryData<{ items: Message[]; truncated: boolean }>(qk.messages(ticket.id), (old) =>
       old && !old.items.some((m) => m.id === msg.id) ? { ...old, items: [...old.items, msg] } : old,
     );
@@ -152,7 +152,7 @@ export default function PortalTicketPage() {
               truncated={messagesQ.data?.truncated}
               loading={messagesQ.isPending}
               error={messagesQ.error}
-              onSend={(body) => send(body)}
+              onSend={(body, _internal, attachments) => send(body, attachments)}
               placeholder={t('conversation.customerPlaceholder')}
               height="max(320px, calc(100vh - 420px))"
             />

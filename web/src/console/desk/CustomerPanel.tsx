@@ -16,7 +16,7 @@ const FIELDS = ['name', 'phone', 'organization', 'tier', 'region', 'address', 'n
 export function CustomerPanel({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const email = ticket.requester.email;
+  const email = ticket.requester.email.toLowerCase();
   const [editing, setEditing] = useState(false);
   const record = useQuery({
     queryKey: deskKeys.customer(email),

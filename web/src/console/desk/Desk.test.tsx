@@ -1,0 +1,69 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Ticket } from '../../api/types';
+import { makeTicket, renderApp, staffRoutes } from '../../test/renderApp';
+
+function tickets(n: number): Ticket[] {
+  return Array.from({ length: n }, (_, i) =>
+    makeTicket({ id: `id${i + 1}`, number: `GD20261206${String(i + 1).padStart(3, '0')}`, subject: `工单 ${i + 1}` }),
+  );
+}
+
+describe('the desk in the queue', () => {
+  it('ticks tickets and moves them to another team in one bulk request', async () => {
+    const { server } = renderApp('/console/queue/all', {
+      ...staffRoutes(),
+      'GET /api/views': () => ({ json: { items: [] } }),
+      'GET /api/tickets': () => ({ json: { items: tickets(3), next_cursor: null } }),
+      'POST /api/tickets/bulk': (req) => ({
+        json: { results: (req.body as { ids: string[] }).ids.map((id) => ({ id, status: 200 })) },
+      }),
+    });
+    await screen.findByTestId('ticket-row-GD20261206003');
+    expect(screen.queryByTestId('bulk-bar')).toBeNull();
+    fireEvent.click(screen.getByTestId('select-GD20261206001'));
+    fireEvent.click(screen.getByTestId('select-GD20261206003'));
+    const bar = await screen.findByTestId('bulk-bar');
+    expect(within(bar).getByTestId('bulk-count').textContent).toContain('2');
+    fireEvent.mouseDown(within(bar).getByTestId('bulk-team').querySelector('.ant-select-selector') ?? within(bar).getByTestId('bulk-team'));
+    fireEvent.click(await screen.findByTestId('bulk-team-billing'));
+    fireEvent.click(within(bar).getByTestId('bulk-apply'));
+    await waitFor(() => expect(server.requests.some((r) => r.path === '/api/tickets/bulk')).toBe(true));
+    const post = server.requests.find((r) => r.path === '/api/tickets/bulk')!;
+    expect(post.body).toEqual({ ids: ['id1', 'id3'], changes: { team: 'billing' } });
+    await waitFor(() => expect(screen.queryByTestId('bulk-bar')).toBeNull());
+  });
+
+  it('shows saved views as tabs with their counts and opens one with its filters', async () => {
+    const { server } = renderApp('/console/queue/mine', {
+      ...staffRoutes(),
+      'GET /api/views': () => ({
+        json: {
+          items: [
+            {
+              id: 'vip',
+              name: 'VIP 未解决',
+              owner: 'agent@demo.local',
+              filters: { view: 'all', tag: 'VIP', status: 'new,in_progress' },
+              team: null,
+              shared: false,
+              count: 3,
+              more: false,
+            },
+          ],
+        },
+      }),
+      'GET /api/tickets': () => ({ json: { items: tickets(3), next_cursor: null } }),
+    });
+    const tab = await screen.findByTestId('saved-view-tab-vip');
+    expect(screen.getByTestId('saved-view-count-vip').textContent).toBe('3');
+    fireEvent.click(tab);
+    await waitFor(() => expect(window.location.pathname).toBe('/console/queue/all'));
+    await waitFor(() =>
+      expect(server.requests.some((r) => r.path === '/api/tickets' && r.query.get('tag') === 'VIP')).toBe(true),
+    );
+    const req = server.requests.filter((r) => r.path === '/api/tickets').at(-1)!;
+    expect(req.query.get('view')).toBe('all');
+    expect(req.query.get('status')).toBe('new,in_progress');
+  });
+});

@@ -147,7 +147,7 @@ class Container:
     def forms(self) -> FormsService:
         from shared.services.desk_forms import FormsService
 
-        return FormsService(self.routing_store, self.clock)
+        return FormsService(self.write_settings, self.clock)  # read with the other settings a write needs
 
     @cached_property
     def desk_store(self) -> DeskStore:
@@ -241,14 +241,15 @@ class Container:
 
     @cached_property
     def write_settings(self) -> SettingsCache:
-        """The settings every ticket write reads (SLA policies, automations, the review policy): one request for
-        all of them when they expire, 30 s per process."""
+        """The settings every ticket write reads (SLA policies, automations, the review policy, custom fields and
+        templates): one request for all of them when they expire, 30 s per process."""
         from shared.services.automations import AUTOMATIONS
+        from shared.services.desk_forms import FIELDS, TEMPLATES
         from shared.services.review import REVIEW_POLICY
         from shared.services.settings_cache import SettingsCache
         from shared.services.sla import SLA_POLICIES
 
-        return SettingsCache(self.routing_store, (SLA_POLICIES, AUTOMATIONS, REVIEW_POLICY))
+        return SettingsCache(self.routing_store, (SLA_POLICIES, AUTOMATIONS, REVIEW_POLICY, FIELDS, TEMPLATES))
 
     @cached_property
     def sla(self) -> SlaService:

@@ -35,7 +35,8 @@ class FormsService:
         self._cached: tuple[float, DeskForms] | None = None
 
     def forms(self) -> DeskForms:
-        """Both sets, read together (one BatchGetItem) and kept 30 s per process; a save clears this process's copy."""
+        """Both sets, read with the other settings a write needs (one BatchGetItem, `SettingsCache`) and kept 30 s
+        per process; a save clears this process's copy."""
         if self._cached is not None and time.monotonic() - self._cached[0] < CACHE_SECONDS:
             return self._cached[1]
         stored = self._store.get_configs([FIELDS, TEMPLATES])

@@ -321,3 +321,22 @@ def test_saved_views_personal_and_shared(api, env):
     _error(api.call("PUT", "/api/views/x", AGENT, {"name": "", "filters": {}}), 400, "name")
     _error(api.call("PUT", "/api/views/bad%20id", AGENT, {"name": "x", "filters": {}}), 400, "id")
     _error(api.call("GET", "/api/views", ALICE), 403)
+
+
+def test_rules_test_custom_fields(api, env):
+    """A routing rule on a custom field: the store a customer picked sends the ticket to that store's team."""
+    _forms(api)
+    rule = {
+        "name": "北京门店",
+        "position": 1,
+        "conditions": [{"field": "custom_fields.store", "operator": "equals", "value": "北京"}],
+        "actions": [{"type": "set_team", "value": "billing"}],
+        "stop": True,
+    }
+    put_rules(api, route_all_to("tech", [rule]))
+    pump = assignment_pump(env)
+    beijing = _open(api, ALICE, {"subject": "s", "description": "d", "custom_fields": {"store": "北京"}})
+    shanghai = _open(api, ALICE, {"subject": "s", "description": "d", "custom_fields": {"store": "上海"}})
+    drain(pump)
+    assert api.call("GET", f"/api/tickets/{beijing['id']}", LEAD).json_body["team"] == "billing"
+    assert api.call("GET", f"/api/tickets/{shanghai['id']}", LEAD).json_body["team"] == "tech"

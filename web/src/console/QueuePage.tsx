@@ -9,6 +9,7 @@ import {
   listTickets,
   PRIORITIES,
   STATUSES,
+  type FieldDefinition,
   type Priority,
   type Ticket,
   type TicketListParams,
@@ -21,7 +22,8 @@ import { PriorityTag, StatusTag } from '../shared/labels';
 import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries';
 import { NextSlaCountdown } from '../shared/SlaCountdown';
 import { Muted, ToggleChip } from '../shared/ui';
-import { BulkBar, NarrowingFilters, SaveViewButton, SavedViewTabs } from './desk/QueueDesk';
+import { BulkBar, NarrowingFilters, SaveViewButton, SavedViewTabs, useFieldColumns } from './desk/QueueDesk';
+import { fieldLabel, formatValue } from '../shared/CustomFields';
 
 export const QUEUE_VIEWS = ['mine', 'team', 'unassigned', 'all'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
@@ -89,6 +91,7 @@ export default function QueuePage() {
   const team = search.get('team') ?? undefined;
 
   const teams = useTeams();
+  const fieldColumns = useFieldColumns();
 
   const narrowing = {
     tag: search.get('tag') ?? undefined,
@@ -205,6 +208,7 @@ export default function QueuePage() {
         ) : null}
         <NarrowingFilters search={search} setFilter={setFilter} />
         <SaveViewButton view={view} search={search} teams={teams.data ?? []} />
+        {fieldColumns.picker}
         <Muted style={{ marginLeft: 'auto' }}>{t('console.shortcuts')}</Muted>
       </div>
       {checked.size > 0 ? (
@@ -225,6 +229,7 @@ export default function QueuePage() {
         checked={checked}
         onCheck={onCheck}
         onCheckAll={onCheckAll}
+        fieldColumns={fieldColumns.columns}
       />
       <QueueFooter count={tickets.length} countTestId="queue-count" query={query} />
     </div>
@@ -290,6 +295,7 @@ export function TicketTable({
   checked,
   onCheck,
   onCheckAll,
+  fieldColumns,
 }: {
   tickets: Ticket[];
   query: { isPending: boolean; isError: boolean; fetchStatus: string };
@@ -304,6 +310,8 @@ export function TicketTable({
   checked?: ReadonlySet<string>;
   onCheck?: (id: string) => void;
   onCheckAll?: (all: boolean) => void;
+  /** Custom fields shown as columns (chosen in the queue). */
+  fieldColumns?: FieldDefinition[];
 }) {
   const agents = useAgents();
   const allChecked = !!checked && tickets.length > 0 && tickets.every((tk) => checked.has(tk.id));
@@ -311,7 +319,10 @@ export function TicketTable({
   return (
     <div className="hd-table-wrap">
       <table className="hd-table" data-testid={testId}>
-        <QueueTableHead checkAll={onCheckAll ? { checked: allChecked, onChange: onCheckAll } : undefined} />
+        <QueueTableHead
+          checkAll={onCheckAll ? { checked: allChecked, onChange: onCheckAll } : undefined}
+          fieldColumns={fieldColumns}
+        />
         <tbody ref={tbodyRef}>
           {tickets.map((r, i) => (
             <QueueRow
@@ -325,6 +336,7 @@ export function TicketTable({
               testIdPrefix={rowTestIdPrefix}
               checked={checked ? checked.has(r.id) : undefined}
               onCheck={onCheck}
+              fieldColumns={fieldColumns}
             />
           ))}
         </tbody>
@@ -371,8 +383,14 @@ export function QueueFooter({
 }
 
 /** The columns of every ticket list in the console (queues, the risk list), matching `QueueRow`. */
-export function QueueTableHead({ checkAll }: { checkAll?: { checked: boolean; onChange: (all: boolean) => void } }) {
-  const { t } = useTranslation();
+export function QueueTableHead({
+  checkAll,
+  fieldColumns,
+}: {
+  checkAll?: { checked: boolean; onChange: (all: boolean) => void };
+  fieldColumns?: FieldDefinition[];
+}) {
+  const { t, i18n } = useTranslation();
   return (
     <thead>
       <tr>
@@ -394,6 +412,11 @@ export function QueueTableHead({ checkAll }: { checkAll?: { checked: boolean; on
         <th style={{ width: 160 }}>{t('console.columns.requester')}</th>
         <th style={{ width: 120 }}>{t('console.columns.assignee')}</th>
         <th style={{ width: 110 }}>{t('console.columns.team')}</th>
+        {(fieldColumns ?? []).map((f) => (
+          <th key={f.key} style={{ width: 120 }} data-testid={`column-${f.key}`}>
+            {fieldLabel(f, i18n.language)}
+          </th>
+        ))}
         <th style={{ width: 150 }}>{t('console.columns.sla')}</th>
         <th style={{ width: 140 }}>{t('console.columns.updated')}</th>
       </tr>
@@ -411,6 +434,7 @@ export const QueueRow = memo(function QueueRow({
   testIdPrefix = 'ticket-row-',
   checked,
   onCheck,
+  fieldColumns,
 }: {
   ticket: Ticket;
   index: number;
@@ -423,6 +447,7 @@ export const QueueRow = memo(function QueueRow({
   /** Set with `onCheck`: the row's checkbox. */
   checked?: boolean;
   onCheck?: (id: string) => void;
+  fieldColumns?: FieldDefinition[];
 }) {
   const { t } = useTranslation();
   return (
@@ -469,6 +494,11 @@ export const QueueRow = memo(function QueueRow({
         ) : null}
       </td>
       <td className="hd-ellipsis">{teamLabel ?? '—'}</td>
+      {(fieldColumns ?? []).map((f) => (
+        <td key={f.key} className="hd-ellipsis">
+          {r.custom_fields?.[f.key] === undefined ? '' : formatValue(r.custom_fields[f.key], t)}
+        </td>
+      ))}
       <td>
         <NextSlaCountdown sla={r.sla} testId={`sla-${r.number}`} />
       </td>

@@ -485,6 +485,7 @@ const en: Messages<typeof zhCN> = {
     unread: '{{count}} unread',
   },
   desk: {
+    columns: 'Field columns',
     attach: 'Attach files',
     attachHint: 'Drop files or paste a screenshot; up to 25 MB each, 10 at most',
     remove: 'Remove',

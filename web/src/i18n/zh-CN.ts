@@ -480,6 +480,7 @@ const zhCN = {
     unread: '{{count}} 条未读',
   },
   desk: {
+    columns: '显示字段',
     attach: '添加附件',
     attachHint: '可拖入文件或直接粘贴截图；单个不超过 25 MB，最多 10 个',
     remove: '移除',

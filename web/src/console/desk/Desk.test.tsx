@@ -66,4 +66,21 @@ describe('the desk in the queue', () => {
     expect(req.query.get('view')).toBe('all');
     expect(req.query.get('status')).toBe('new,in_progress');
   });
+
+  it('shows the custom fields chosen as columns', async () => {
+    localStorage.setItem('helpdesk.queueFieldColumns', JSON.stringify(['store']));
+    renderApp('/console/queue/all', {
+      ...staffRoutes(),
+      'GET /api/views': () => ({ json: { items: [] } }),
+      'GET /api/fields': () => ({
+        json: [{ key: 'store', label: { 'zh-CN': '门店', en: 'Store' }, type: 'select', options: ['上海'], visible_to_customer: true }],
+      }),
+      'GET /api/tickets': () => ({
+        json: { items: [makeTicket({ id: 'a', number: 'GD20261206001', custom_fields: { store: '上海' } })], next_cursor: null },
+      }),
+    });
+    expect((await screen.findByTestId('column-store')).textContent).toBe('门店');
+    expect(screen.getByTestId('ticket-row-GD20261206001').textContent).toContain('上海');
+    localStorage.removeItem('helpdesk.queueFieldColumns');
+  });
 });

@@ -5,7 +5,7 @@ import Button from 'antd/es/button';
 import Input from 'antd/es/input';
 import Modal from 'antd/es/modal';
 import Select from 'antd/es/select';
-import { useState } from 'react';
+import { useMemo, useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import {
@@ -16,12 +16,13 @@ import {
   putView,
   STATUSES,
   type BulkChanges,
+  type FieldDefinition,
   type SavedView,
   type Team,
   type ViewFilters,
 } from '../../api';
 import { useAuth } from '../../auth/AuthProvider';
-import { deskKeys } from '../../shared/CustomFields';
+import { deskKeys, fieldLabel, useFields } from '../../shared/CustomFields';
 import { qk } from '../../shared/queries';
 import { useToast } from '../../shared/toast';
 import { Muted } from '../../shared/ui';
@@ -263,4 +264,39 @@ export function BulkBar({ ids, teams, onDone }: { ids: string[]; teams: Team[]; 
       </Button>
     </div>
   );
+}
+
+const COLUMNS_KEY = 'helpdesk.queueFieldColumns';
+
+/** Which custom fields the queue shows as columns (this browser's choice), and the picker. */
+export function useFieldColumns(): { columns: FieldDefinition[]; picker: ReactElement } {
+  const { t, i18n } = useTranslation();
+  const fields = useFields();
+  const [keys, setKeys] = useState<string[]>(() => {
+    try {
+      return JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? '[]') as string[];
+    } catch {
+      return [];
+    }
+  });
+  const columns = useMemo(() => (fields.data ?? []).filter((f) => keys.includes(f.key)), [fields.data, keys]);
+  const picker = (
+    <Select
+      size="small"
+      mode="multiple"
+      allowClear
+      virtual={false}
+      maxTagCount={1}
+      placeholder={t('desk.columns')}
+      data-testid="field-columns"
+      style={{ minWidth: 140 }}
+      value={keys}
+      onChange={(next: string[]) => {
+        setKeys(next);
+        localStorage.setItem(COLUMNS_KEY, JSON.stringify(next));
+      }}
+      options={(fields.data ?? []).map((f) => ({ value: f.key, label: fieldLabel(f, i18n.language) }))}
+    />
+  );
+  return { columns, picker };
 }

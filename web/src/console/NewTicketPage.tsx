@@ -12,6 +12,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { CHANNELS, createTicket, PRIORITIES, type Channel, type NewTicket, type Priority } from '../api';
 import { newIdempotencyKey } from '../shared/idempotency';
 import { AttachmentDrop, useUploads } from '../shared/Attachments';
+import { CallerLookup } from './desk/CallerLookup';
 import { CustomFieldInputs, fieldValues, isRequired, useFields, useTemplates } from '../shared/CustomFields';
 import { useToast } from '../shared/toast';
 import { qk, useTeams } from '../shared/queries';
@@ -110,6 +111,13 @@ export default function NewTicketPage() {
         onValuesChange={() => create.reset()}
       >
         <Row gutter={16}>
+          <Col span={24}>
+            <Form.Item label={t('desk.customer.lookupLabel')}>
+              <CallerLookup
+                onPick={(record) => form.setFieldsValue({ requester_email: record.email, requester_name: record.name })}
+              />
+            </Form.Item>
+          </Col>
           <Col xs={24} md={12}>
             <Form.Item
               name="requester_email"

@@ -526,6 +526,8 @@ const en: Messages<typeof zhCN> = {
       delete: 'Delete view',
     },
     customer: {
+      lookup: 'Find the caller by phone, name or email',
+      lookupLabel: 'Find caller',
       title: 'Customer record',
       name: 'Name',
       phone: 'Phone',

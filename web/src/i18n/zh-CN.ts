@@ -521,6 +521,8 @@ const zhCN = {
       delete: '删除视图',
     },
     customer: {
+      lookup: '输入来电号码、姓名或邮箱查找客户档案',
+      lookupLabel: '来电查找',
       title: '客户档案',
       name: '姓名',
       phone: '电话',

@@ -83,4 +83,18 @@ describe('the desk in the queue', () => {
     expect(screen.getByTestId('ticket-row-GD20261206001').textContent).toContain('上海');
     localStorage.removeItem('helpdesk.queueFieldColumns');
   });
+
+  it('finds a caller by phone number and fills in who called', async () => {
+    const { server } = renderApp('/console/new', {
+      ...staffRoutes(),
+      'GET /api/customers': () => ({
+        json: { items: [{ email: 'chen@example.com', name: '陈静', phone: '13800138000', region: '华东' }] },
+      }),
+    });
+    const input = (await screen.findByTestId('caller-lookup')).querySelector('input') ?? screen.getByTestId('caller-lookup');
+    fireEvent.change(input, { target: { value: '1380013' } });
+    fireEvent.click(await screen.findByText(/陈静 <chen@example.com>/));
+    await waitFor(() => expect((screen.getByTestId('new-requester-email') as HTMLInputElement).value).toBe('chen@example.com'));
+    expect(server.requests.find((r) => r.path === '/api/customers')?.query.get('q')).toBe('1380013');
+  });
 });

@@ -6,6 +6,7 @@ tickets."""
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -173,7 +174,8 @@ def test_template_screenshot_bulk_move_and_a_saved_view(
         tab = agent_page.locator('[data-testid^="saved-view-tab-"][data-view-name="VIP 未解决"]')
         expect(tab).to_have_count(1)
         expect(tab).to_have_attribute("aria-selected", "true")
-        expect(tab.locator('[data-testid^="saved-view-count-"]')).to_have_text("3", timeout=15_000)
+        # The count reads one bounded page: "3", or "3+" when the desk has more tickets than it read.
+        expect(tab.locator('[data-testid^="saved-view-count-"]')).to_have_text(re.compile(r"^3\+?$"), timeout=15_000)
         # A fresh visit through the tab lists exactly those tickets.
         agent_page.goto("/console/queue/mine")
         tab.click()

@@ -127,8 +127,11 @@ def test_desk_routes_on_the_local_stack(stack: LocalStackProcess):
             mine = [t for t in items if t["id"] == web["id"] or t["channel"] == "email"]
             return mine if len(mine) == 2 and all(t["team"] for t in mine) else None
 
-        both = wait_for(routed, timeout=15)
-        assert both and {t["team"] for t in both} == {"billing"}, both
+        both = wait_for(routed, timeout=120)  # behind what earlier tests left on the stream (100s of events)
+        seen = stack.get(lead, f"/api/tickets?view=requested&requester={customer_email}&limit=50").json()["items"]
+        assert both and {t["team"] for t in both} == {"billing"}, [
+            (t["channel"], t["team"], t["subject"]) for t in seen
+        ]
 
         # Filters and a saved view; bulk edits.
         listed = stack.get(lead, f"/api/tickets?view=requested&requester={customer_email}&channel=email").json()

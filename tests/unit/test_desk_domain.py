@@ -3,7 +3,7 @@ change for one ticket, a saved view's query."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -107,3 +107,26 @@ def test_a_saved_view_is_a_list_query():
     )
     assert query.view == "all" and [s.value for s in query.statuses] == ["new", "in_progress"]
     assert query.filters.tag == "VIP" and query.filters.created_from is not None and query.limit == 100
+
+
+def test_sla_policies_read_the_tier_from_the_customer_record():
+    from shared.domain.sla.keeper import refreshed
+    from shared.domain.sla.policy import (
+        CALENDAR_24X7,
+        Escalation,
+        SlaConfig,
+        SlaPolicy,
+        SlaPolicySet,
+        Target,
+        default_policies,
+    )
+    from shared.domain.tickets import Priority
+
+    base = default_policies()
+    vip = SlaPolicy("P3 VIP", Priority.P3, Target.minutes(30), Target.hours(8), CALENDAR_24X7, tier="VIP")
+    config = SlaConfig(SlaPolicySet((*base.policies, vip), base.calendars), Escalation())
+    opened = _ticket(customer={"tier": "VIP"})
+    sla, _ = refreshed(opened, config, opened.created_at)
+    assert sla.policy == "P3 VIP" and sla.first_response_due_at == opened.created_at + timedelta(minutes=30)
+    plain, _ = refreshed(_ticket(), config, opened.created_at)
+    assert plain.policy != "P3 VIP"

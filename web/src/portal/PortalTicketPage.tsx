@@ -9,6 +9,7 @@ import { Link, useParams } from 'react-router-dom';
 import { getTicket, isApiError, postMessage, type Message, type StatusHistoryEntry, type Ticket } from '../api';
 import { useAuth } from '../auth/AuthProvider';
 import { Conversation } from '../shared/Conversation';
+import { AttachmentItems } from '../shared/EmailParts';
 import { CcLine } from '../shared/EmailParts';
 import { ErrorBlock } from '../shared/ErrorBlock';
 import { formatTime } from '../shared/format';
@@ -140,6 +141,7 @@ export default function PortalTicketPage() {
             <div data-testid="ticket-description" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', marginTop: 4 }}>
               {tk.description}
             </div>
+            <AttachmentItems ticketId={tk.id} messageId={tk.id} attachments={tk.attachments ?? []} />
           </Panel>
           <Panel small title={t('portal.conversation')}>
             {tk.status === 'closed' ? (

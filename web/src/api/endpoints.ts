@@ -550,3 +550,24 @@ export function putView(id: string, view: { name: string; filters: ViewFilters; 
 export async function deleteView(id: string): Promise<void> {
   await call<unknown>('DELETE', `/api/views/${seg(id)}`);
 }
+
+/** The custom fields with their stored version (from the ETag), for an admin's If-Match. */
+export async function getFieldsVersioned(opts: ReadOpts = {}): Promise<{ items: FieldDefinition[]; version?: number }> {
+  const res = await request<FieldDefinition[]>('GET', '/api/fields', { signal: opts.signal });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
+}
+
+export async function putFields(items: FieldDefinition[], version?: number): Promise<{ items: FieldDefinition[]; version?: number }> {
+  const res = await request<FieldDefinition[]>('PUT', '/api/admin/fields', { body: items, headers: ifMatch(version) });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
+}
+
+export async function getTemplatesVersioned(opts: ReadOpts = {}): Promise<{ items: TicketTemplate[]; version?: number }> {
+  const res = await request<TicketTemplate[]>('GET', '/api/ticket-templates', { signal: opts.signal });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
+}
+
+export async function putTemplates(items: TicketTemplate[], version?: number): Promise<{ items: TicketTemplate[]; version?: number }> {
+  const res = await request<TicketTemplate[]>('PUT', '/api/admin/ticket-templates', { body: items, headers: ifMatch(version) });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
+}

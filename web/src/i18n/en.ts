@@ -485,6 +485,14 @@ const en: Messages<typeof zhCN> = {
     unread: '{{count}} unread',
   },
   desk: {
+    admin: {
+      nav: 'Fields & templates',
+      fields: 'Custom fields',
+      fieldsHint: 'Each: key (lower case first), label (zh-CN and en), type (text, number, date, select, multiselect, checkbox), options (select types), required_for_categories ("*": every category), visible_to_customer.',
+      templates: 'Ticket templates',
+      templatesHint: 'Each: id, name, category, priority, subject, description, fields (the keys to fill), visible_to_customer.',
+      notAList: 'The content must be a JSON list',
+    },
     columns: 'Field columns',
     attach: 'Attach files',
     attachHint: 'Drop files or paste a screenshot; up to 25 MB each, 10 at most',

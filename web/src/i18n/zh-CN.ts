@@ -480,6 +480,14 @@ const zhCN = {
     unread: '{{count}} 条未读',
   },
   desk: {
+    admin: {
+      nav: '字段与模板',
+      fields: '自定义字段',
+      fieldsHint: '每项：key（小写字母开头）、label（zh-CN 与 en）、type（text、number、date、select、multiselect、checkbox）、options（选择类必填）、required_for_categories（"*" 表示所有分类）、visible_to_customer。',
+      templates: '工单模板',
+      templatesHint: '每项：id、name、category、priority、subject、description、fields（要填写的字段 key）、visible_to_customer。',
+      notAList: '内容必须是一个 JSON 列表',
+    },
     columns: '显示字段',
     attach: '添加附件',
     attachHint: '可拖入文件或直接粘贴截图；单个不超过 25 MB，最多 10 个',

@@ -1,7 +1,16 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../api/types';
+import type { User } from '../../api/types';
 import { makeTicket, renderApp, staffRoutes } from '../../test/renderApp';
+
+const ADMIN: User = {
+  email: 'admin@demo.local',
+  name: '系统管理员',
+  role: 'admin',
+  teams: [],
+  permissions: ['ticket.read.all', 'rules.read', 'rules.manage', 'directory.manage'],
+};
 
 function tickets(n: number): Ticket[] {
   return Array.from({ length: n }, (_, i) =>
@@ -96,5 +105,30 @@ describe('the desk in the queue', () => {
     fireEvent.click(await screen.findByText(/陈静 <chen@example.com>/));
     await waitFor(() => expect((screen.getByTestId('new-requester-email') as HTMLInputElement).value).toBe('chen@example.com'));
     expect(server.requests.find((r) => r.path === '/api/customers')?.query.get('q')).toBe('1380013');
+  });
+
+  it('an admin saves the custom fields with If-Match and sees the reason of a refusal', async () => {
+    const field = { key: 'store', label: { 'zh-CN': '门店', en: 'Store' }, type: 'select', options: ['上海'], visible_to_customer: true };
+    let attempts = 0;
+    const { server } = renderApp('/console/admin/forms', {
+      ...staffRoutes(ADMIN),
+      'GET /api/fields': () => ({ json: [field], headers: { ETag: '"3"' } }),
+      'GET /api/ticket-templates': () => ({ json: [], headers: { ETag: '"0"' } }),
+      'PUT /api/admin/fields': (req) => {
+        attempts += 1;
+        if (attempts === 1)
+          return { status: 400, json: { error: { code: 'validation_error', message: 'a select field needs options', field: '0.options' } } };
+        return { json: req.body, headers: { ETag: '"4"' } };
+      },
+    });
+    const editor = await screen.findByTestId('fields-editor-json');
+    fireEvent.change(editor, { target: { value: JSON.stringify([{ ...field, options: [] }]) } });
+    fireEvent.click(screen.getByTestId('fields-editor-save'));
+    expect((await screen.findByTestId('fields-editor-error')).textContent).toContain('0.options');
+    const put = server.requests.find((r) => r.path === '/api/admin/fields')!;
+    expect(put.headers.get('If-Match')).toBe('"3"');
+    fireEvent.change(editor, { target: { value: JSON.stringify([field]) } });
+    fireEvent.click(screen.getByTestId('fields-editor-save'));
+    await waitFor(() => expect(attempts).toBe(2));
   });
 });

@@ -20,6 +20,13 @@ import { BulkBar, NarrowingFilters, SaveViewButton, SavedViewTabs, useFieldColum
 import { QueueFooter, TicketTable } from './queue/TicketTable';
 
 export const QUEUE_VIEWS = ['mine', 'team', 'unassigned', 'all'] as const;
+
+/** The list's filters without the saved view they came from (a queue tab is not that view). */
+function withoutSaved(search: URLSearchParams): string {
+  const next = new URLSearchParams(search);
+  next.delete('saved');
+  return next.toString();
+}
 export type QueueView = (typeof QUEUE_VIEWS)[number];
 const PAGE_SIZE = 50;
 
@@ -39,6 +46,7 @@ export function useListFilters() {
     const v = Array.isArray(values) ? values.join(',') : values;
     if (v) next.set(key, v);
     else next.delete(key);
+    next.delete('saved'); // changed filters are no longer the saved view
     setSearch(next, { replace: true });
   }
 
@@ -167,15 +175,15 @@ export default function QueuePage() {
             key={v}
             type="button"
             role="tab"
-            aria-selected={v === view}
+            aria-selected={v === view && !search.get('saved')}
             data-testid={`view-tab-${v}`}
-            className={v === view ? 'hd-tab hd-tab-active' : 'hd-tab'}
-            onClick={() => navigate({ pathname: `/console/queue/${v}`, search: search.toString() })}
+            className={v === view && !search.get('saved') ? 'hd-tab hd-tab-active' : 'hd-tab'}
+            onClick={() => navigate({ pathname: `/console/queue/${v}`, search: withoutSaved(search) })}
           >
             {t(`console.views.${v}`)}
           </button>
         ))}
-        <SavedViewTabs view={view} search={search} />
+        <SavedViewTabs search={search} />
       </div>
       <div className="hd-filters">
         <StatusPriorityFilters

@@ -25,7 +25,6 @@ import { useAuth } from '../../auth/AuthProvider';
 import { deskKeys, fieldLabel, useFields } from '../../shared/CustomFields';
 import { qk } from '../../shared/queries';
 import { useToast } from '../../shared/toast';
-import { Muted } from '../../shared/ui';
 
 export const NARROWING = ['tag', 'category', 'channel', 'assignee'] as const;
 const VIEW_PARAMS = ['status', 'priority', 'team', ...NARROWING] as const;
@@ -39,27 +38,33 @@ export function NarrowingFilters({
   setFilter: (key: string, value: string | undefined) => void;
 }) {
   const { t } = useTranslation();
+  // Only a changed value moves the list (leaving an input unchanged keeps a saved view's tab).
+  const update = (key: string, value: string | undefined) => {
+    if ((search.get(key) ?? undefined) !== value) setFilter(key, value);
+  };
   return (
     <div className="hd-filter-group" data-testid="filter-narrow">
       <Input
+        key={`tag:${search.get('tag') ?? ''}`}
         size="small"
         allowClear
         placeholder={t('desk.filters.tag')}
         defaultValue={search.get('tag') ?? ''}
         data-testid="filter-tag"
         style={{ width: 120 }}
-        onPressEnter={(e) => setFilter('tag', e.currentTarget.value.trim() || undefined)}
-        onBlur={(e) => setFilter('tag', e.currentTarget.value.trim() || undefined)}
+        onPressEnter={(e) => update('tag', e.currentTarget.value.trim() || undefined)}
+        onBlur={(e) => update('tag', e.currentTarget.value.trim() || undefined)}
       />
       <Input
+        key={`category:${search.get('category') ?? ''}`}
         size="small"
         allowClear
         placeholder={t('desk.filters.category')}
         defaultValue={search.get('category') ?? ''}
         data-testid="filter-category"
         style={{ width: 120 }}
-        onPressEnter={(e) => setFilter('category', e.currentTarget.value.trim() || undefined)}
-        onBlur={(e) => setFilter('category', e.currentTarget.value.trim() || undefined)}
+        onPressEnter={(e) => update('category', e.currentTarget.value.trim() || undefined)}
+        onBlur={(e) => update('category', e.currentTarget.value.trim() || undefined)}
       />
       <Select
         size="small"
@@ -69,7 +74,7 @@ export function NarrowingFilters({
         value={search.get('channel') ?? undefined}
         data-testid="filter-channel"
         style={{ width: 120 }}
-        onChange={(v?: string) => setFilter('channel', v)}
+        onChange={(v?: string) => update('channel', v)}
         options={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))}
       />
     </div>
@@ -77,8 +82,7 @@ export function NarrowingFilters({
 }
 
 /** Saved views as tabs beside the queues, with how many tickets each lists (up to 100). */
-export function SavedViewTabs({ view, search }: { view: string; search: URLSearchParams }) {
-  const { t } = useTranslation();
+export function SavedViewTabs({ search }: { search: URLSearchParams }) {
   const navigate = useNavigate();
   const views = useQuery({ queryKey: deskKeys.views, queryFn: ({ signal }) => listViews(true, { signal }) });
   const active = search.get('saved');
@@ -102,7 +106,6 @@ export function SavedViewTabs({ view, search }: { view: string; search: URLSearc
           </span>
         </button>
       ))}
-      {view && active ? <Muted style={{ alignSelf: 'center', marginLeft: 8 }}>{t('desk.views.saved')}</Muted> : null}
     </>
   );
 }

@@ -182,7 +182,7 @@ def validate_custom_fields(
 ) -> dict[str, Any]:
     """The values normalised (dates as ISO strings, multiselect as lists), or `InvalidInput` naming the first bad
     key. `unchanged`: the ticket's values before an edit; a key it already held with the same value passes (fields
-    removed from the definitions since, and the product's own keys)."""
+    removed from the definitions since). The product's own keys pass for staff."""
     before = unchanged or {}
     out: dict[str, Any] = {}
     for key, value in values.items():
@@ -192,8 +192,8 @@ def validate_custom_fields(
             if key in before and before[key] == value:
                 out[key] = value
                 continue
-            if key in SYSTEM_KEYS and not for_customer and unchanged is not None:
-                out[key] = value
+            if key in SYSTEM_KEYS and not for_customer:
+                out[key] = value  # staff and integrations may still pass them (the SLA tier before records)
                 continue
             raise InvalidInput(f"unknown custom field {key!r}", field=where)
         if value is None or value == "" or value == []:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from chalice import Chalice, Response
 
 from shared.api.collab_routes import register_collab_routes
+from shared.api.desk_routes import register_desk_routes
 from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
@@ -127,8 +128,8 @@ def me(call: Call) -> UserOut:
 def create_ticket(call: Call) -> Response:
     body: TicketCreate = call.body
     draft = TicketDraft(
-        subject=body.subject,
-        description=body.description,
+        subject=body.subject or "",
+        description=body.description or "",
         priority=body.priority,
         category=body.category,
         channel=body.channel,
@@ -136,12 +137,15 @@ def create_ticket(call: Call) -> Response:
         custom_fields=dict(body.custom_fields),
         tags=list(body.tags),
         team=body.team,
+        template=body.template,
+        attachments=tuple(body.attachments),
     )
     created = call.container.tickets.create(call.principal, draft, call.headers.get("idempotency-key"))
     headers = {"Location": f"/api/tickets/{created.ticket.id}", "ETag": f'"{created.ticket.version}"'}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    return json_response(ticket_out(created.ticket, _tz(call)), 201, headers)
+    ticket = call.container.mail_files.present_ticket(created.ticket)
+    return json_response(ticket_out(ticket, _tz(call)), 201, headers)
 
 
 @api.route("/api/tickets", "GET", summary="List tickets in a view", query=TicketListQuery, response=TicketPage)
@@ -149,7 +153,9 @@ def list_tickets(call: Call) -> TicketPage:
     q: TicketListQuery = call.query
     items, cursor = call.container.tickets.list(
         call.principal,
-        TicketQuery(q.view, q.statuses(), q.priorities(), q.team, q.limit, q.cursor, q.requester),
+        TicketQuery(
+            q.view, q.statuses(), q.priorities(), q.team, q.limit, q.cursor, q.requester, q.assignee, q.filters()
+        ),
     )
     tz = _tz(call)
     return TicketPage(items=[ticket_out(t, tz) for t in items], next_cursor=cursor)
@@ -158,7 +164,7 @@ def list_tickets(call: Call) -> TicketPage:
 @api.route("/api/tickets/{id}", "GET", summary="A ticket, by id or GD number", response=TicketOut)
 def get_ticket(call: Call, id: str) -> Response:
     ticket = call.container.tickets.get(call.principal, id)
-    return _ticket_reply(call, ticket)
+    return _ticket_reply(call, call.container.mail_files.present_ticket(ticket))
 
 
 @api.route("/api/tickets/{id}", "PATCH", summary="Edit a ticket (staff)", body=TicketPatch, response=TicketOut)
@@ -179,8 +185,8 @@ def patch_ticket(call: Call, id: str) -> Response:
 )
 def post_message(call: Call, id: str) -> MessageOut:
     body: MessageCreate = call.body
-    message = call.container.tickets.post_message(call.principal, id, body.body, body.internal)
-    return message_out(message, _tz(call))
+    message = call.container.tickets.post_message(call.principal, id, body.body, body.internal, body.attachments)
+    return message_out(call.container.mail_files.present([message])[0], _tz(call))
 
 
 @api.route(
@@ -472,3 +478,5 @@ def name_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
 
 # -- knowledge base and search (shared/api/kb_routes.py) ---------------------------------------------------------------
 register_kb_routes(api)
+# -- the desk: bulk edits, custom fields, templates, uploads, customer records, saved views (shared/api/desk_routes.py)
+register_desk_routes(api)

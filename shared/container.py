@@ -21,6 +21,7 @@ from shared.config import Settings, get_settings
 if TYPE_CHECKING:
     from shared.adapters.aws import AwsClients
     from shared.adapters.collab_store import CollabStore
+    from shared.adapters.desk_store import DeskStore
     from shared.adapters.directory_store import DirectoryStore
     from shared.adapters.kb_store import KbStore
     from shared.adapters.mail_blobs import MailBlobs
@@ -37,9 +38,12 @@ if TYPE_CHECKING:
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
     from shared.services.automations import AutomationService
+    from shared.services.bulk import BulkEditService
     from shared.services.canned_replies import CannedReplyService
     from shared.services.collaboration import CollaborationService
     from shared.services.cursors import CursorCodec
+    from shared.services.customers import CustomerService
+    from shared.services.desk_forms import FormsService
     from shared.services.directory import DirectoryService
     from shared.services.effects import Effector
     from shared.services.email_intake import EmailIntakeService
@@ -64,6 +68,8 @@ if TYPE_CHECKING:
     from shared.services.surveys import SurveyService
     from shared.services.tickets import TicketService
     from shared.services.triggers import TriggerService
+    from shared.services.uploads import UploadService
+    from shared.services.views import ViewService
     from shared.services.wechat_callback import WechatCallback
     from shared.services.wechat_intake import WechatIntakeService
     from shared.services.wechat_notices import WechatNotices
@@ -136,6 +142,9 @@ class Container:
             self.settings.timezone,
             review_policy=lambda: self.review.policy(),
             work=self.collab_store,
+            forms=self.forms,
+            customer_facts=lambda email: self.customers.facts_for(email),
+            uploads=lambda: self.uploads,
         )
 
     # -- working together (shared/services/collaboration.py, merge.py, staff_alerts.py) ----------------------------
@@ -178,6 +187,44 @@ class Container:
         if not mail_now:
             return StaffAlerts(InboxStore(), self.collab_store, language_of=language_of)
         return StaffAlerts(InboxStore(), self.collab_store, composer, deliver or self.send_mail_job, language_of)
+
+    # -- the desk: fields and templates, uploads, customer records, bulk edits, saved views ------------------------
+    @cached_property
+    def forms(self) -> FormsService:
+        from shared.services.desk_forms import FormsService
+
+        return FormsService(self.write_settings, self.clock)  # read with the other settings a write needs
+
+    @cached_property
+    def desk_store(self) -> DeskStore:
+        from shared.adapters.desk_store import DeskStore
+
+        self._tables  # noqa: B018
+        return DeskStore(self.ticket_writer)
+
+    @cached_property
+    def uploads(self) -> UploadService:
+        from shared.services.uploads import UploadService
+
+        return UploadService(self.desk_store, self.mail_store, self.mail_blobs, self.clock)
+
+    @cached_property
+    def customers(self) -> CustomerService:
+        from shared.services.customers import CustomerService
+
+        return CustomerService(self.desk_store, self.ticket_store, self.clock)
+
+    @cached_property
+    def bulk(self) -> BulkEditService:
+        from shared.services.bulk import BulkEditService
+
+        return BulkEditService(self.tickets, self.ticket_store)
+
+    @cached_property
+    def views(self) -> ViewService:
+        from shared.services.views import ViewService
+
+        return ViewService(self.desk_store, self.directory_store, self.tickets, self.clock)
 
     # -- knowledge base and search (shared/services/kb.py, search.py; docs/search.md) ------------------------------
     @cached_property
@@ -240,14 +287,15 @@ class Container:
 
     @cached_property
     def write_settings(self) -> SettingsCache:
-        """The settings every ticket write reads (SLA policies, automations, the review policy): one request for
-        all of them when they expire, 30 s per process."""
+        """The settings every ticket write reads (SLA policies, automations, the review policy, custom fields and
+        templates): one request for all of them when they expire, 30 s per process."""
         from shared.services.automations import AUTOMATIONS
+        from shared.services.desk_forms import FIELDS, TEMPLATES
         from shared.services.review import REVIEW_POLICY
         from shared.services.settings_cache import SettingsCache
         from shared.services.sla import SLA_POLICIES
 
-        return SettingsCache(self.routing_store, (SLA_POLICIES, AUTOMATIONS, REVIEW_POLICY))
+        return SettingsCache(self.routing_store, (SLA_POLICIES, AUTOMATIONS, REVIEW_POLICY, FIELDS, TEMPLATES))
 
     @cached_property
     def sla(self) -> SlaService:

@@ -146,7 +146,14 @@ class InMemoryTickets:
         return self._store.counters[local_day]
 
     def list_tickets(
-        self, view: str, owner: str | None, limit: int, start: Key | None, statuses: list[str], priorities: list[str]
+        self,
+        view: str,
+        owner: str | None,
+        limit: int,
+        start: Key | None,
+        statuses: list[str],
+        priorities: list[str],
+        filters: Any = None,
     ) -> Page:
         def belongs(t: Ticket) -> bool:
             return {
@@ -167,7 +174,9 @@ class InMemoryTickets:
         found = [
             t
             for t in found
-            if (not statuses or t.status.value in statuses) and (not priorities or t.priority.value in priorities)
+            if (not statuses or t.status.value in statuses)
+            and (not priorities or t.priority.value in priorities)
+            and (filters is None or filters.matches(t))
         ]
         offset = int((start or {}).get("offset", 0))
         page = found[offset : offset + limit]
@@ -525,6 +534,12 @@ class InMemoryMail:
     def files_part(self, message: Message, ticket: Ticket, files: MailFiles) -> WritePart:
         stored = replace(files, internal=message.internal)
         return FakePart(_holds, lambda: self._store.mail_files.__setitem__((ticket.id, message.id), stored))
+
+    def web_files_part(
+        self, ticket_id: str, message_id: str, ticket_version: int, attachments: list[dict[str, Any]], internal: bool
+    ) -> WritePart:
+        stored = MailFiles(None, list(attachments), internal)
+        return FakePart(_holds, lambda: self._store.mail_files.__setitem__((ticket_id, message_id), stored))
 
     def root_part(self, ticket_id: str, root_message_id: str) -> WritePart:
         return FakePart(_holds, lambda: self._store.mail_roots.__setitem__(ticket_id, root_message_id))

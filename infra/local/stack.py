@@ -145,11 +145,18 @@ def provision(endpoint: str, overrides: dict[str, str] | None = None) -> LocalSt
         url = sqs.create_queue(QueueName=names[logical_id], Attributes=attributes)["QueueUrl"]
         session.queue_urls[logical_id] = url
     s3 = session.client("s3")
-    for logical_id in resources_of_type(template, "AWS::S3::Bucket"):
+    parameters = {k: str(v.get("Default", "")) for k, v in template.get("Parameters", {}).items()}
+    public_url = (overrides or {}).get("HELPDESK_PUBLIC_URL") or parameters.get("PublicUrl", "")
+    for logical_id, bucket in resources_of_type(template, "AWS::S3::Bucket").items():
         names[logical_id] = physical_name(logical_id).lower()
         s3.create_bucket(Bucket=names[logical_id], CreateBucketConfiguration={"LocationConstraint": REGION})
+        cors = (bucket.get("Properties") or {}).get("CorsConfiguration")
+        if cors:
+            # The browser posts uploads to moto's port from the SPA's: the template's CORS rules, origin resolved.
+            origins = {**parameters, "PublicUrl": public_url}
+            rules = [_cors_rule(rule, names, origins) for rule in cors["CorsRules"]]
+            s3.put_bucket_cors(Bucket=names[logical_id], CORSConfiguration={"CORSRules": rules})
     ses = session.client("ses")
-    parameters = {k: str(v.get("Default", "")) for k, v in template.get("Parameters", {}).items()}
     for logical_id, resource in resources_of_type(template, "AWS::SES::EmailIdentity").items():
         identity = _resolve(resource["Properties"]["EmailIdentity"], names, parameters)
         names[logical_id] = identity
@@ -219,6 +226,15 @@ def _subscribe(
         zone = props.get("ScheduleExpressionTimezone")
         timezone = _resolve(zone, names, parameters or {}) if zone is not None else None
         session.schedules.append(Schedule(function, handler, expression, timezone or None))
+
+
+def _cors_rule(rule: dict[str, Any], names: dict[str, str], parameters: dict[str, str]) -> dict[str, Any]:
+    return {
+        "AllowedOrigins": [_resolve(o, names, parameters) for o in rule["AllowedOrigins"]],
+        "AllowedMethods": list(rule["AllowedMethods"]),
+        "AllowedHeaders": list(rule.get("AllowedHeaders") or []),
+        "MaxAgeSeconds": int(rule.get("MaxAge", 0)),
+    }
 
 
 def _queue_attributes(props: dict[str, Any], names: dict[str, str]) -> dict[str, str]:

@@ -102,6 +102,8 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     followers = ListAttribute(of=UnicodeAttribute, null=True)  # staff following it (shared/domain/collab.py)
     collab = JSONAttribute(null=True)  # {subtasks: [...], collaborations: [...]}
     merge = JSONAttribute(null=True)  # {into: {id, number}, from: [{id, number}]}
+    customer = JSONAttribute(null=True)  # the customer record's tier, region, organization as it was opened
+    attachments = JSONAttribute(null=True)  # files attached on the web when it was opened
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()
@@ -151,6 +153,7 @@ class MessageItem(HelpdeskItem, discriminator="message"):
     wechat = JSONAttribute(null=True)
     delivery = JSONAttribute(null=True)
     merged_from = UnicodeAttribute(null=True)  # copied from that (merged) ticket's conversation
+    files = JSONAttribute(null=True)  # files attached on the web: [{id, filename, content_type, size, key}]
 
 
 class EventItem(HelpdeskItem, discriminator="event"):

@@ -54,3 +54,44 @@ class MailBlobs:
         if content_type:
             params["ResponseContentType"] = content_type
         return str(self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=int(expires.total_seconds())))
+
+    # -- web uploads (shared/services/uploads.py): the bytes go to S3 directly, never through the API function ---
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires: timedelta) -> dict[str, Any]:
+        """A presigned POST for one object: its key, type and encryption fixed, its size bounded by the policy."""
+        fields = {"Content-Type": content_type, "x-amz-server-side-encryption": "AES256"}
+        conditions: list[Any] = [
+            {"Content-Type": content_type},
+            {"x-amz-server-side-encryption": "AES256"},
+            ["content-length-range", 1, max_bytes],
+        ]
+        post = self._s3.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields=fields,
+            Conditions=conditions,
+            ExpiresIn=int(expires.total_seconds()),
+        )
+        return {"url": str(post["url"]), "fields": dict(post["fields"])}
+
+    def head_bytes(self, key: str, count: int) -> tuple[int, bytes] | None:
+        """An object's size and its first `count` bytes (a ranged GET), or None when it does not exist."""
+        try:
+            response = self._s3.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{count - 1}")
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound", "InvalidRange"):
+                return None
+            raise
+        total = response.get("ContentRange", "")
+        size = int(total.rsplit("/", 1)[1]) if "/" in total else int(response.get("ContentLength", 0))
+        return size, bytes(response["Body"].read())
+
+    def copy(self, source: str, target: str, content_type: str) -> None:
+        """A server-side copy (S3 moves the bytes; up to 5 GB in one request)."""
+        self._s3.copy_object(
+            Bucket=self.bucket,
+            Key=target,
+            CopySource={"Bucket": self.bucket, "Key": source},
+            ContentType=content_type,
+            MetadataDirective="REPLACE",
+            ServerSideEncryption="AES256",
+        )

@@ -9,6 +9,7 @@ index and the thread root to the one ticket writer as parts of that transaction.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import size
@@ -103,6 +104,25 @@ class MailStore:
                 attachments=files.attachments,
                 internal=message.internal,
             )
+        )
+
+    @staticmethod
+    def web_files_part(
+        ticket_id: str, message_id: str, ticket_version: int, attachments: list[dict[str, Any]], internal: bool
+    ) -> Part:
+        """Where the files attached on the web to a message (or, under the ticket's own id, to the ticket) are: the
+        attachment download route reads email's and these alike."""
+        return put(
+            MailFilesItem(
+                f"TICKET#{ticket_id}",
+                f"MAILMSG#{message_id}",
+                message_id=message_id,
+                ticket_version=ticket_version,
+                raw_key=None,
+                attachments=attachments,
+                internal=internal,
+            ),
+            MailFilesItem.pk.does_not_exist(),
         )
 
     @staticmethod

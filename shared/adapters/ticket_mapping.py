@@ -78,6 +78,8 @@ def to_item(ticket: Ticket) -> TicketItem:
         followers=list(ticket.followers) or None,
         collab=collab_to_json(ticket),
         merge=merge_to_json(ticket),
+        customer=dict(ticket.customer) or None,
+        attachments=list(ticket.attachments) or None,
         requester_key=ticket.requester.email.lower(),
         all_key=list_partition(ALL_TICKETS, "all", ticket.id),
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -129,6 +131,8 @@ def _ticket(item: TicketItem) -> Ticket:
         automation=automation_from_json(item.automation),
         review=review_from_json(item.review),
         articles=list(item.articles or []),
+        customer=dict(item.customer or {}),
+        attachments=list(item.attachments or []),
     )
 
 
@@ -197,6 +201,7 @@ def message_item(message: Message, ticket_version: int) -> MessageItem:
         wechat=message.wechat,
         delivery=message.delivery,
         merged_from=message.merged_from,
+        files=list(message.files) or None,
     )
 
 
@@ -213,4 +218,5 @@ def to_message(item: MessageItem) -> Message:
         wechat=item.wechat,
         delivery=item.delivery,
         merged_from=item.merged_from,
+        files=list(item.files or []),
     )

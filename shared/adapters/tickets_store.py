@@ -33,7 +33,7 @@ from shared.adapters.ticket_mapping import (
 )
 from shared.adapters.ticket_writer import Part, check, put, update
 from shared.domain.events import AuditEvent, Message
-from shared.domain.requests import IdempotencyClaim, Key, Page
+from shared.domain.requests import IdempotencyClaim, Key, Page, TicketFilter
 from shared.domain.tickets import Ticket
 from shared.errors import AlreadyClaimed, InvalidInput, VersionConflict
 
@@ -151,10 +151,11 @@ class TicketStore:
         start: Key | None,
         statuses: list[str],
         priorities: list[str],
+        filters: TicketFilter | None = None,
     ) -> Page:
         """A page of a view, newest first (shared/adapters/ticket_lists.py). Filters may leave a page short. `owner`
         is the requester's or agent's email, or the team id, of the views that have one."""
-        return read_page(list_index(view, owner), limit, start, list_condition(statuses, priorities))
+        return read_page(list_index(view, owner), limit, start, list_condition(statuses, priorities), filters)
 
     def team_has_open_tickets(self, team: str) -> bool:
         """Whether any open ticket names the team (an admin's check before deleting it, not a request path)."""

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from shared.domain.access import Principal
 from shared.domain.directory import Agent, Team
 from shared.domain.events import AuditEvent, Message
+from shared.domain.requests import TicketFilter
 from shared.domain.tickets import Channel, Priority, Status, Ticket
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -21,7 +22,8 @@ EmailStr = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
 ]
-FieldValue = str | int | float | bool | None
+FieldValue = str | int | float | bool | list[Annotated[str, StringConstraints(max_length=100)]] | None
+UploadId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 
 
 class Strict(BaseModel):
@@ -39,8 +41,11 @@ class RequesterIn(Strict):
 
 
 class TicketCreate(Strict):
-    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)]
+    # Required unless a template gives them (the service says which is missing).
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)] | None = (
+        None
+    )
     priority: Priority | None = None
     category: ShortText | None = None
     channel: Channel | None = None
@@ -48,6 +53,10 @@ class TicketCreate(Strict):
     custom_fields: dict[ShortText, FieldValue] = Field(default_factory=dict, max_length=50)
     tags: list[Tag] = Field(default_factory=list, max_length=20)
     team: ShortText | None = None
+    template: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,48}$")] | None = Field(
+        default=None, description="a ticket template's id: its category, priority, subject and description fill in"
+    )
+    attachments: list[UploadId] = Field(default_factory=list, description="upload ids (POST /api/uploads)")
 
 
 class TicketPatch(Strict):
@@ -64,6 +73,7 @@ class TicketPatch(Strict):
 class MessageCreate(Strict):
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)]
     internal: bool = False
+    attachments: list[UploadId] = Field(default_factory=list, description="upload ids (POST /api/uploads)")
 
 
 class DevLogin(Strict):
@@ -132,6 +142,17 @@ class ReviewOut(Out):
     comment: str = ""
 
 
+class AttachmentOut(Out):
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    inline: bool
+    url: str | None = Field(
+        default=None, description="an image's presigned URL (WeChat, web uploads), to show it inline"
+    )
+
+
 class StatusEntryOut(Out):
     status: Status
     at: datetime
@@ -176,20 +197,18 @@ class TicketOut(Out):
     merged_into: MergeLinkOut | None = Field(default=None, description="closed as a duplicate of this ticket")
     merged_from: list[MergeLinkOut] = Field(default_factory=list, description="duplicates merged into this ticket")
     open_subtasks: int = Field(default=0, description="sub-tasks not done yet")
+    customer: dict[str, str] = Field(
+        default_factory=dict, description="the requester's record as the ticket was opened: tier, region, organization"
+    )
+    attachments: list[AttachmentOut] = Field(
+        default_factory=list,
+        description="files attached when it was opened (download: /messages/<ticket id>/attachments/<id>)",
+    )
 
 
 class TicketPage(Out):
     items: list[TicketOut]
     next_cursor: str | None
-
-
-class AttachmentOut(Out):
-    id: str
-    filename: str
-    content_type: str
-    size: int
-    inline: bool
-    url: str | None = Field(default=None, description="a WeChat image's presigned URL, to show it inline")
 
 
 class DeliveryOut(Out):
@@ -410,6 +429,19 @@ def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
         else None,
         merged_from=[MergeLinkOut(id=m.id, number=m.number) for m in ticket.merged_from],
         open_subtasks=len(ticket.open_subtasks),
+        customer=dict(ticket.customer),
+        attachments=[_attachment(a) for a in ticket.attachments],
+    )
+
+
+def _attachment(a: dict[str, Any]) -> AttachmentOut:
+    return AttachmentOut(
+        id=a["id"],
+        filename=a.get("filename", ""),
+        content_type=a.get("content_type", "application/octet-stream"),
+        size=int(a.get("size", 0)),
+        inline=bool(a.get("inline")),
+        url=a.get("url"),
     )
 
 
@@ -448,17 +480,7 @@ def message_out(message: Message, tz: Any) -> MessageOut:
         channel=message.channel,
         html=email.get("html"),
         quoted_text=email.get("quoted_text"),
-        attachments=[
-            AttachmentOut(
-                id=a["id"],
-                filename=a.get("filename", ""),
-                content_type=a.get("content_type", "application/octet-stream"),
-                size=int(a.get("size", 0)),
-                inline=bool(a.get("inline")),
-                url=a.get("url"),
-            )
-            for a in email.get("attachments") or []
-        ],
+        attachments=[_attachment(a) for a in (email.get("attachments") or message.files or [])],
         cc=list(email.get("cc") or []),
         has_raw=bool(email.get("raw_key")),
         delivery=DeliveryOut.model_validate(message.delivery) if message.delivery else None,
@@ -541,6 +563,14 @@ class TicketListQuery(Out):
     priority: str | None = Field(default=None, description="comma-separated priorities")
     team: ShortText | None = None
     requester: EmailStr | None = Field(default=None, description="with view=requested: the tickets this person opened")
+    tag: Tag | None = None
+    category: ShortText | None = None
+    channel: str | None = Field(default=None, description="one channel: email, web, wechat, ...")
+    assignee: EmailStr | None = Field(
+        default=None, description="the agent's tickets (their queue), narrowed by the view"
+    )
+    created_from: datetime | None = Field(default=None, description="created at or after (ISO-8601)")
+    created_to: datetime | None = Field(default=None, description="created at or before (ISO-8601)")
     limit: int = Field(default=25, ge=1, le=100)
     cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
 
@@ -561,6 +591,29 @@ class TicketListQuery(Out):
 
     def priorities(self) -> tuple[Priority, ...]:
         return tuple(Priority(p) for p in _csv(self.priority))
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is not None and value not in Channel._value2member_map_:
+            raise ValueError(f"unknown channel {value!r}; expected one of {', '.join(c.value for c in Channel)}")
+        return value
+
+    @field_validator("created_from", "created_to")
+    @classmethod
+    def _with_offset(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give the time with its offset, e.g. 2026-11-23T00:00:00+08:00")
+        return value
+
+    def filters(self) -> TicketFilter:
+        return TicketFilter(
+            tag=self.tag,
+            category=self.category,
+            channel=self.channel,
+            created_from=self.created_from,
+            created_to=self.created_to,
+        )
 
 
 def _check_members(name: str, value: str | None, enum: Any) -> None:

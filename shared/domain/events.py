@@ -59,6 +59,8 @@ class Message:
     delivery: dict[str, Any] | None = None
     # A message copied from a duplicate merged into this ticket: that ticket's number.
     merged_from: str | None = None
+    # Files attached on the web: [{id, filename, content_type, size, key}] (shared/services/uploads.py).
+    files: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,10 @@ class Ticket:
     merged_into: MergeLink | None = None  # closed as a duplicate of that ticket
     merged_from: list[MergeLink] = field(default_factory=list)  # duplicates merged into this one
     second_level_at: datetime | None = None  # a breach goes up a level then, if still unhandled (the sweep)
+    # The requester's customer record as the ticket was opened: {"tier", "region", "organization"} (what is set).
+    customer: dict[str, str] = field(default_factory=dict)
+    # Files attached when it was opened on the web: [{id, filename, content_type, size, key}] (shared/domain/uploads.py)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:

@@ -11,6 +11,7 @@ from shared.clock import Clock
 from shared.domain.access import Permission, Principal
 from shared.domain.events import Message
 from shared.domain.mail.sanitize import resolve_cid_images
+from shared.domain.tickets import Ticket
 from shared.errors import Forbidden, NotFound
 from shared.services.cursors import CursorCodec
 from shared.services.ports import Blobs, Mail
@@ -38,6 +39,9 @@ class MailFilesService:
         """Messages whose HTML shows inline images: `cid:` sources replaced by presigned URLs (signing is local)."""
         out = []
         for message in messages:
+            if message.files:
+                out.append(replace(message, files=self._with_image_urls(message.files)))
+                continue
             if message.wechat and message.wechat.get("attachments"):
                 out.append(self._wechat_images(message))
                 continue
@@ -52,6 +56,20 @@ class MailFilesService:
                 message = replace(message, email={**email, "html": resolve_cid_images(html, urls)})
             out.append(message)
         return out
+
+    def present_ticket(self, ticket: Ticket) -> Ticket:
+        """A ticket whose images attached on the web carry their presigned URLs (thumbnails)."""
+        if not ticket.attachments:
+            return ticket
+        return replace(ticket, attachments=self._with_image_urls(ticket.attachments))
+
+    def _with_image_urls(self, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {**a, "url": self._blobs.presign(a["key"], LINK_TTL, a.get("filename"), _image_type(a), "inline")}
+            if a.get("inline") and a.get("key") and _image_type(a) != "application/octet-stream"
+            else a
+            for a in files
+        ]
 
     def _wechat_images(self, message: Message) -> Message:
         """A WeChat image is shown inline in the conversation: its presigned URL travels with the message."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # only types: importing the ports loads nothing (a cold start
     from datetime import date, datetime, timedelta
 
     from shared.domain.assignment import Claim, RoutingWrite, Wait
+    from shared.domain.customers import CustomerRecord
     from shared.domain.directory import Agent, Availability, Team
     from shared.domain.events import AuditEvent, Message
     from shared.domain.kb import Article, ArticleStatus, DayCounts, HistoryEntry
@@ -25,11 +26,13 @@ if TYPE_CHECKING:  # only types: importing the ports loads nothing (a cold start
     from shared.domain.reports.facts import CreationRecord, RowKey
     from shared.domain.reports.report import Span
     from shared.domain.reports.rollup import FactsRead, Rollup, RollupKey
-    from shared.domain.requests import IdempotencyClaim, Key, Page
+    from shared.domain.requests import IdempotencyClaim, Key, Page, TicketFilter
     from shared.domain.search.index import IndexedPart
     from shared.domain.search.scoring import Hit, QueryTerm
     from shared.domain.settings import StoredConfig
     from shared.domain.tickets import FieldChange, Priority, Ticket
+    from shared.domain.uploads import Upload
+    from shared.domain.views import SavedView
     from shared.domain.wechat.api import CachedToken, Media
     from shared.domain.wechat.followers import Follower
     from shared.domain.wechat.protocol import InboundMessage
@@ -83,8 +86,10 @@ class Tickets(TicketReader, Protocol):
         start: Key | None,
         statuses: list[str],
         priorities: list[str],
+        filters: TicketFilter | None = None,
     ) -> Page:
-        """A page of a view, newest first: `owner` is the requester's or agent's email, or the team's id."""
+        """A page of a view, newest first: `owner` is the requester's or agent's email, or the team's id; `filters`
+        narrow it (a creation window in the key condition, the rest a filter: a page may be short)."""
         ...
 
     def list_messages(self, ticket_id: str, limit: int, start: Key | None, include_internal: bool) -> Page: ...
@@ -343,6 +348,10 @@ class Mail(MailIds, Protocol):
 
     def files_part(self, message: Message, ticket: Ticket, files: MailFiles) -> WritePart: ...
 
+    def web_files_part(
+        self, ticket_id: str, message_id: str, ticket_version: int, attachments: list[dict[str, Any]], internal: bool
+    ) -> WritePart: ...
+
     def root_part(self, ticket_id: str, root_message_id: str) -> WritePart: ...
 
     def remember_outbound(self, message_ids: list[str], ticket_id: str) -> None: ...
@@ -409,6 +418,43 @@ class Blobs(Protocol):
         content_type: str | None = None,
         disposition: str = "attachment",
     ) -> str: ...
+
+
+class UploadBlobs(Blobs, Protocol):
+    """Web uploads: presigned POSTs straight to S3, the first bytes to check, a server-side copy."""
+
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires: timedelta) -> dict[str, Any]: ...
+
+    def head_bytes(self, key: str, count: int) -> tuple[int, bytes] | None: ...
+
+    def copy(self, source: str, target: str, content_type: str) -> None: ...
+
+
+# -- the desk: customer records, uploads, saved views (docs/data-model.md) ------------------------------------------
+class Customers(Protocol):
+    def customer(self, email: str) -> CustomerRecord | None: ...
+
+    def save_customer(self, record: CustomerRecord, before: CustomerRecord | None) -> None: ...
+
+    def find_customers(self, kind: str, term: str) -> list[CustomerRecord]: ...
+
+
+class Uploads(Protocol):
+    def put_upload(self, upload: Upload) -> None: ...
+
+    def uploads(self, upload_ids: Sequence[str]) -> dict[str, Upload]: ...
+
+    def use_upload_part(self, upload: Upload, used_by: str) -> WritePart: ...
+
+
+class Views(Protocol):
+    def views(self, owner: str, teams: Sequence[str]) -> list[SavedView]: ...
+
+    def view(self, view_id: str, owner: str | None, team: str | None) -> SavedView | None: ...
+
+    def put_view(self, view: SavedView) -> None: ...
+
+    def delete_view(self, view: SavedView) -> None: ...
 
 
 # -- the WeChat channel (docs/wechat.md) --------------------------------------------------------------------------

@@ -8,16 +8,16 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from shared.clock import Clock
 from shared.domain.access import Permission, Principal
 from shared.domain.collab import mentioned
 from shared.domain.events import AuditEvent, EventType, Message
-from shared.domain.requests import IdempotencyClaim, TicketDraft, TicketQuery
+from shared.domain.requests import IdempotencyClaim, TicketDraft, TicketFilter, TicketQuery
 from shared.domain.review import ReviewPolicy, close
 from shared.domain.tickets import Channel, FieldChange, Person, Priority, Status, StatusEntry, Ticket, ticket_number
 from shared.errors import (
@@ -34,6 +34,10 @@ from shared.services.cursors import CursorCodec
 from shared.services.merge import follow_merges
 from shared.services.numbers import TicketNumbers
 from shared.services.ports import DirectoryReader, SlaKeeper, Tickets, TicketWriter, WorkLists, WritePart
+
+if TYPE_CHECKING:
+    from shared.services.desk_forms import FormsService
+    from shared.services.uploads import UploadService
 
 _NUMBER = re.compile(r"^GD\d{11,}$")
 _TICKET_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -63,8 +67,14 @@ class TicketService:
         numbers: TicketNumbers | None = None,
         review_policy: Callable[[], ReviewPolicy] | None = None,
         work: WorkLists | None = None,
+        forms: FormsService | None = None,
+        customer_facts: Callable[[str], dict[str, str]] | None = None,
+        uploads: Callable[[], UploadService] | None = None,
     ) -> None:
         self._work = work
+        self._forms = forms  # custom fields and templates (shared/services/desk_forms.py)
+        self._customer_facts = customer_facts  # a requester's record: tier, region, organization
+        self._uploads = uploads  # files attached on the web (shared/services/uploads.py)
         self._numbers = numbers or TicketNumbers(store)
         self._review_policy = review_policy or ReviewPolicy
         self._sla = sla
@@ -80,6 +90,8 @@ class TicketService:
     def create(self, principal: Principal, draft: TicketDraft, idempotency_key: str | None = None) -> Created:
         if not principal.can(Permission.TICKET_CREATE):
             raise Forbidden("you may not open tickets")
+        if self._forms is not None:
+            draft = self._forms.prepare(principal, draft)  # the template applied, the custom fields checked
         if principal.can(Permission.TICKET_CREATE_FOR_OTHERS):
             if draft.requester is None:
                 raise InvalidInput("requester is required when staff open a ticket", field="requester")
@@ -97,6 +109,10 @@ class TicketService:
         ticket = self._new_ticket(self._new_id(), draft, requester, channel, now)
         event = self._event(ticket, EventType.TICKET_CREATED, principal, now)
         parts = [self._store.idempotency_part(claim, ticket.id, now)] if claim is not None else []
+        if draft.attachments and self._uploads is not None:
+            # Filed under the ticket's own id: the attachment route serves them as a message's.
+            ticket.attachments, files = self._uploads().attach(principal, draft.attachments, ticket, ticket.id)
+            parts += files
         try:
             self._writer.write(ticket, [event], parts, create=True)
         except AlreadyClaimed as duplicate:
@@ -154,6 +170,7 @@ class TicketService:
             language=draft.language or "zh-CN",
             status_history=[StatusEntry(Status.NEW, now)],
             cc=list(cc),
+            customer=self._customer_facts(requester.email) if self._customer_facts else {},
         )
         self._sla.refresh(ticket, now)
         return ticket
@@ -193,12 +210,22 @@ class TicketService:
                 raise Forbidden("customers can only list the tickets they opened")
         if view in WORK_VIEWS:
             return self._work_list(principal, view, query)
-        owner = self._owner(principal, view, query.team, query.requester)
+        filters = query.filters
+        owner: str | None
+        if query.assignee is not None:
+            # An agent's own queue (one partition, whole tickets): the view narrows it to a team, or to nothing else.
+            if view not in ("mine", "team", "all"):
+                raise InvalidInput("assignee goes with view=mine, team or all", field="assignee")
+            team = self._owner(principal, view, query.team) if view == "team" else None
+            filters = replace(filters, team=team)
+            view, owner = "mine", query.assignee.lower()
+        else:
+            owner = self._owner(principal, view, query.team, query.requester)
         statuses = sorted(s.value for s in query.statuses)
         priorities = sorted(p.value for p in query.priorities)
-        scope = f"tickets|{view}|{owner or ''}|{','.join(statuses)}|{','.join(priorities)}"
+        scope = f"tickets|{view}|{owner or ''}|{','.join(statuses)}|{','.join(priorities)}|{_filter_scope(filters)}"
         start = self._cursors.decode(scope, query.cursor)
-        page = self._store.list_tickets(view, owner, query.limit, start, statuses, priorities)
+        page = self._store.list_tickets(view, owner, query.limit, start, statuses, priorities, filters)
         return page.items, self._cursors.encode(scope, page.last_key)
 
     def _work_list(
@@ -265,8 +292,17 @@ class TicketService:
                 f"the ticket is at version {ticket.version}, not {expected_version}; reload it",
                 field="If-Match",
             )
+        return self.edit(principal, ticket, changes)
+
+    def edit(self, principal: Principal, ticket: Ticket, changes: dict[str, Any]) -> Ticket:
+        """A staff edit of a ticket as read (a PATCH, or one ticket of a bulk edit): the transitions, the custom
+        fields' definitions, the SLA, one transaction with its audit event. `VersionConflict` if it changed since."""
+        if not principal.can(Permission.TICKET_UPDATE):
+            raise Forbidden("only staff may edit tickets")
         now = self._clock.now()
         changes = dict(changes)
+        if self._forms is not None and ("custom_fields" in changes or "category" in changes):
+            changes["custom_fields"] = self._forms.check_edit(principal, ticket, changes)
         breach_reason = changes.pop("breach_reason", ...)
         closing = changes.get("status") == Status.CLOSED
         finishing = changes.get("status") in (Status.RESOLVED, Status.CLOSED)
@@ -295,7 +331,9 @@ class TicketService:
         return list(self._store.directory_checks(requires)) if requires else []
 
     # -- conversation ----------------------------------------------------------------------------
-    def post_message(self, principal: Principal, ref: str, body: str, internal: bool) -> Message:
+    def post_message(
+        self, principal: Principal, ref: str, body: str, internal: bool, attachments: Sequence[str] = ()
+    ) -> Message:
         ticket = self.get(principal, ref)
         if internal and not principal.can(Permission.MESSAGE_INTERNAL):
             raise Forbidden("customers cannot post internal notes")
@@ -312,17 +350,23 @@ class TicketService:
         applied += self._sla.refresh(ticket, now, applied)
         if internal and principal.is_staff:
             applied += self._mentions(ticket, body, principal)
+        message_id = self._new_id()
+        files: builtins.list[dict[str, Any]] = []
+        parts: builtins.list[WritePart] = []
+        if attachments and self._uploads is not None:
+            files, parts = self._uploads().attach(principal, attachments, ticket, message_id, internal)
         message = Message(
-            id=self._new_id(),
+            id=message_id,
             ticket_id=ticket.id,
             author=Person(principal.email, principal.name, principal.role),
             body=body,
             internal=internal,
             created_at=now,
             channel="web",
+            files=files,
         )
         event = self._event(ticket, EventType.MESSAGE_ADDED, principal, now, applied, message.id, internal)
-        self._writer.write(ticket, [event], [self._store.message_part(message, ticket)])
+        self._writer.write(ticket, [event], [self._store.message_part(message, ticket), *parts])
         return message
 
     def _mentions(self, ticket: Ticket, body: str, principal: Principal) -> builtins.list[FieldChange]:
@@ -366,6 +410,12 @@ class TicketService:
         return AuditEvent.of(
             ticket, kind, actor, at, changes, id=self._new_id(), message_id=message_id, internal=internal
         )
+
+
+def _filter_scope(filters: TicketFilter) -> str:
+    """What a cursor is bound to of the filters (a cursor from another filter set is refused)."""
+    values = asdict(filters)
+    return json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}, sort_keys=True)
 
 
 def _may_see(principal: Principal, ticket: Ticket) -> bool:

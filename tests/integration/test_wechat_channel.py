@@ -419,3 +419,28 @@ def test_a_reply_wechat_cannot_take_now_is_retried_then_dead_lettered(make_desk,
     parked = desk.sqs.receive_message(QueueUrl=queue["QueueUrl"], MaxNumberOfMessages=10).get("Messages") or []
     assert parked and json.loads(parked[0]["Body"])["requestContext"]["condition"] == "RetryAttemptsExhausted"
     assert ticket["status"] in ("new", "in_progress")
+
+
+def test_a_wechat_ticket_is_linked_to_its_customer_record_and_routed_by_region(desk, api):
+    """Every channel links a ticket to its customer record: a WeChat follower's record (kept under the follower's
+    address) gives the ticket its region, and a rule routes it to the region's team."""
+    from tests.integration.routing_helpers import put_rules, route_all_to
+
+    record = {"name": "微信老客户", "tier": "VIP", "region": "华南"}
+    assert api.call("PUT", f"/api/customers/{requester_address(OPENID)}", AGENT, record).status_code == 200
+    rule = {
+        "name": "华南转账务组",
+        "position": 1,
+        "conditions": [{"field": "region", "operator": "equals", "value": "华南"}],
+        "actions": [{"type": "set_team", "value": "billing"}],
+        "stop": True,
+    }
+    put_rules(api, route_all_to("tech", [rule]))
+    now = desk.clock.now()
+    desk.emulator.saw(OPENID, now)
+    assert desk.post(text_xml(OPENID, "发票还没收到", desk.next_msg_id(), now)).status_code == 200
+    desk.take_in()
+    desk.deliver()
+    (ticket,) = _tickets_of(api, OPENID)
+    assert ticket["customer"] == {"tier": "VIP", "region": "华南"}
+    assert ticket["team"] == "billing"

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from shared.domain.customers import customer_facts
 from shared.domain.tickets import FieldChange
 from shared.errors import InvalidInput
 
@@ -233,11 +234,16 @@ CUSTOMER_FACTS = ("customer_tier", "organization", "region")
 
 def facts_of(ticket: Ticket, changes: Sequence[FieldChange] = ()) -> TicketFacts:
     """What rules see of a ticket (and of the change an event made to it): the customer's tier, organization and
-    region come from its custom fields."""
-    extra = {name: ticket.custom_fields.get(name) for name in CUSTOMER_FACTS}
+    region come from the copy of the customer's record the ticket was opened with (shared/domain/customers.py)."""
+    record = customer_facts(ticket.customer, ticket.custom_fields)
     changed = {c.field: (c.old, c.new) for c in changes if c.field in TRACKED_FIELDS}
-    customer = {k: (str(v) if v not in (None, "") else None) for k, v in extra.items()}
-    return TicketFacts.of_ticket(ticket, changes=changed, **customer)
+    return TicketFacts.of_ticket(
+        ticket,
+        changes=changed,
+        customer_tier=record["tier"],
+        organization=record["organization"],
+        region=record["region"],
+    )
 
 
 @dataclass(frozen=True)

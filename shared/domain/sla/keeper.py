@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from shared.domain.customers import customer_facts
 from shared.domain.lifecycle import OPEN_STATUSES, FieldChange, Status, StatusEntry, resolved_at
 from shared.domain.sla.clock import Checkpoint, ClockState, SlaClock, TargetReading
 from shared.domain.sla.policy import BreachReason, SlaConfig
@@ -44,6 +45,9 @@ class KeptTicket(Protocol):
     def custom_fields(self) -> Mapping[str, Any]: ...
 
     @property
+    def customer(self) -> Mapping[str, Any]: ...
+
+    @property
     def sla(self) -> SlaState: ...
 
 
@@ -56,14 +60,14 @@ def ack_name(due: datetime) -> str:
     return f"ack@{due.isoformat()}"
 
 
-def tier_of(custom_fields: Mapping[str, Any]) -> str | None:
-    """The customer's tier, which SLA policies may name (today from the ticket's `customer_tier` field)."""
-    tier = custom_fields.get("customer_tier")
-    return str(tier) if tier not in (None, "") else None
+def tier_of(custom_fields: Mapping[str, Any], customer: Mapping[str, Any] | None = None) -> str | None:
+    """The customer's tier, which SLA policies may name: from the customer's record as the ticket was opened (else
+    the `customer_tier` field tickets carried before records existed)."""
+    return customer_facts(customer, custom_fields)["tier"]
 
 
 def clock_of(ticket: KeptTicket, config: SlaConfig) -> SlaClock:
-    return SlaClock.for_ticket(config.policies, ticket, tier=tier_of(ticket.custom_fields))
+    return SlaClock.for_ticket(config.policies, ticket, tier=tier_of(ticket.custom_fields, ticket.customer))
 
 
 def refreshed(

@@ -176,3 +176,36 @@ export async function download(path: string, opts: RequestOptions = {}): Promise
   const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'report';
   return { blob: await res.blob(), filename };
 }
+
+/**
+ * A browser upload straight to storage (a presigned POST: the form's fields, then the file), with its progress. The
+ * bytes never pass through the API; XMLHttpRequest because fetch reports no upload progress.
+ */
+export function uploadForm(
+  url: string,
+  fields: Record<string, string>,
+  file: Blob,
+  onProgress?: (percent: number) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) form.append(key, value);
+    form.append('file', file);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(Math.round((e.loaded / e.total) * 100));
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress?.(100);
+        resolve();
+      } else {
+        reject(new ApiError({ status: xhr.status, code: 'upload_failed', message: xhr.responseText.slice(0, 200), displayMessage: i18n.t('desk.uploadFailed') }));
+      }
+    };
+    xhr.onerror = () =>
+      reject(new ApiError({ status: 0, code: 'network_error', message: 'upload failed', displayMessage: i18n.t('errors.network_error') }));
+    xhr.send(form);
+  });
+}

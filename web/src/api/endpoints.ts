@@ -1,5 +1,5 @@
 // Typed functions for every route the SPA uses (docs/api.md). The only place that knows the URLs.
-import { call, download, request, seg } from './client';
+import { call, download, request, seg, uploadForm } from './client';
 import type {
   Article,
   ArticleCategory,
@@ -59,6 +59,14 @@ import type {
   TicketListParams,
   User,
   WechatFollower,
+  BulkChanges,
+  BulkResult,
+  CustomerRecord,
+  FieldDefinition,
+  SavedView,
+  TicketTemplate,
+  UploadTarget,
+  ViewFilters,
 } from './types';
 
 interface ReadOpts {
@@ -120,6 +128,12 @@ export function listTickets(params: TicketListParams = {}, opts: ReadOpts = {}):
       priority: params.priority,
       team: params.team,
       requester: params.requester,
+      tag: params.tag,
+      category: params.category,
+      channel: params.channel,
+      assignee: params.assignee,
+      created_from: params.created_from,
+      created_to: params.created_to,
       limit: params.limit,
       cursor: params.cursor,
     },
@@ -571,4 +585,74 @@ export function getSearchTerms(opts: ReadOpts = {}): Promise<SearchTerms> {
 
 export function putSearchTerms(body: Omit<SearchTerms, 'version'>, version: number): Promise<SearchTerms> {
   return call<SearchTerms>('PUT', '/api/admin/search-terms', { body, headers: { 'If-Match': `"${version}"` } });
+}
+
+// ---- the desk (docs/desk.md) ----
+
+export function bulkEdit(ids: string[], changes: BulkChanges): Promise<BulkResult[]> {
+  return call<{ results: BulkResult[] }>('POST', '/api/tickets/bulk', { body: { ids, changes } }).then((r) => r.results);
+}
+
+export function listFields(opts: ReadOpts = {}): Promise<FieldDefinition[]> {
+  return call<FieldDefinition[]>('GET', '/api/fields', { signal: opts.signal });
+}
+
+export function listTicketTemplates(opts: ReadOpts = {}): Promise<TicketTemplate[]> {
+  return call<TicketTemplate[]>('GET', '/api/ticket-templates', { signal: opts.signal });
+}
+
+/** A web attachment: ask for a presigned POST, then send the file straight to S3 with its progress (0-100). */
+export async function uploadFile(file: File, onProgress?: (percent: number) => void): Promise<string> {
+  const target = await call<UploadTarget>('POST', '/api/uploads', {
+    body: { filename: file.name || 'screenshot.png', content_type: file.type || 'application/octet-stream', size: file.size },
+  });
+  await uploadForm(target.url, target.fields ?? {}, file, onProgress);
+  return target.id;
+}
+
+export function getCustomer(email: string, opts: ReadOpts = {}): Promise<CustomerRecord> {
+  return call<CustomerRecord>('GET', `/api/customers/${seg(email)}`, { signal: opts.signal });
+}
+
+export function putCustomer(email: string, record: Omit<CustomerRecord, 'email' | 'saved'>): Promise<CustomerRecord> {
+  return call<CustomerRecord>('PUT', `/api/customers/${seg(email)}`, { body: record });
+}
+
+export function findCustomers(q: string, opts: ReadOpts = {}): Promise<CustomerRecord[]> {
+  return call<Items<CustomerRecord>>('GET', '/api/customers', { query: { q }, signal: opts.signal }).then((r) => r.items);
+}
+
+export function listViews(counts: boolean, opts: ReadOpts = {}): Promise<SavedView[]> {
+  return call<Items<SavedView>>('GET', '/api/views', { query: { counts: counts ? 'true' : undefined }, signal: opts.signal }).then(
+    (r) => r.items,
+  );
+}
+
+export function putView(id: string, view: { name: string; filters: ViewFilters; team?: string | null }): Promise<SavedView> {
+  return call<SavedView>('PUT', `/api/views/${seg(id)}`, { body: view });
+}
+
+export async function deleteView(id: string): Promise<void> {
+  await call<unknown>('DELETE', `/api/views/${seg(id)}`);
+}
+
+/** The custom fields with their stored version (from the ETag), for an admin's If-Match. */
+export async function getFieldsVersioned(opts: ReadOpts = {}): Promise<{ items: FieldDefinition[]; version?: number }> {
+  const res = await request<FieldDefinition[]>('GET', '/api/fields', { signal: opts.signal });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
+}
+
+export async function putFields(items: FieldDefinition[], version?: number): Promise<{ items: FieldDefinition[]; version?: number }> {
+  const res = await request<FieldDefinition[]>('PUT', '/api/admin/fields', { body: items, headers: ifMatch(version) });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
+}
+
+export async function getTemplatesVersioned(opts: ReadOpts = {}): Promise<{ items: TicketTemplate[]; version?: number }> {
+  const res = await request<TicketTemplate[]>('GET', '/api/ticket-templates', { signal: opts.signal });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
+}
+
+export async function putTemplates(items: TicketTemplate[], version?: number): Promise<{ items: TicketTemplate[]; version?: number }> {
+  const res = await request<TicketTemplate[]>('PUT', '/api/admin/ticket-templates', { body: items, headers: ifMatch(version) });
+  return { items: res.data, version: versionFromEtag(res.headers.get('ETag')) };
 }

@@ -120,6 +120,10 @@ export interface Ticket {
   merged_from?: TicketLink[];
   /** Sub-tasks not done yet. */
   open_subtasks?: number;
+  /** The requester's customer record as the ticket was opened: tier, region, organization (those set). */
+  customer?: Record<string, string>;
+  /** Files attached when it was opened on the web (download: message id = the ticket's id). */
+  attachments?: Attachment[];
 }
 
 export interface TicketLink {
@@ -182,8 +186,12 @@ export interface TicketReview {
 }
 
 export interface NewTicket {
-  subject: string;
-  description: string;
+  /** Optional when a template gives it. */
+  subject?: string;
+  description?: string;
+  template?: string;
+  /** Upload ids (POST /api/uploads). */
+  attachments?: string[];
   priority?: Priority;
   category?: string;
   channel?: Channel;
@@ -211,7 +219,7 @@ export interface Attachment {
   content_type: string;
   size: number;
   inline: boolean;
-  /** A WeChat image's short-lived URL, to show it in the conversation. */
+  /** An image's short-lived URL (WeChat, web uploads), to show it inline. */
   url?: string | null;
 }
 
@@ -276,6 +284,8 @@ export interface Message {
 export interface NewMessage {
   body: string;
   internal?: boolean;
+  /** Upload ids (POST /api/uploads). */
+  attachments?: string[];
 }
 
 export type EventType = 'ticket.created' | 'ticket.updated' | 'message.added';
@@ -677,6 +687,12 @@ export interface TicketListParams {
   team?: string;
   /** Staff, with view=requested: the tickets this customer (email) opened, newest first. */
   requester?: string;
+  tag?: string;
+  category?: string;
+  channel?: string;
+  assignee?: string;
+  created_from?: string;
+  created_to?: string;
   limit?: number;
   cursor?: string | null;
 }
@@ -912,4 +928,77 @@ export interface SearchTerms {
   /** Groups of words that find each other. */
   synonyms: string[][];
   version: number;
+}
+
+// ---- the desk: bulk edits, custom fields, templates, uploads, customer records, saved views (docs/desk.md) ----
+
+export interface BulkChanges {
+  status?: TicketStatus;
+  priority?: Priority;
+  team?: string;
+  assignee?: string;
+  add_tags?: string[];
+  remove_tags?: string[];
+}
+
+export interface BulkResult {
+  id: string;
+  status: number;
+  error?: { code: string; message: string; field?: string } | null;
+}
+
+export type FieldType = 'text' | 'number' | 'date' | 'select' | 'multiselect' | 'checkbox';
+
+export interface FieldDefinition {
+  key: string;
+  label: { 'zh-CN': string; en: string };
+  type: FieldType;
+  options?: string[] | null;
+  required_for_categories?: string[] | null;
+  visible_to_customer: boolean;
+}
+
+export interface TicketTemplate {
+  id: string;
+  name: string;
+  category: string;
+  priority?: Priority | null;
+  subject?: string | null;
+  description?: string | null;
+  fields: string[];
+  visible_to_customer: boolean;
+}
+
+export interface UploadTarget {
+  id: string;
+  url: string;
+  method: 'POST';
+  fields?: Record<string, string> | null;
+  expires_at: IsoDateTime;
+}
+
+export interface CustomerRecord {
+  email: string;
+  name: string;
+  phone?: string | null;
+  organization?: string | null;
+  tier?: string | null;
+  region?: string | null;
+  address?: string | null;
+  notes?: string | null;
+  /** false: no record kept yet, only the name on their tickets. */
+  saved?: boolean;
+}
+
+export type ViewFilters = Partial<Record<'view' | 'status' | 'priority' | 'team' | 'tag' | 'category' | 'channel' | 'assignee' | 'created_from' | 'created_to', string>>;
+
+export interface SavedView {
+  id: string;
+  name: string;
+  owner: string;
+  filters: ViewFilters;
+  team: string | null;
+  shared: boolean;
+  count?: number | null;
+  more?: boolean | null;
 }

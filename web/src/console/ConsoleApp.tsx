@@ -39,6 +39,7 @@ const KbEditorPage = lazy(() => import('./kb/KbEditorPage'));
 const SearchResultsPage = lazy(() => import('./SearchResultsPage'));
 const SearchTermsPage = lazy(() => import('./admin/SearchTermsPage'));
 const NotificationSettingsPage = lazy(() => import('./collab/NotificationSettingsPage'));
+const FormsPage = lazy(() => import('./admin/FormsPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -64,6 +65,7 @@ export default function ConsoleApp() {
     admin.push({ to: '/console/admin/triggers', label: t('console.nav.triggers'), testId: 'nav-triggers' });
     admin.push({ to: '/console/admin/automations', label: t('console.nav.automations'), testId: 'nav-automations' });
     admin.push({ to: '/console/admin/sla', label: t('console.nav.sla'), testId: 'nav-sla' });
+    admin.push({ to: '/console/admin/forms', label: t('desk.admin.nav'), testId: 'nav-forms' });
   }
   if (manageCanned) admin.push({ to: '/console/admin/canned', label: t('console.nav.canned'), testId: 'nav-canned' });
   if (manageStaff) admin.push({ to: '/console/admin/staff', label: t('console.nav.staff'), testId: 'nav-staff' });
@@ -110,6 +112,7 @@ export default function ConsoleApp() {
               <Route path="admin/automations" element={<AutomationsPage canEdit={canManageRules(user)} />} />
             ) : null}
             {readRules ? <Route path="admin/sla" element={<SlaPoliciesPage canEdit={canManageRules(user)} />} /> : null}
+            {readRules ? <Route path="admin/forms" element={<FormsPage canEdit={canManageRules(user)} />} /> : null}
             {review ? <Route path="review" element={<ReviewPage />} /> : null}
             {manageCanned ? <Route path="admin/canned" element={<CannedRepliesPage />} /> : null}
             {manageStaff ? <Route path="admin/staff" element={<StaffPage />} /> : null}

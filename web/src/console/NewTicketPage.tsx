@@ -11,6 +11,9 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { CHANNELS, createTicket, PRIORITIES, type Channel, type NewTicket, type Priority } from '../api';
 import { newIdempotencyKey } from '../shared/idempotency';
+import { AttachmentDrop, useUploads } from '../shared/Attachments';
+import { CallerLookup } from './desk/CallerLookup';
+import { CustomFieldInputs, fieldValues, isRequired, useFields, useTemplates } from '../shared/CustomFields';
 import { useToast } from '../shared/toast';
 import { qk, useTeams } from '../shared/queries';
 import { Panel } from '../shared/ui';
@@ -25,6 +28,8 @@ interface FormValues {
   category?: string;
   team?: string;
   tags?: string[];
+  template?: string;
+  custom_fields?: Record<string, unknown>;
 }
 
 /** 新建工单 for a phone caller: the agent types in who called and what about. */
@@ -41,6 +46,28 @@ export default function NewTicketPage() {
   const prefillName = search.get('name')?.trim() || undefined;
   // One key per ticket being entered: a double click or a retry after a time-out cannot create two.
   const [idemKey, setIdemKey] = useState(newIdempotencyKey);
+  const templates = useTemplates();
+  const fields = useFields();
+  const uploads = useUploads();
+  const templateId = Form.useWatch('template', form);
+  const category = Form.useWatch('category', form);
+  const template = (templates.data ?? []).find((tp) => tp.id === templateId);
+  // The template's fields first, then any other field the category requires.
+  const shownFields = (fields.data ?? []).filter(
+    (f) => template?.fields.includes(f.key) || isRequired(f, category?.trim() || template?.category),
+  );
+
+  function chooseTemplate(id: string | undefined) {
+    const chosen = (templates.data ?? []).find((tp) => tp.id === id);
+    if (!chosen) return;
+    const current = form.getFieldsValue();
+    form.setFieldsValue({
+      subject: current.subject || chosen.subject || '',
+      description: current.description || chosen.description || '',
+      category: current.category || chosen.category,
+      priority: chosen.priority ?? current.priority,
+    });
+  }
 
   const create = useMutation({
     mutationFn: (ticket: NewTicket) => createTicket(ticket, { idempotencyKey: idemKey }),
@@ -63,6 +90,10 @@ export default function NewTicketPage() {
     if (v.category?.trim()) ticket.category = v.category.trim();
     if (v.team) ticket.team = v.team;
     if (v.tags?.length) ticket.tags = v.tags;
+    if (v.template) ticket.template = v.template;
+    const custom = fieldValues(v.custom_fields);
+    if (Object.keys(custom).length > 0) ticket.custom_fields = custom;
+    if (uploads.ids.length > 0) ticket.attachments = uploads.ids;
     create.mutate(ticket);
   }
 
@@ -80,6 +111,13 @@ export default function NewTicketPage() {
         onValuesChange={() => create.reset()}
       >
         <Row gutter={16}>
+          <Col span={24}>
+            <Form.Item label={t('desk.customer.lookupLabel')}>
+              <CallerLookup
+                onPick={(record) => form.setFieldsValue({ requester_email: record.email, requester_name: record.name })}
+              />
+            </Form.Item>
+          </Col>
           <Col xs={24} md={12}>
             <Form.Item
               name="requester_email"
@@ -128,6 +166,21 @@ export default function NewTicketPage() {
               />
             </Form.Item>
           </Col>
+          {(templates.data ?? []).length > 0 ? (
+            <Col span={24}>
+              <Form.Item name="template" label={t('desk.template')}>
+                <Select
+                  data-testid="new-template"
+                  virtual={false}
+                  allowClear
+                  placeholder={t('desk.templatePlaceholder')}
+                  style={{ maxWidth: 320 }}
+                  onChange={(id?: string) => chooseTemplate(id)}
+                  options={(templates.data ?? []).map((tp) => ({ value: tp.id, label: tp.name }))}
+                />
+              </Form.Item>
+            </Col>
+          ) : null}
           <Col span={24}>
             <Form.Item name="subject" label={t('newTicket.subject')} rules={[required]}>
               <Input data-testid="new-subject" maxLength={200} autoFocus={!!prefillEmail} />
@@ -148,8 +201,20 @@ export default function NewTicketPage() {
               <Select data-testid="new-tags" mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，']} />
             </Form.Item>
           </Col>
+          <Col span={24}>
+            <CustomFieldInputs fields={shownFields} category={category?.trim() || template?.category} />
+          </Col>
+          <Col span={24}>
+            <AttachmentDrop uploads={uploads} testId="new-attachments" />
+          </Col>
         </Row>
-        <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="new-submit">
+        <Button
+          type="primary"
+          htmlType="submit"
+          loading={create.isPending}
+          disabled={uploads.busy || uploads.tooMany}
+          data-testid="new-submit"
+        >
           {t('newTicket.submit')}
         </Button>
       </Form>

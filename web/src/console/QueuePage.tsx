@@ -1,10 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import Alert from 'antd/es/alert';
-import Button from 'antd/es/button';
-import Spin from 'antd/es/spin';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type Ref } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   listTickets,
   PRIORITIES,
@@ -15,14 +13,20 @@ import {
   type TicketStatus,
 } from '../api';
 import { useAuth } from '../auth/AuthProvider';
-import { formatTime } from '../shared/format';
 import { typingTarget } from '../shared/keyboard';
-import { PriorityTag, StatusTag } from '../shared/labels';
-import { agentName, qk, teamName, useAgents, useTeams } from '../shared/queries';
-import { NextSlaCountdown } from '../shared/SlaCountdown';
+import { qk, useTeams } from '../shared/queries';
 import { Muted, ToggleChip } from '../shared/ui';
+import { BulkBar, NarrowingFilters, SaveViewButton, SavedViewTabs, useFieldColumns } from './desk/QueueDesk';
+import { QueueFooter, TicketTable } from './queue/TicketTable';
 
 export const QUEUE_VIEWS = ['mine', 'team', 'unassigned', 'all', 'subtasks', 'collaborating'] as const;
+
+/** The list's filters without the saved view they came from (a queue tab is not that view). */
+function withoutSaved(search: URLSearchParams): string {
+  const next = new URLSearchParams(search);
+  next.delete('saved');
+  return next.toString();
+}
 export type QueueView = (typeof QUEUE_VIEWS)[number];
 const PAGE_SIZE = 50;
 
@@ -42,6 +46,7 @@ export function useListFilters() {
     const v = Array.isArray(values) ? values.join(',') : values;
     if (v) next.set(key, v);
     else next.delete(key);
+    next.delete('saved'); // changed filters are no longer the saved view
     setSearch(next, { replace: true });
   }
 
@@ -88,15 +93,39 @@ export default function QueuePage() {
   const team = search.get('team') ?? undefined;
 
   const teams = useTeams();
+  const fieldColumns = useFieldColumns();
 
-  const filterKey = { view, status, priority, team: view === 'team' ? team : undefined };
+  const narrowing = {
+    tag: search.get('tag') ?? undefined,
+    category: search.get('category') ?? undefined,
+    channel: search.get('channel') ?? undefined,
+    assignee: search.get('assignee') ?? undefined,
+  };
+  const filterKey = { view, status, priority, team: view === 'team' ? team : undefined, ...narrowing };
   const { query, tickets, open } = useTicketPages(filterKey, {
     enabled: (QUEUE_VIEWS as readonly string[]).includes(view),
   });
   const [selected, setSelected] = useState(-1);
   const tbodyRef = useRef<HTMLTableSectionElement>(null);
   const filterSig = JSON.stringify(filterKey);
-  useEffect(() => setSelected(-1), [filterSig]);
+  // 批量处理: the tickets ticked in this list (cleared when the list changes).
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    setSelected(-1);
+    setChecked(new Set());
+  }, [filterSig]);
+  const onCheck = useCallback((id: string) => {
+    setChecked((old) => {
+      const next = new Set(old);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
+  const onCheckAll = useCallback(
+    (all: boolean) => setChecked(all ? new Set(tickets.map((tk) => tk.id)) : new Set()),
+    [tickets],
+  );
 
   // Stable between selections, so moving with j/k re-renders two rows, not the whole queue.
   const openAt = useCallback(
@@ -146,14 +175,15 @@ export default function QueuePage() {
             key={v}
             type="button"
             role="tab"
-            aria-selected={v === view}
+            aria-selected={v === view && !search.get('saved')}
             data-testid={`view-tab-${v}`}
-            className={v === view ? 'hd-tab hd-tab-active' : 'hd-tab'}
-            onClick={() => navigate({ pathname: `/console/queue/${v}`, search: search.toString() })}
+            className={v === view && !search.get('saved') ? 'hd-tab hd-tab-active' : 'hd-tab'}
+            onClick={() => navigate({ pathname: `/console/queue/${v}`, search: withoutSaved(search) })}
           >
             {t(`console.views.${v}`)}
           </button>
         ))}
+        <SavedViewTabs search={search} />
       </div>
       <div className="hd-filters">
         <StatusPriorityFilters
@@ -178,8 +208,14 @@ export default function QueuePage() {
             ))}
           </div>
         ) : null}
+        <NarrowingFilters search={search} setFilter={setFilter} />
+        <SaveViewButton view={view} search={search} teams={teams.data ?? []} />
+        {fieldColumns.picker}
         <Muted style={{ marginLeft: 'auto' }}>{t('console.shortcuts')}</Muted>
       </div>
+      {checked.size > 0 ? (
+        <BulkBar ids={[...checked]} teams={teams.data ?? []} onDone={() => setChecked(new Set())} />
+      ) : null}
       {query.isError ? (
         <Alert type="error" showIcon title={query.error.message} style={{ marginBottom: 12 }} data-testid="queue-error" />
       ) : null}
@@ -192,6 +228,10 @@ export default function QueuePage() {
         selected={selected}
         tbodyRef={tbodyRef}
         onOpen={openAt}
+        checked={checked}
+        onCheck={onCheck}
+        onCheckAll={onCheckAll}
+        fieldColumns={fieldColumns.columns}
       />
       <QueueFooter count={tickets.length} countTestId="queue-count" query={query} />
     </div>
@@ -243,166 +283,4 @@ export function StatusPriorityFilters({
   );
 }
 
-/** A console ticket list: the queue's columns and rows, a spinner while the first page loads, an empty state. */
-export function TicketTable({
-  tickets,
-  query,
-  testId,
-  emptyTestId,
-  emptyText,
-  rowTestIdPrefix,
-  selected = -1,
-  tbodyRef,
-  onOpen,
-}: {
-  tickets: Ticket[];
-  query: { isPending: boolean; isError: boolean; fetchStatus: string };
-  testId: string;
-  emptyTestId: string;
-  emptyText: string;
-  rowTestIdPrefix?: string;
-  selected?: number;
-  tbodyRef?: Ref<HTMLTableSectionElement>;
-  onOpen: (index: number) => void;
-}) {
-  const agents = useAgents();
-  const teams = useTeams();
-  return (
-    <div className="hd-table-wrap">
-      <table className="hd-table" data-testid={testId}>
-        <QueueTableHead />
-        <tbody ref={tbodyRef}>
-          {tickets.map((r, i) => (
-            <QueueRow
-              key={r.id}
-              ticket={r}
-              selected={i === selected}
-              assigneeName={agentName(agents.data, r.assignee)}
-              teamLabel={teamName(teams.data, r.team)}
-              index={i}
-              onOpen={onOpen}
-              testIdPrefix={rowTestIdPrefix}
-            />
-          ))}
-        </tbody>
-      </table>
-      {query.isPending && query.fetchStatus !== 'idle' ? (
-        <div style={{ padding: 24, textAlign: 'center' }}>
-          <Spin />
-        </div>
-      ) : null}
-      {!query.isPending && tickets.length === 0 && !query.isError ? (
-        <div style={{ padding: 24, textAlign: 'center' }} data-testid={emptyTestId}>
-          <Muted>{emptyText}</Muted>
-        </div>
-      ) : null}
-    </div>
-  );
-}
-
-/** How many tickets are loaded, and the button for the next page. */
-export function QueueFooter({
-  count,
-  countTestId,
-  loadMoreTestId = 'load-more',
-  query,
-}: {
-  count: number;
-  countTestId: string;
-  loadMoreTestId?: string;
-  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
-}) {
-  const { t } = useTranslation();
-  return (
-    <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginTop: 12 }}>
-      <Muted testId={countTestId}>{t('common.loaded', { count })}</Muted>
-      {query.hasNextPage ? (
-        <Button data-testid={loadMoreTestId} onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
-          {t('common.loadMore')}
-        </Button>
-      ) : count > 0 ? (
-        <Muted>{t('common.noMore')}</Muted>
-      ) : null}
-    </div>
-  );
-}
-
-/** The columns of every ticket list in the console (queues, the risk list), matching `QueueRow`. */
-export function QueueTableHead() {
-  const { t } = useTranslation();
-  return (
-    <thead>
-      <tr>
-        <th style={{ width: 150 }}>{t('console.columns.number')}</th>
-        <th>{t('console.columns.subject')}</th>
-        <th style={{ width: 110 }}>{t('console.columns.status')}</th>
-        <th style={{ width: 100 }}>{t('console.columns.priority')}</th>
-        <th style={{ width: 160 }}>{t('console.columns.requester')}</th>
-        <th style={{ width: 120 }}>{t('console.columns.assignee')}</th>
-        <th style={{ width: 110 }}>{t('console.columns.team')}</th>
-        <th style={{ width: 150 }}>{t('console.columns.sla')}</th>
-        <th style={{ width: 140 }}>{t('console.columns.updated')}</th>
-      </tr>
-    </thead>
-  );
-}
-
-export const QueueRow = memo(function QueueRow({
-  ticket: r,
-  index,
-  selected,
-  assigneeName,
-  teamLabel,
-  onOpen,
-  testIdPrefix = 'ticket-row-',
-}: {
-  ticket: Ticket;
-  index: number;
-  selected: boolean;
-  assigneeName: string | null;
-  teamLabel: string | null;
-  onOpen: (index: number) => void;
-  /** The row's data-testid is this prefix and the ticket number. */
-  testIdPrefix?: string;
-}) {
-  const { t } = useTranslation();
-  return (
-    <tr
-      data-testid={`${testIdPrefix}${r.number}`}
-      data-ticket-id={r.id}
-      data-selected={selected ? 'true' : 'false'}
-      aria-selected={selected}
-      className={selected ? 'hd-queue-row hd-queue-row-selected' : 'hd-queue-row'}
-      onClick={() => onOpen(index)}
-    >
-      <td>
-        <Link to={`/console/tickets/${encodeURIComponent(r.id)}`} onClick={(e) => e.stopPropagation()}>
-          {r.number}
-        </Link>
-      </td>
-      <td className="hd-ellipsis" title={r.subject}>
-        {r.subject}
-      </td>
-      <td>
-        <StatusTag status={r.status} />
-      </td>
-      <td>
-        <PriorityTag priority={r.priority} />
-      </td>
-      <td className="hd-ellipsis">{r.requester?.name || r.requester?.email}</td>
-      <td className="hd-ellipsis">
-        {r.assignee ? assigneeName : <Muted>{t('common.unassigned')}</Muted>}
-        {r.assignee && r.assigned_at && r.acknowledged_at === null ? (
-          <span className="hd-unacked" data-testid={`unacked-${r.number}`} title={t('routing.notAcknowledged')}>
-            {t('routing.notAcknowledgedShort')}
-          </span>
-        ) : null}
-      </td>
-      <td className="hd-ellipsis">{teamLabel ?? '—'}</td>
-      <td>
-        <NextSlaCountdown sla={r.sla} testId={`sla-${r.number}`} />
-      </td>
-      <td style={{ whiteSpace: 'nowrap' }}>{formatTime(r.updated_at)}</td>
-    </tr>
-  );
-});
+export { QueueFooter, QueueRow, QueueTableHead, TicketTable } from './queue/TicketTable';

@@ -33,7 +33,9 @@ import { PriorityTag, StatusTag } from '../shared/labels';
 import { useToast } from '../shared/toast';
 import { qk, useMessages, useTicket } from '../shared/queries';
 import { WechatTag, WechatWindow } from '../shared/WechatParts';
-import { CcLine } from '../shared/EmailParts';
+import { AttachmentItems, CcLine } from '../shared/EmailParts';
+import { CustomerPanel } from './desk/CustomerPanel';
+import { CustomFieldsPanel } from './desk/CustomFieldsPanel';
 import { can, PERM } from '../shared/permissions';
 import { clockFlags, isPaused, SlaCountdown } from '../shared/SlaCountdown';
 import { AuditTrail } from './AuditTrail';
@@ -234,9 +236,9 @@ export default function TicketPage() {
     },
   });
 
-  async function send(body: string, internal: boolean) {
+  async function send(body: string, internal: boolean, attachments: string[]) {
     if (!ticket) return;
-    const msg = await postMessage(ticket.id, { body, internal });
+    const msg = await postMessage(ticket.id, attachments.length ? { body, internal, attachments } : { body, internal });
     qc.setQueryData<{ items: Message[]; truncated: boolean }>(qk.messages(ticket.id), (old) =>
       old && !old.items.some((m) => m.id === msg.id) ? { ...old, items: [...old.items, msg] } : old,
     );
@@ -390,15 +392,7 @@ export default function TicketPage() {
             <div data-testid="ticket-description" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
               {tk.description}
             </div>
-            {Object.keys(tk.custom_fields ?? {}).length > 0 ? (
-              <div style={{ marginTop: 8 }}>
-                {Object.entries(tk.custom_fields).map(([k, v]) => (
-                  <Tag key={k}>
-                    {k}: {typeof v === 'string' ? v : JSON.stringify(v)}
-                  </Tag>
-                ))}
-              </div>
-            ) : null}
+            <AttachmentItems ticketId={tk.id} messageId={tk.id} attachments={tk.attachments ?? []} />
           </Panel>
           <Panel small title={t('ticket.conversation')}>
             <Conversation
@@ -452,6 +446,12 @@ export default function TicketPage() {
             <Suspense fallback={<Skeleton active paragraph={{ rows: 2 }} />}>
               <CollaborationPanel ticket={tk} onTicket={applyTicket} />
             </Suspense>
+          </Panel>
+          <Panel small title={t('desk.fields')} style={{ marginBottom: 16 }}>
+            <CustomFieldsPanel ticket={tk} disabled={conflict || patch.isPending} onChange={edit} />
+          </Panel>
+          <Panel small title={t('desk.customer.title')} style={{ marginBottom: 16 }}>
+            <CustomerPanel ticket={tk} />
           </Panel>
           <Panel small title={t('ticket.sla')} style={{ marginBottom: 16 }}>
             <SlaPanel

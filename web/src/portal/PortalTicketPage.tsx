@@ -9,6 +9,7 @@ import { Link, useParams } from 'react-router-dom';
 import { getTicket, isApiError, postMessage, type Message, type StatusHistoryEntry, type Ticket } from '../api';
 import { useAuth } from '../auth/AuthProvider';
 import { Conversation } from '../shared/Conversation';
+import { AttachmentItems } from '../shared/EmailParts';
 import { CcLine } from '../shared/EmailParts';
 import { ErrorBlock } from '../shared/ErrorBlock';
 import { formatTime } from '../shared/format';
@@ -85,9 +86,9 @@ export default function PortalTicketPage() {
   const ticket = ticketQ.data;
   const messagesQ = useMessages(ticket?.id);
 
-  async function send(body: string) {
+  async function send(body: string, attachments: string[]) {
     if (!ticket) return;
-    const msg = await postMessage(ticket.id, { body });
+    const msg = await postMessage(ticket.id, attachments.length ? { body, attachments } : { body });
     qc.setQueryData<{ items: Message[]; truncated: boolean }>(qk.messages(ticket.id), (old) =>
       old && !old.items.some((m) => m.id === msg.id) ? { ...old, items: [...old.items, msg] } : old,
     );
@@ -140,6 +141,7 @@ export default function PortalTicketPage() {
             <div data-testid="ticket-description" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', marginTop: 4 }}>
               {tk.description}
             </div>
+            <AttachmentItems ticketId={tk.id} messageId={tk.id} attachments={tk.attachments ?? []} />
           </Panel>
           <Panel small title={t('portal.conversation')}>
             {tk.status === 'closed' ? (
@@ -152,7 +154,7 @@ export default function PortalTicketPage() {
               truncated={messagesQ.data?.truncated}
               loading={messagesQ.isPending}
               error={messagesQ.error}
-              onSend={(body) => send(body)}
+              onSend={(body, _internal, attachments) => send(body, attachments)}
               placeholder={t('conversation.customerPlaceholder')}
               height="max(320px, calc(100vh - 420px))"
             />

@@ -9,7 +9,7 @@ describe('creating tickets', () => {
     const user = userEvent.setup();
     const { server } = renderApp('/portal/new', {
       'GET /api/me': () => ({ json: CUSTOMER }),
-      'POST /api/tickets': (req) => ({ status: 201, json: makeTicket({ id: 'new1', ...(req.body as NewTicket) }) }),
+      'POST /api/tickets': (req) => ({ status: 201, json: makeTicket({ id: 'new1', ...(req.body as Omit<NewTicket, 'attachments'>) }) }),
       'GET /api/tickets/new1': () => ({ json: makeTicket({ id: 'new1', subject: '发票开错了' }) }),
       'GET /api/tickets/new1/messages': () => ({ json: { items: [], next_cursor: null } }),
     });
@@ -33,7 +33,7 @@ describe('creating tickets', () => {
     const user = userEvent.setup();
     const { server } = renderApp('/console/new', {
       ...staffRoutes(AGENT),
-      'POST /api/tickets': (req) => ({ status: 201, json: makeTicket({ id: 'p1', ...(req.body as NewTicket) }) }),
+      'POST /api/tickets': (req) => ({ status: 201, json: makeTicket({ id: 'p1', ...(req.body as Omit<NewTicket, 'attachments'>) }) }),
       'GET /api/tickets/p1': () => ({ json: makeTicket({ id: 'p1', channel: 'phone' }) }),
       'GET /api/tickets/p1/messages': () => ({ json: { items: [], next_cursor: null } }),
       'GET /api/tickets/p1/events': () => ({ json: { items: [], next_cursor: null } }),

@@ -8,6 +8,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { createTicket, PRIORITIES, type NewTicket, type Priority } from '../api';
+import { AttachmentDrop, useUploads } from '../shared/Attachments';
+import { CustomFieldInputs, fieldValues, useFields, useTemplates } from '../shared/CustomFields';
 import { newIdempotencyKey } from '../shared/idempotency';
 import { useToast } from '../shared/toast';
 import { qk } from '../shared/queries';
@@ -15,9 +17,11 @@ import { Muted, Panel } from '../shared/ui';
 import { ArticleSuggestions } from './ArticleSuggestions';
 
 interface FormValues {
+  template?: string;
   subject: string;
   description: string;
   priority?: Priority;
+  custom_fields?: Record<string, unknown>;
 }
 
 export default function SubmitTicketPage() {
@@ -29,6 +33,12 @@ export default function SubmitTicketPage() {
   const [form] = Form.useForm<FormValues>();
   const subject = Form.useWatch('subject', form) ?? '';
   const [deflected, setDeflected] = useState<string | null>(null);
+  const templates = useTemplates();
+  const fields = useFields();
+  const uploads = useUploads();
+  const templateId = Form.useWatch('template', form);
+  const template = (templates.data ?? []).find((tp) => tp.id === templateId);
+  const templateFields = template ? (fields.data ?? []).filter((f) => template.fields.includes(f.key)) : [];
   const create = useMutation({
     mutationFn: (ticket: NewTicket) => createTicket(ticket, { idempotencyKey: idemKey }),
     onSuccess: (ticket) => {
@@ -42,7 +52,23 @@ export default function SubmitTicketPage() {
   function submit(v: FormValues) {
     const ticket: NewTicket = { subject: v.subject.trim(), description: v.description.trim() };
     if (v.priority) ticket.priority = v.priority;
+    if (v.template) ticket.template = v.template;
+    const custom = fieldValues(v.custom_fields);
+    if (Object.keys(custom).length > 0) ticket.custom_fields = custom;
+    if (uploads.ids.length > 0) ticket.attachments = uploads.ids;
     create.mutate(ticket);
+  }
+
+  function chooseTemplate(id: string | undefined) {
+    const chosen = (templates.data ?? []).find((tp) => tp.id === id);
+    if (!chosen) return;
+    // The template's wording fills what is still empty; what the customer typed stays.
+    const current = form.getFieldsValue();
+    form.setFieldsValue({
+      subject: current.subject || chosen.subject || '',
+      description: current.description || chosen.description || '',
+      priority: current.priority ?? chosen.priority ?? undefined,
+    });
   }
 
   const required = { required: true, whitespace: true, message: t('common.required') };
@@ -68,7 +94,21 @@ export default function SubmitTicketPage() {
       {create.error ? (
         <Alert type="error" showIcon title={create.error.message} style={{ marginBottom: 12 }} data-testid="portal-submit-error" />
       ) : null}
+      <AttachmentDrop uploads={uploads} testId="portal-attachments">
       <Form<FormValues> form={form} layout="vertical" onFinish={submit} onValuesChange={() => create.reset()}>
+        {(templates.data ?? []).length > 0 ? (
+          <Form.Item name="template" label={t('desk.template')}>
+            <Select
+              data-testid="portal-template"
+              virtual={false}
+              allowClear
+              placeholder={t('desk.templatePlaceholder')}
+              style={{ maxWidth: 320 }}
+              onChange={(id?: string) => chooseTemplate(id)}
+              options={(templates.data ?? []).map((tp) => ({ value: tp.id, label: tp.name, 'data-testid': `portal-template-${tp.id}` }))}
+            />
+          </Form.Item>
+        ) : null}
         <Form.Item name="subject" label={t('portal.subject')} rules={[required]} style={{ marginBottom: 8 }}>
           <Input data-testid="portal-subject" placeholder={t('portal.subjectPlaceholder')} maxLength={200} />
         </Form.Item>
@@ -91,10 +131,18 @@ export default function SubmitTicketPage() {
             options={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`), 'data-testid': `portal-priority-${p}` }))}
           />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="portal-submit">
+        <CustomFieldInputs fields={templateFields} category={template?.category} />
+        <Button
+          type="primary"
+          htmlType="submit"
+          loading={create.isPending}
+          disabled={uploads.busy || uploads.tooMany}
+          data-testid="portal-submit"
+        >
           {t('portal.submit')}
         </Button>
       </Form>
+      </AttachmentDrop>
     </Panel>
   );
 }

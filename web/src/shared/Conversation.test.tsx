@@ -81,7 +81,7 @@ describe('Conversation (staff)', () => {
     await user.keyboard('{Control>}{Enter}{/Control}');
 
     expect(onSend).toHaveBeenCalledTimes(1);
-    expect(onSend).toHaveBeenCalledWith('您好\n请重试', false);
+    expect(onSend).toHaveBeenCalledWith('您好\n请重试', false, []);
     await waitFor(() => expect(box.value).toBe(''));
   });
 
@@ -97,7 +97,7 @@ describe('Conversation (staff)', () => {
     await user.type(screen.getByTestId('reply-input'), '仅内部可见');
     await user.click(screen.getByTestId('send-button'));
 
-    expect(onSend).toHaveBeenCalledWith('仅内部可见', true);
+    expect(onSend).toHaveBeenCalledWith('仅内部可见', true, []);
   });
 
   it('keeps the text and shows the error when sending fails', async () => {

@@ -28,6 +28,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { isApiError, isStaffRole, type Message } from '../api';
 import { EmailHtml } from './EmailHtml';
+import { AttachmentDrop, useUploads } from './Attachments';
 import { AttachmentList, CcLine, ChannelBadge, QuotedText, RawMessageLink } from './EmailParts';
 import { formatTime } from './format';
 import { UndeliveredTag, WechatBubble } from './WechatParts';
@@ -272,7 +273,7 @@ export function ReplyBox({
 }: {
   /** Staff only: offer the internal-note toggle. */
   allowInternal: boolean;
-  onSend: (body: string, internal: boolean) => Promise<unknown>;
+  onSend: (body: string, internal: boolean, attachments: string[]) => Promise<unknown>;
   disabled?: boolean;
   placeholder?: string;
   /** Controls shown beside the input (the console passes the 快捷回复 picker; the portal passes none). */
@@ -283,6 +284,7 @@ export function ReplyBox({
   const [internal, setInternal] = useState(false);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const uploads = useUploads();
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;
@@ -316,16 +318,17 @@ export function ReplyBox({
   }
 
   const note = allowInternal && internal;
-  const canSend = !disabled && !sending && body.trim().length > 0;
+  const canSend = !disabled && !sending && body.trim().length > 0 && !uploads.busy && !uploads.tooMany;
 
   async function send() {
     if (!canSend) return;
     setSending(true);
     setError(null);
     try {
-      await onSend(body.trim(), note);
+      await onSend(body.trim(), note, uploads.ids);
       if (mounted.current) {
         setBody('');
+        uploads.clear();
         hadCursor.current = false;
       }
     } catch (e) {
@@ -350,6 +353,7 @@ export function ReplyBox({
       {error ? (
         <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} data-testid="reply-error" />
       ) : null}
+      <AttachmentDrop uploads={uploads} testId="reply-attachments">
       <Input.TextArea
         ref={inputRef}
         data-testid="reply-input"
@@ -366,6 +370,7 @@ export function ReplyBox({
         maxLength={100_000}
         style={note ? { background: NOTE_BG, borderColor: NOTE_BORDER } : undefined}
       />
+      </AttachmentDrop>
       <div style={{ display: 'flex', alignItems: 'center', marginTop: 8, gap: 12, flexWrap: 'wrap' }}>
         {tools ? tools({ insert, disabled: disabled || sending }) : null}
         {allowInternal ? (
@@ -422,7 +427,7 @@ export function Conversation({
   truncated?: boolean;
   mode: 'staff' | 'customer';
   viewerEmail?: string;
-  onSend: (body: string, internal: boolean) => Promise<unknown>;
+  onSend: (body: string, internal: boolean, attachments: string[]) => Promise<unknown>;
   sendDisabled?: boolean;
   height?: number | string;
   placeholder?: string;

@@ -67,17 +67,31 @@ export function QuotedText({ text }: { text: string | null | undefined }) {
 }
 
 export function AttachmentList({ message }: { message: Message }) {
+  // Inline images are shown in the HTML already; list the rest (and inline ones of a text-only message).
+  const items = (message.attachments ?? []).filter((a) => !a.inline || !message.html);
+  return <AttachmentItems ticketId={message.ticket_id} messageId={message.id} attachments={items} />;
+}
+
+/** Files of a message (or, with the ticket's id as the message id, of the ticket): images as thumbnails. */
+export function AttachmentItems({
+  ticketId,
+  messageId,
+  attachments,
+}: {
+  ticketId: string;
+  messageId: string;
+  attachments: Attachment[];
+}) {
   const { t } = useTranslation();
   const toast = useToast();
   const [busy, setBusy] = useState<string | null>(null);
-  // Inline images are shown in the HTML already; list the rest (and inline ones of a text-only message).
-  const items = (message.attachments ?? []).filter((a) => !a.inline || !message.html);
+  const items = attachments;
   if (items.length === 0) return null;
 
   async function download(a: Attachment) {
     setBusy(a.id);
     try {
-      const link = await getAttachment(message.ticket_id, message.id, a.id);
+      const link = await getAttachment(ticketId, messageId, a.id);
       openUrl(link.url);
     } catch (e) {
       toast.error(e instanceof Error ? e.message : String(e));
@@ -90,7 +104,18 @@ export function AttachmentList({ message }: { message: Message }) {
     <ul data-testid="attachments" aria-label={t('email.attachments')} style={{ listStyle: 'none', margin: '8px 0 0', padding: 0 }}>
       {items.map((a) => (
         <li key={a.id} data-testid={`attachment-${a.id}`} style={{ display: 'flex', alignItems: 'center', gap: 6, fontSize: 13 }}>
-          <PaperClipOutlined />
+          {a.url && a.content_type.startsWith('image/') ? (
+            <a href={a.url} target="_blank" rel="noreferrer noopener">
+              <img
+                src={a.url}
+                alt={a.filename}
+                data-testid={`attachment-thumb-${a.id}`}
+                style={{ maxWidth: 160, maxHeight: 120, objectFit: 'contain', border: '1px solid #f0f0f0', borderRadius: 4 }}
+              />
+            </a>
+          ) : (
+            <PaperClipOutlined />
+          )}
           <span style={{ wordBreak: 'break-all' }}>{a.filename}</span>
           <span style={{ color: 'rgba(0,0,0,0.45)' }} data-testid={`attachment-size-${a.id}`}>
             {formatBytes(a.size)}

@@ -151,7 +151,13 @@ class Container:
         from shared.services.collaboration import CollaborationService
 
         return CollaborationService(
-            self.tickets.get, self.ticket_store, self.collab_store, self.ticket_writer, self.directory_store, self.clock
+            self.tickets.get,
+            self.ticket_store,
+            self.collab_store,
+            self.ticket_writer,
+            self.directory_store,
+            self.keeper,
+            self.clock,
         )
 
     @cached_property

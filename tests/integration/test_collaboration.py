@@ -193,6 +193,11 @@ def test_subtask_routes_hide_from_customers_and_name_missing_ones(api):
     assert api.call("GET", path, ALICE).status_code == 404
     assert api.call("POST", path, ALICE, {"title": "x"}).status_code == 404
     made = api.call("POST", path, WANG, {"title": "核对"}).json_body
+    # The ticket JSON tells staff how many are open, the customer nothing (nor who follows it).
+    api.call("POST", f"/api/tickets/{ticket['id']}/followers", WANG, {"email": LI})
+    assert api.call("GET", f"/api/tickets/{ticket['id']}", WANG).json_body["open_subtasks"] == 1
+    as_customer = api.call("GET", f"/api/tickets/{ticket['id']}", ALICE).json_body
+    assert as_customer["open_subtasks"] == 0 and as_customer["followers"] == []
     assert api.call("PATCH", f"{path}/{made['id']}", ALICE, {"status": "done"}).status_code == 404
     assert api.call("PATCH", f"{path}/nosuchsubtask", WANG, {"status": "done"}).status_code == 404
     assert api.call("POST", path, WANG, {"title": "x", "assignee": "ghost@demo.local"}).status_code == 400

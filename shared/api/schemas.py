@@ -370,7 +370,9 @@ class ErrorOut(Out):
 # -- mapping the domain to responses -----------------------------------------------------------------
 
 
-def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
+def ticket_out(ticket: Ticket, tz: Any, staff: bool = True) -> TicketOut:
+    """The ticket as the API shows it; a customer (`staff=False`) is not shown its followers or sub-task count."""
+
     def local(value: datetime | None) -> datetime | None:
         return None if value is None else value.astimezone(tz)
 
@@ -423,12 +425,12 @@ def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
         ),
         next_automation=_next_automation(ticket, tz),
         review=_review(ticket, tz),
-        followers=list(ticket.followers),
+        followers=list(ticket.followers) if staff else [],
         merged_into=MergeLinkOut(id=ticket.merged_into.id, number=ticket.merged_into.number)
         if ticket.merged_into
         else None,
         merged_from=[MergeLinkOut(id=m.id, number=m.number) for m in ticket.merged_from],
-        open_subtasks=len(ticket.open_subtasks),
+        open_subtasks=len(ticket.open_subtasks) if staff else 0,
         customer=dict(ticket.customer),
         attachments=[_attachment(a) for a in ticket.attachments],
     )

@@ -16,6 +16,7 @@ from shared.api.desk_routes import register_desk_routes
 from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
+from shared.api.privacy_routes import register_privacy_routes
 from shared.api.report_routes import BINARY_TYPES, register_report_routes
 from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
 from shared.api.routing_schemas import (
@@ -483,3 +484,5 @@ def name_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
 register_kb_routes(api)
 # -- the desk: bulk edits, custom fields, templates, uploads, customer records, saved views (shared/api/desk_routes.py)
 register_desk_routes(api)
+# -- personal data: export and erasure (shared/api/privacy_routes.py) ----------------------------------------------
+register_privacy_routes(api)

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from shared.services.merge import MergeService
     from shared.services.nightly_report import NightlyReportService
     from shared.services.notifications import Deliver, NotificationService
+    from shared.services.personal_data import PersonalDataService
     from shared.services.report_facts import ReportFactsService
     from shared.services.report_rollup import ReportRollupService
     from shared.services.reports import ReportService
@@ -545,6 +546,27 @@ class Container:
         from shared.services.mail_files import MailFilesService
 
         return MailFilesService(self.tickets, self.mail_store, self.mail_blobs, self.clock, self.cursors)
+
+    @cached_property
+    def personal_data(self) -> PersonalDataService:
+        from shared.adapters.privacy_store import PrivacyStore
+        from shared.services.personal_data import PersonalDataService
+
+        self._tables  # noqa: B018
+        forget: Callable[[str], object] | None = None
+        if self.settings.auth_mode == "cognito":
+            from shared.adapters.cognito import CognitoCustomerIdentities
+
+            forget = CognitoCustomerIdentities(self.aws.client("cognito-idp"), self.settings.user_pool_id or "").forget
+        return PersonalDataService(
+            PrivacyStore(),
+            self.ticket_store,
+            self.ticket_writer,
+            self.mail_blobs,
+            self.clock,
+            self.settings.timezone,
+            forget,
+        )
 
     @cached_property
     def sign_in(self) -> SignInService:

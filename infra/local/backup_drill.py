@@ -225,6 +225,7 @@ def _fresh_stack(state: Path) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--backup", type=Path, help="where to write the backup (default: a temporary folder)")
+    parser.add_argument("--report", type=Path, help="also write the report (JSON) to this file")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="helpdesk-drill-") as scratch:
         runtime = _fresh_stack(Path(scratch) / "state")
@@ -232,9 +233,12 @@ def main(argv: list[str] | None = None) -> int:
             folder = args.backup or Path(scratch) / "backup"
             report = drill(runtime.stack, folder)
         finally:
-            runtime.http.stop()
+            runtime.http.httpd.server_close()  # never served: shutdown() would wait for a loop that never ran
             runtime.emulator.stop()
-    print(json.dumps(report, ensure_ascii=False, indent=2))
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    if args.report:
+        args.report.write_text(text, encoding="utf-8")
+    print(text)
     return 0 if report["ok"] else 1
 
 

@@ -35,14 +35,22 @@ def test_the_api_stage_is_throttled():
 def test_backup_drill_restores_every_item_and_object(tmp_path: Path):
     """`make backup-drill` as it runs: its own process (a local stack of its own), a backup folder on disk."""
     result = subprocess.run(
-        [sys.executable, "-m", "infra.local.backup_drill", "--backup", str(tmp_path / "backup")],
+        [
+            sys.executable,
+            "-m",
+            "infra.local.backup_drill",
+            "--backup",
+            str(tmp_path / "backup"),
+            "--report",
+            str(tmp_path / "report.json"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    report = json.loads(result.stdout[result.stdout.index("{") :])
+    report = json.loads((tmp_path / "report.json").read_text())
     assert report["ok"] and not report["problems"]
     assert report["counts"]["TicketsTable"] > 50  # the seed's tickets, directory and KB, and the mail's ticket
     assert report["counts"]["MailBucket"] >= 1  # the raw message taken in through SMTP

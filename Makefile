@@ -47,7 +47,7 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
 
-test: venv lint template-check audit web browser-deps
+test: venv lint template-check audit-in-test web browser-deps
 	$(PY) -m pytest tests -q
 	cd web && npm test
 

@@ -84,13 +84,18 @@ def python_findings(pip_audit: str) -> list[dict[str, str]]:
 
 
 def npm_findings() -> list[dict[str, str]]:
-    result = _run(["npm", "audit", "--omit=dev", "--json"], ROOT / "web")
-    report = json.loads(result.stdout)
-    if "error" in report:
-        detail = json.dumps(report["error"])
-        if any(hint.lower() in detail.lower() for hint in OFFLINE_HINTS):
-            raise Offline(f"npm audit could not reach the registry (no network?): {detail[:800]}")
-        raise RuntimeError(f"npm audit failed: {detail[:1500]}")
+    result = subprocess.run(
+        ["npm", "audit", "--omit=dev", "--json"], cwd=ROOT / "web", capture_output=True, text=True, timeout=600
+    )
+    try:
+        report = json.loads(result.stdout or "{}")
+    except json.JSONDecodeError:
+        report = {"error": {"summary": result.stdout[-500:]}}
+    if "error" in report or "statusCode" in report:
+        # No network, or a registry (a mirror) that does not serve the advisory endpoint: nothing was checked.
+        status = report.get("statusCode") or ""
+        detail = report.get("message") or json.dumps(report.get("error"))
+        raise Offline(f"npm audit could not ask the registry's advisory endpoint ({status} {detail})"[:800])
     findings = []
     for name, entry in report.get("vulnerabilities", {}).items():
         if entry.get("severity") not in SERIOUS:
@@ -118,13 +123,24 @@ def unexcused(findings: list[dict[str, str]], granted: dict[str, str]) -> list[d
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="pip-audit and npm audit, with the dated exceptions")
     parser.add_argument("--pip-audit", default=str(ROOT / ".venv-audit" / "bin" / "pip-audit"))
+    parser.add_argument(
+        "--unreachable-ok",
+        action="store_true",
+        help="an advisory database that cannot be reached is a loud warning, not a failure (make test)",
+    )
     args = parser.parse_args(argv)
     granted = exceptions(date.today())
-    try:
-        findings = python_findings(args.pip_audit) + npm_findings()
-    except Offline as problem:
-        print(f"audit: OFFLINE, nothing was checked. {problem}", file=sys.stderr)
-        return 2
+    findings: list[dict[str, str]] = []
+    unreachable = []
+    for name, check in (("pip-audit", lambda: python_findings(args.pip_audit)), ("npm audit", npm_findings)):
+        try:
+            found = check()
+        except Offline as problem:
+            unreachable.append(name)
+            print(f"audit: {name} UNREACHABLE, nothing was checked by it. {problem}", file=sys.stderr)
+            continue
+        print(f"audit: {name} checked: {len(found)} known vulnerabilities in runtime dependencies")
+        findings += found
     left = unexcused(findings, granted)
     for finding in findings:
         state = "EXCEPTION" if finding not in left else "FAIL"
@@ -132,7 +148,11 @@ def main(argv: list[str] | None = None) -> int:
             f"audit: {state} {finding['package']} {finding['version']} {' '.join(finding['ids'])} fix: {finding['fix']}"
         )
     print(f"audit: {len(findings)} high/critical advisories, {len(findings) - len(left)} under a dated exception")
-    return 1 if left else 0
+    if left:
+        return 1
+    if unreachable and not args.unreachable_ok:
+        return 2
+    return 0
 
 
 if __name__ == "__main__":

@@ -206,7 +206,8 @@ class PersonalDataService:
             self._forget_identity(email)
         subject = subject_hash(email)
         self._store.record_erasure(subject, principal.email, self._clock.now(), len(tickets))
-        log.info(
+        # WARNING: an irreversible deletion is worth a line at the level Lambda's runtime keeps by default.
+        log.warning(
             "personal data erased",
             extra={"subject": subject[:16], "tickets": len(tickets), "objects_deleted": deleted, "by": principal.email},
         )

@@ -80,3 +80,18 @@ def test_limits_live_in_one_window_item_per_customer_with_a_ttl(api, limited):
     _ticket(api, A, 1)
     (window,) = list(RateItem.query(f"RATE#ticket#{A}"))
     assert int(window.count) == 1 and window.expires_at is not None
+
+
+def test_the_limits_are_deployment_parameters():
+    from infra.template import load_template
+
+    template = load_template()
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    for variable, parameter in {
+        "HELPDESK_LIMIT_TICKETS_PER_HOUR": "CustomerTicketsPerHour",
+        "HELPDESK_LIMIT_MESSAGES_PER_HOUR": "CustomerMessagesPerHour",
+        "HELPDESK_LIMIT_UPLOADS_PER_HOUR": "CustomerUploadsPerHour",
+        "HELPDESK_LIMIT_SIGN_IN_CODES_PER_HOUR": "SignInCodesPerHour",
+    }.items():
+        assert variables[variable] == {"Ref": parameter}
+        assert template["Parameters"][parameter]["Type"] == "Number"

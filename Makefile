@@ -47,7 +47,7 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
 
-test: venv lint template-check web browser-deps
+test: venv lint template-check audit-in-test web browser-deps
 	$(PY) -m pytest tests -q
 	cd web && npm test
 
@@ -66,3 +66,5 @@ clean:
 
 # SAM and cfn-lint live in their own virtualenv (infra/deploy/sam.mk): template-check, sam-build, deploy.
 -include infra/deploy/sam.mk
+# The supply-chain audit and the backup drill: infra/audit/audit.mk.
+-include infra/audit/audit.mk

@@ -16,6 +16,7 @@ from shared.api.desk_routes import register_desk_routes
 from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
+from shared.api.privacy_routes import register_privacy_routes
 from shared.api.report_routes import BINARY_TYPES, register_report_routes
 from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
 from shared.api.routing_schemas import (
@@ -109,6 +110,7 @@ def openapi(call: Call) -> dict[str, Any]:
 )
 def send_sign_in_code(call: Call) -> dict[str, str]:
     # The same answer whether or not the address is known: nothing to learn about who is a customer.
+    call.container.abuse.take("sign_in_code", call.body.email)
     call.container.sign_in.send_code(call.body.email)
     return {"status": "sent"}
 
@@ -129,6 +131,7 @@ def me(call: Call) -> UserOut:
 @api.route("/api/tickets", "POST", summary="Open a ticket", body=TicketCreate, response=TicketOut, status=201)
 def create_ticket(call: Call) -> Response:
     body: TicketCreate = call.body
+    call.container.abuse.take_for("ticket", call.principal)
     draft = TicketDraft(
         subject=body.subject or "",
         description=body.description or "",
@@ -188,6 +191,7 @@ def patch_ticket(call: Call, id: str) -> Response:
 )
 def post_message(call: Call, id: str) -> MessageOut:
     body: MessageCreate = call.body
+    call.container.abuse.take_for("message", call.principal)
     message = call.container.tickets.post_message(call.principal, id, body.body, body.internal, body.attachments)
     return message_out(call.container.mail_files.present([message])[0], _tz(call))
 
@@ -483,3 +487,5 @@ def name_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
 register_kb_routes(api)
 # -- the desk: bulk edits, custom fields, templates, uploads, customer records, saved views (shared/api/desk_routes.py)
 register_desk_routes(api)
+# -- personal data: export and erasure (shared/api/privacy_routes.py) ----------------------------------------------
+register_privacy_routes(api)

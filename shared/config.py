@@ -39,6 +39,12 @@ class Settings:
     aws_endpoint_url: str | None = None
     aws_region: str = "ap-southeast-1"
     max_body_bytes: int = 256 * 1024
+    # Abuse limits per customer (docs/security.md, "Abuse limits"): at most this many in a rolling hour window
+    # (fixed one-hour windows); 0 turns a limit off. Staff are never limited here.
+    limit_tickets_per_hour: int = 30
+    limit_messages_per_hour: int = 120
+    limit_uploads_per_hour: int = 60
+    limit_sign_in_codes_per_hour: int = 10
     # Cognito, for customers' one-time-code sign-in on AWS.
     user_pool_id: str | None = None
     user_pool_client_id: str | None = None

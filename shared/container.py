@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from shared.adapters.wechat_store import WechatStore
     from shared.domain.search.text import Segmenter
     from shared.domain.wechat.api import WechatConfig
+    from shared.services.abuse import AbuseLimits
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
     from shared.services.automations import AutomationService
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from shared.services.merge import MergeService
     from shared.services.nightly_report import NightlyReportService
     from shared.services.notifications import Deliver, NotificationService
+    from shared.services.personal_data import PersonalDataService
     from shared.services.report_facts import ReportFactsService
     from shared.services.report_rollup import ReportRollupService
     from shared.services.reports import ReportService
@@ -545,6 +547,42 @@ class Container:
         from shared.services.mail_files import MailFilesService
 
         return MailFilesService(self.tickets, self.mail_store, self.mail_blobs, self.clock, self.cursors)
+
+    @cached_property
+    def abuse(self) -> AbuseLimits:
+        from shared.adapters.rate_windows import RateWindows
+        from shared.services.abuse import AbuseLimits
+
+        self._tables  # noqa: B018
+        settings = self.settings
+        limits = {
+            "ticket": settings.limit_tickets_per_hour,
+            "message": settings.limit_messages_per_hour,
+            "upload": settings.limit_uploads_per_hour,
+            "sign_in_code": settings.limit_sign_in_codes_per_hour,
+        }
+        return AbuseLimits(RateWindows(), self.clock, limits)
+
+    @cached_property
+    def personal_data(self) -> PersonalDataService:
+        from shared.adapters.privacy_store import PrivacyStore
+        from shared.services.personal_data import PersonalDataService
+
+        self._tables  # noqa: B018
+        forget: Callable[[str], object] | None = None
+        if self.settings.auth_mode == "cognito":
+            from shared.adapters.cognito import CognitoCustomerIdentities
+
+            forget = CognitoCustomerIdentities(self.aws.client("cognito-idp"), self.settings.user_pool_id or "").forget
+        return PersonalDataService(
+            PrivacyStore(),
+            self.ticket_store,
+            self.ticket_writer,
+            self.mail_blobs,
+            self.clock,
+            self.settings.timezone,
+            forget,
+        )
 
     @cached_property
     def sign_in(self) -> SignInService:

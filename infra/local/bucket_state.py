@@ -23,13 +23,20 @@ def keep(folder: Path, key: str, data: bytes) -> None:
 
 
 def save(folder: Path, s3: Any, bucket: str) -> int:
-    """Copy the objects that have no file yet; returns how many."""
+    """Copy the objects that have no file yet, and remove the files of objects deleted since (an erased customer's
+    mail must not come back on the next start); returns how many files were written."""
     written = 0
+    present = set()
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for entry in page.get("Contents", []):
+            present.add(_path(folder, entry["Key"]).name)
             if not _path(folder, entry["Key"]).exists():
                 keep(folder, entry["Key"], s3.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read())
                 written += 1
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if not path.name.endswith(".tmp") and path.name not in present:
+                path.unlink(missing_ok=True)
     return written
 
 

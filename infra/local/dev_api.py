@@ -55,6 +55,29 @@ def register_dev_api(
             raise Forbidden("staff only")
         return {"items": outbox.items()}
 
+    @dev.route("/api/dev/objects", "GET", summary="Every object version in the local buckets, base64 (admin)")
+    def dev_objects(call: Call) -> dict[str, Any]:
+        """What S3 holds, for tests that prove an object is gone (every version, as the buckets are versioned)."""
+        if call.principal.role != "admin":
+            raise Forbidden("admins only")
+        settings = call.container.settings
+        s3 = call.container.aws.client("s3")
+        items = []
+        for bucket in (settings.mail_bucket, settings.reports_bucket):
+            for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+                for version in page.get("Versions", []):
+                    key, version_id = version["Key"], version["VersionId"]
+                    body = s3.get_object(Bucket=bucket, Key=key, VersionId=version_id)["Body"].read()
+                    items.append(
+                        {
+                            "bucket": bucket,
+                            "key": key,
+                            "version_id": version_id,
+                            "body": base64.b64encode(body).decode(),
+                        }
+                    )
+        return {"items": items}
+
     if wechat is not None:
         _register_wechat(dev, wechat)
     return dev

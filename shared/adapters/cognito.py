@@ -124,3 +124,23 @@ class CognitoIdTokens:
         if claims.get("token_use") != "id":
             raise Unauthenticated("an ID token is expected")
         return dict(claims)
+
+
+class CognitoCustomerIdentities:
+    """An erased customer's Cognito user (shared/services/personal_data.py): signed out everywhere (refresh tokens
+    revoked), then deleted. Staff accounts are never touched here."""
+
+    def __init__(self, client: Any, user_pool_id: str) -> None:
+        self._cognito = client
+        self._pool = user_pool_id
+
+    def forget(self, email: str) -> bool:
+        try:
+            groups = self._cognito.admin_list_groups_for_user(UserPoolId=self._pool, Username=email)["Groups"]
+        except self._cognito.exceptions.UserNotFoundException:
+            return False
+        if {g["GroupName"] for g in groups} & set(STAFF_GROUPS):
+            return False
+        self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
+        self._cognito.admin_delete_user(UserPoolId=self._pool, Username=email)
+        return True

@@ -95,3 +95,28 @@ class MailBlobs:
             MetadataDirective="REPLACE",
             ServerSideEncryption="AES256",
         )
+
+    # -- erasure (shared/services/personal_data.py) -------------------------------------------------------------
+    def keys_under(self, prefix: str) -> list[str]:
+        """Every key under a prefix (a ticket's attachments folder)."""
+        keys: list[str] = []
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            keys += [entry["Key"] for entry in page.get("Contents", [])]
+        return keys
+
+    def erase(self, key: str) -> int:
+        """Delete an object for good: the bucket is versioned, so every version and delete marker of exactly this
+        key goes, not only the current one. Returns how many versions were removed (0: nothing was there)."""
+        removed = 0
+        paginator = self._s3.get_paginator("list_object_versions")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=key):
+            entries = [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+            for entry in entries:
+                if entry["Key"] != key:
+                    continue
+                self._s3.delete_object(Bucket=self.bucket, Key=key, VersionId=entry["VersionId"])
+                removed += 1
+        if not removed and self.size(key) is not None:  # an unversioned bucket (local mode's may be)
+            self._s3.delete_object(Bucket=self.bucket, Key=key)
+            removed = 1
+        return removed

@@ -114,6 +114,7 @@ def register_desk_routes(api: ApiRouter) -> None:
     )
     def start_upload(call: Call) -> Response:
         body: UploadBody = call.body
+        call.container.abuse.take_for("upload", call.principal)
         started = call.container.uploads.start(call.principal, body.filename, body.content_type, body.size)
         tz = ZoneInfo(call.container.settings.timezone)
         return json_response(UploadOut(**{**started, "expires_at": started["expires_at"].astimezone(tz)}), 201)

@@ -34,6 +34,7 @@ class Permission(StrEnum):
     KB_WRITE = "kb.write"  # write knowledge-base drafts, link articles to tickets
     KB_PUBLISH = "kb.publish"  # publish, unpublish, edit published articles, delete
     SEARCH_TERMS_MANAGE = "search.terms"  # the segmenter's product terms and synonyms
+    PERSONAL_DATA = "personal_data"  # export and erase a customer's personal data (个人信息保护法)
 
 
 CUSTOMER = "customer"

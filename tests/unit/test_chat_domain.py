@@ -1,0 +1,153 @@
+"""Live chat's pure parts: frames, conversation tokens, chat capacity, rate windows (docs/chat.md)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.domain.chat import protocol
+from shared.domain.chat.capacity import ChatSeat, place_chat
+from shared.domain.chat.protocol import End, FrameError, Line, Resume, Start, Typing, parse_frame
+from shared.domain.chat.rates import FRAMES_PER_CONNECTION
+from shared.domain.chat.tokens import make_conversation_token, ticket_id_from_conversation_token
+from shared.domain.reports.surveys import make_survey_token
+
+SECRET = "chat-secret-of-32-bytes-or-more-xx"
+TICKET = "0123456789abcdef0123456789abcdef"
+
+
+def code_of(body: str | bytes, signed_in: bool = False) -> str:
+    with pytest.raises(FrameError) as caught:
+        parse_frame(body, signed_in)
+    return caught.value.code
+
+
+def test_frames_become_actions() -> None:
+    assert parse_frame('{"action":"start","name":" 王  小明 ","email":"Wang@Example.com","text":" 你好 "}') == Start(
+        "王 小明", "wang@example.com", "你好"
+    )
+    assert parse_frame('{"action":"start","name":"Li","text":"hi"}') == Start("Li", None, "hi")
+    assert parse_frame('{"action":"resume","conversation":"abc"}') == Resume("abc")
+    assert parse_frame('{"action":"message","text":"还在吗","id":"l-1"}') == Line("还在吗", "l-1")
+    assert parse_frame('{"action":"message","text":"x"}') == Line("x", None)
+    assert parse_frame('{"action":"typing"}') == Typing()
+    assert parse_frame('{"action":"end","extra":1}') == End()
+
+
+def test_a_signed_in_customer_starts_without_a_name() -> None:
+    assert parse_frame('{"action":"start","text":"hi"}', signed_in=True) == Start("", None, "hi")
+    assert code_of('{"action":"start","text":"hi"}') == "invalid_name"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("not json", "invalid_frame"),
+        ("[1, 2]", "invalid_frame"),
+        (b"\xff\xfe", "invalid_frame"),
+        ("", "invalid_frame"),
+        ('{"action":"dance"}', "unknown_action"),
+        ("{}", "unknown_action"),
+        ('{"action":"message","text":""}', "invalid_text"),
+        ('{"action":"message","text":"   "}', "invalid_text"),
+        ('{"action":"message","text":5}', "invalid_text"),
+        ('{"action":"message","text":"' + "a" * 4001 + '"}', "invalid_text"),
+        ('{"action":"message","text":"x","id":"has space"}', "invalid_frame"),
+        ('{"action":"start","name":"A","email":"not-an-address","text":"x"}', "invalid_email"),
+        ('{"action":"start","name":"' + "n" * 101 + '","text":"x"}', "invalid_name"),
+        ('{"action":"resume"}', "invalid_conversation"),
+        ('{"action":"resume","conversation":7}', "invalid_conversation"),
+    ],
+)
+def test_bad_frames_are_named(body: str | bytes, code: str) -> None:
+    assert code_of(body) == code
+
+
+def test_frames_over_8_kb_are_refused_before_parsing() -> None:
+    body = json.dumps({"action": "message", "text": "a" * 3000, "pad": "b" * 6000})
+    assert len(body.encode()) > protocol.MAX_FRAME_BYTES
+    assert code_of(body) == "frame_too_large"
+    assert code_of(b"{" * (protocol.MAX_FRAME_BYTES + 1)) == "frame_too_large"
+    # 8 KB of Chinese is fewer characters than bytes: the limit is on bytes, as API Gateway counts them.
+    assert code_of(json.dumps({"action": "message", "text": "字" * 3000}, ensure_ascii=False)) == "frame_too_large"
+
+
+def test_server_frames_have_the_protocol_shapes() -> None:
+    at = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    assert protocol.started("T", "GD20261206001") == {
+        "type": "started",
+        "conversation": "T",
+        "ticket_number": "GD20261206001",
+    }
+    assert protocol.line("agent", "张三", "您好", at) == {
+        "type": "message",
+        "from": "agent",
+        "name": "张三",
+        "text": "您好",
+        "at": "2026-12-06T09:00:00+00:00",
+    }
+    assert protocol.queue(2) == {"type": "queue", "position": 2}
+    assert protocol.assigned("张三") == {"type": "assigned", "name": "张三"}
+    assert protocol.error("invalid_text", "m") == {"type": "error", "code": "invalid_text", "message": "m"}
+    assert [protocol.typing(), protocol.offline(), protocol.ended()] == [
+        {"type": "typing"},
+        {"type": "offline"},
+        {"type": "ended"},
+    ]
+    assert protocol.encode({"type": "message", "text": "你好"}) == '{"type":"message","text":"你好"}'
+
+
+def test_conversation_tokens_name_one_ticket_and_cannot_be_forged() -> None:
+    token = make_conversation_token(TICKET, SECRET)
+    assert ticket_id_from_conversation_token(token, SECRET) == TICKET
+    assert ticket_id_from_conversation_token(token, "another-secret") is None
+    tampered = ("A" if token[0] != "A" else "B") + token[1:]
+    assert ticket_id_from_conversation_token(tampered, SECRET) is None
+    assert ticket_id_from_conversation_token("", SECRET) is None
+    assert ticket_id_from_conversation_token("!" * 30, SECRET) is None
+    assert ticket_id_from_conversation_token(token, "") is None
+    # A survey link's token for the same ticket, under the same secret, is not a conversation token.
+    assert ticket_id_from_conversation_token(make_survey_token(TICKET, SECRET), SECRET) is None
+    with pytest.raises(ValueError):
+        make_conversation_token("GD20261206001", SECRET)
+
+
+def seat(email: str, open_chats: int = 0, online: bool = True, **kwargs: object) -> ChatSeat:
+    return ChatSeat(email, email.split("@")[0], online, open_chats, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_chat_goes_to_the_online_agent_with_the_fewest_chats_under_their_chat_capacity() -> None:
+    placed = place_chat([seat("a@x", 2), seat("b@x", 1), seat("c@x", 0, online=False)], waiting_before=0)
+    assert (placed.outcome, placed.agent and placed.agent.email) == ("assigned", "b@x")
+    # Ticket capacity plays no part: three open chats fill a seat whatever else the agent holds.
+    full = place_chat([seat("a@x", 3), seat("b@x", 3)], waiting_before=0)
+    assert (full.outcome, full.position) == ("queued", 1)
+    assert place_chat([seat("a@x", 3, chat_capacity=4)], 0).outcome == "assigned"
+
+
+def test_ties_go_to_who_waited_longest_and_the_queue_is_served_first() -> None:
+    early = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    placed = place_chat(
+        [seat("a@x", 1, last_chat_at=early + timedelta(minutes=5)), seat("b@x", 1, last_chat_at=early)], 0
+    )
+    assert placed.agent is not None and placed.agent.email == "b@x"
+    assert place_chat([seat("a@x", 0, last_chat_at=early), seat("b@x", 0)], 0).agent.email == "b@x"  # type: ignore[union-attr]
+    waiting = place_chat([seat("a@x", 0)], waiting_before=2)
+    assert (waiting.outcome, waiting.position) == ("queued", 3)
+
+
+def test_nobody_online_is_offline() -> None:
+    assert place_chat([seat("a@x", online=False)], 0).outcome == "offline"
+    assert place_chat([], 5).outcome == "offline"
+
+
+def test_rate_windows_are_fixed_and_shared_by_every_process() -> None:
+    now = datetime(2026, 12, 6, 9, 0, 3, tzinfo=UTC)
+    key, ends = FRAMES_PER_CONNECTION.window("c1", now)
+    assert key == f"RATE#connection#c1#{int(now.timestamp()) - 3}"
+    assert ends == datetime(2026, 12, 6, 9, 0, 10, tzinfo=UTC)
+    assert FRAMES_PER_CONNECTION.window("c1", now + timedelta(seconds=6))[0] == key
+    assert FRAMES_PER_CONNECTION.window("c1", now + timedelta(seconds=7))[0] != key
+    assert FRAMES_PER_CONNECTION.retry_after(now) == timedelta(seconds=7)

@@ -20,6 +20,8 @@ from shared.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from shared.adapters.aws import AwsClients
+    from shared.adapters.chat_push import LocalSockets
+    from shared.adapters.chat_store import ChatStore
     from shared.adapters.collab_store import CollabStore
     from shared.adapters.desk_store import DeskStore
     from shared.adapters.directory_store import DirectoryStore
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from shared.adapters.ticket_writer import TicketWriter
     from shared.adapters.tickets_store import TicketStore
     from shared.adapters.wechat_store import WechatStore
+    from shared.domain.access import Principal
     from shared.domain.search.text import Segmenter
     from shared.domain.wechat.api import WechatConfig
     from shared.services.assignment import AssignmentService
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
     from shared.services.automations import AutomationService
     from shared.services.bulk import BulkEditService
     from shared.services.canned_replies import CannedReplyService
+    from shared.services.chat import ChatService
     from shared.services.collaboration import CollaborationService
     from shared.services.cursors import CursorCodec
     from shared.services.customers import CustomerService
@@ -54,6 +58,7 @@ if TYPE_CHECKING:
     from shared.services.merge import MergeService
     from shared.services.nightly_report import NightlyReportService
     from shared.services.notifications import Deliver, NotificationService
+    from shared.services.ports import ChatPush
     from shared.services.report_facts import ReportFactsService
     from shared.services.report_rollup import ReportRollupService
     from shared.services.reports import ReportService
@@ -753,6 +758,76 @@ class Container:
             )(run)
         wrapped = self._idempotent[prefix]
         return lambda job: wrapped(job=job)
+
+    # -- live chat (shared/services/chat.py, docs/chat.md) ------------------------------------------------------
+    @cached_property
+    def chat_store(self) -> ChatStore:
+        from shared.adapters.chat_store import ChatStore
+
+        self._tables  # noqa: B018
+        return ChatStore()
+
+    @cached_property
+    def chat_push(self) -> ChatPush:
+        """The management API when the stack names its endpoint; otherwise (local mode, tests) the local WebSocket
+        server's sockets, which it registers in `local_sockets`."""
+        if not self.settings.chat_endpoint:
+            return self.local_sockets
+        from shared.adapters.chat_push import ManagementApiPush
+
+        aws = self.aws
+        endpoint = self.settings.chat_endpoint
+        client: list[Any] = []
+
+        def management_api() -> Any:
+            if not client:
+                client.append(
+                    aws.session.create_client(
+                        "apigatewaymanagementapi", region_name=self.settings.aws_region, endpoint_url=endpoint
+                    )
+                )
+            return client[0]
+
+        return ManagementApiPush(management_api)
+
+    @cached_property
+    def local_sockets(self) -> LocalSockets:
+        from shared.adapters.chat_push import LocalSockets
+
+        return LocalSockets()
+
+    @cached_property
+    def chat_secret(self) -> str:
+        base = self.settings.cursor_secret or self.settings.tickets_table
+        return hashlib.sha256(f"chat\n{self.settings.token_secret or ''}\n{base}".encode()).hexdigest()
+
+    def _chat_customer(self, token: str) -> Principal | None:
+        """A signed-in customer's token on connect; staff connect from the console, not as visitors."""
+        from shared.errors import HelpdeskError
+
+        try:
+            principal = self.authenticator.principal(None, f"Bearer {token}")
+        except HelpdeskError:
+            return None
+        return principal if principal.role == "customer" else None
+
+    @cached_property
+    def chat(self) -> ChatService:
+        from shared.services.chat import ChatService
+
+        origins = [self.settings.public_url, *self.settings.chat_origins.split(",")]
+        return ChatService(
+            self.tickets,
+            self.ticket_store,
+            self.ticket_writer,
+            self.chat_store,
+            self.chat_push,
+            self.directory_store,
+            self._chat_customer,
+            self.clock,
+            self.chat_secret,
+            [origin.strip() for origin in origins if origin.strip()],
+        )
 
 
 _container: Container | None = None

@@ -169,3 +169,8 @@ class FollowerChanged(WriteConflict):
 
 class UnstorableWrite(WriteConflict):
     """DynamoDB refused the write itself (an item over 400 KB, a key too long): retrying cannot help."""
+
+
+class ConnectionGone(Exception):
+    """A chat connection API Gateway (or the local WebSocket server) no longer knows: its items are deleted, the
+    push is not retried."""

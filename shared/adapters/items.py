@@ -402,6 +402,13 @@ class WechatTokenItem(HelpdeskItem, discriminator="wechat_token"):
     lease_until = UTCDateTimeAttribute(null=True)
 
 
+class ChatLineItem(HelpdeskItem, discriminator="chat_line"):
+    """`CHATLINE#<ticket id>#<line key>` / `CLAIM`: the message one visitor line made (docs/chat.md)."""
+
+    ticket_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+
+
 class FactWindowIndex(GlobalSecondaryIndex[Any]):
     """Report facts by the shard and one-minute window they were written in (sparse: fact records only)."""
 
@@ -443,6 +450,55 @@ class ReportsItem(Model):
     by_window = FactWindowIndex()
 
 
+class ChatItem(Model):
+    """An item of the chat connections table (docs/chat.md): connections, where to push, rate windows. A table of
+    its own with a TTL and no stream, so that connects, disconnects and frames never reach the ticket stream."""
+
+    class Meta:
+        table_name = "unbound"
+        region: str | None = None
+        host: str | None = None
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """One connection for every chat item type, sharing the tickets table's botocore client (as reports do)."""
+        table = super(ChatItem, ChatItem)._get_connection()
+        shared = HelpdeskItem._get_connection().connection
+        if table.connection is not shared:
+            shared.add_meta_table(table.get_meta_table())
+            table.connection = shared
+        return table
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+class ChatConnectionItem(ChatItem, discriminator="chat_connection"):
+    """`CONN#<connection id>` / `CONN`: one open WebSocket connection and whose it is."""
+
+    connection_id = UnicodeAttribute()
+    role = UnicodeAttribute()  # visitor | staff
+    email = UnicodeAttribute(null=True)  # a signed-in customer's or staff member's address
+    name = UnicodeAttribute(null=True)
+    conversation = UnicodeAttribute(null=True)  # the ticket id, once started or resumed
+    origin = UnicodeAttribute(null=True)
+    connected_at = UTCDateTimeAttribute()
+
+
+class ChatTargetItem(ChatItem, discriminator="chat_target"):
+    """`CHAT#<ticket id>` / `CONN#<connection id>`: a visitor connection of a conversation, where pushes go."""
+
+    connection_id = UnicodeAttribute()
+
+
+class ChatRateItem(ChatItem, discriminator="chat_rate"):
+    """`RATE#<scope>#<subject>#<window start>` / `RATE`: frames counted in one window."""
+
+    n = NumberAttribute(default=0)
+
+
 _ALL = (
     HelpdeskItem,
     TicketItem,
@@ -467,6 +523,11 @@ _ALL = (
     WechatFollowerItem,
     WechatClaimItem,
     WechatTokenItem,
+    ChatLineItem,
+    ChatItem,
+    ChatConnectionItem,
+    ChatTargetItem,
+    ChatRateItem,
     ReportsItem,
     ArticleItem,
     ArticleHistoryItem,
@@ -486,5 +547,8 @@ def bind_tables(settings: Settings) -> None:
     ReportsItem.Meta.table_name = settings.reports_table
     ReportsItem.Meta.region = settings.aws_region
     ReportsItem.Meta.host = settings.aws_endpoint_url
+    ChatItem.Meta.table_name = settings.chat_table
+    ChatItem.Meta.region = settings.aws_region
+    ChatItem.Meta.host = settings.aws_endpoint_url
     for model in _ALL:
         model._connection = None

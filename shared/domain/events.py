@@ -40,6 +40,8 @@ class EventType(StrEnum):
     COLLABORATION_ANSWERED = "collaboration.answered"  # with the answer as an internal note (`message_id`)
     TICKET_MERGED = "ticket.merged"  # on the source (`merged_into`) and on the target (`merged_from`)
     SLA_SECOND_LEVEL = "sla.escalated_second_level"  # a breach left unhandled went up a level
+    # Live chat (shared/services/chat.py): the visitor or an agent ended the conversation; the ticket stays as it is.
+    CHAT_ENDED = "chat.ended"
 
 
 @dataclass(frozen=True)

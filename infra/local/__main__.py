@@ -47,7 +47,7 @@ def _secrets(state: Path) -> dict[str, str]:
 
 
 class LocalRuntime:
-    def __init__(self, state: Path, http_port: int) -> None:
+    def __init__(self, state: Path, http_port: int, chat_port: int = 8001) -> None:
         self.state = state
         self.state.mkdir(parents=True, exist_ok=True)
         self.snapshot_path = state / "snapshot.json"
@@ -77,6 +77,9 @@ class LocalRuntime:
             "HELPDESK_WECHAT_ENCODING_AES_KEY": self.wechat.config.encoding_aes_key,
             "HELPDESK_WECHAT_APP_SECRET": self.wechat.config.app_secret,
             "HELPDESK_WECHAT_API_BASE": self.wechat.api_base,
+            # Live chat: the local WebSocket server (infra/local/chat.py) pushes, not API Gateway's management API.
+            "HELPDESK_CHAT_ENDPOINT": "",
+            "HELPDESK_CHAT_URL": f"ws://127.0.0.1:{chat_port}",
         }
         self.stack = provision(endpoint, overrides)
         # Every function runs in this one process; their environments agree on all the product's settings.
@@ -122,8 +125,12 @@ class LocalRuntime:
         from app import app
 
         register_dev_api(app, lambda: self.container, self.clock, self.outbox, self.run_due, self.wechat)
-        self.http = LocalHttpServer(app, ROOT / "web" / "dist", "127.0.0.1", http_port)
+        config = {"auth": "local", "chat_url": self.container.settings.chat_url}
+        self.http = LocalHttpServer(app, ROOT / "web" / "dist", "127.0.0.1", http_port, config)
         self.smtp = self._smtp_intake()
+        from infra.local.chat import LocalChatServer, lambda_handler_for_local
+
+        self.chat = LocalChatServer(lambda_handler_for_local(), self.container.local_sockets, "127.0.0.1", chat_port)
         self._stop = threading.Event()
 
     def _wechat_emulator(self, public_url: str) -> Any:
@@ -212,6 +219,7 @@ class LocalRuntime:
         # SMTP and WeChat first: once /api/health answers, every contract port is listening.
         self.smtp.start()
         self.wechat.start()
+        self.chat.start()
         self.http.serve_in_background()
         worker = threading.Thread(target=self._background, name="pump", daemon=True)
         worker.start()
@@ -222,6 +230,7 @@ class LocalRuntime:
         self.save()
         self.smtp.stop()
         self.wechat.stop()
+        self.chat.stop()
         self.http.stop()
         self.emulator.stop()
 
@@ -235,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     port = int(os.environ.get("HELPDESK_HTTP_PORT", "8000"))
-    runtime = LocalRuntime(args.state, port)
+    chat_port = int(os.environ.get("HELPDESK_CHAT_PORT", "8001"))
+    runtime = LocalRuntime(args.state, port, chat_port)
     signal.signal(signal.SIGINT, runtime.stop)
     signal.signal(signal.SIGTERM, runtime.stop)
     runtime.serve()

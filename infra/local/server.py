@@ -29,7 +29,11 @@ PLACEHOLDER = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>
 
 
 class LocalHttpServer:
-    def __init__(self, app: Chalice, web_root: Path, host: str, port: int) -> None:
+    def __init__(
+        self, app: Chalice, web_root: Path, host: str, port: int, config: dict[str, Any] | None = None
+    ) -> None:
+        # What the SPA reads from /config.json (docs/api.md): local sign-in, and where the chat's WebSocket is.
+        self._config = json.dumps(config or {"auth": "local"}).encode()
         self._gateway = LocalGateway(app, Config.create(chalice_stage="local", app_name="helpdesk", lambda_timeout=60))
         # The Chalice app keeps the current request on the app object: one API call at a time.
         self._api_lock = threading.Lock()
@@ -79,7 +83,7 @@ class LocalHttpServer:
 
     def static(self, path: str, accept_encoding: str = "") -> tuple[int, dict[str, Any], bytes]:
         if path == "/config.json":
-            return 200, {"Content-Type": "application/json"}, b'{"auth": "local"}'
+            return 200, {"Content-Type": "application/json"}, self._config
         index = self._web_root / "index.html"
         if not index.exists():
             return 200, {"Content-Type": "text/html; charset=utf-8"}, PLACEHOLDER.encode()

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from shared.services.bulk import BulkEditService
     from shared.services.canned_replies import CannedReplyService
     from shared.services.chat import ChatService
+    from shared.services.chat_notices import ChatNotices
     from shared.services.collaboration import CollaborationService
     from shared.services.cursors import CursorCodec
     from shared.services.customers import CustomerService
@@ -487,6 +488,19 @@ class Container:
             wechat=self.wechat_notices(wechat_send),
             alerts=self.staff_alerts(deliver),
             directory=self.directory_store.list_all,
+            chat=self.chat_notices,
+        )
+
+    @cached_property
+    def chat_notices(self) -> ChatNotices:
+        from shared.services.chat_notices import ChatNotices
+
+        def agent_name(email: str) -> str | None:
+            agent = self.directory_store.get_agent(email)
+            return agent.name if agent else None
+
+        return ChatNotices(
+            self.ticket_store, lambda ticket_id, frame: self.chat.push_to_conversation(ticket_id, frame), agent_name
         )
 
     # -- the email channel (shared/services/email_intake.py, docs/email.md) ------------------------

@@ -18,6 +18,7 @@ from shared.domain.mail.loop_guard import is_system_address
 from shared.domain.notices import Audience, Delivery, Notice, Sender, notices_for
 from shared.domain.workflow import MAIL_TEMPLATES
 from shared.errors import Forbidden
+from shared.services.chat_notices import ChatNotices
 from shared.services.cursors import CursorCodec
 from shared.services.mail import MailComposer
 from shared.services.ports import Inbox, Mail, Tickets
@@ -59,7 +60,9 @@ class NotificationService:
         wechat: WechatNotices | None = None,
         alerts: StaffAlerts | None = None,
         directory: Callable[[], tuple[list[Agent], list[Team]]] | None = None,
+        chat: ChatNotices | None = None,
     ) -> None:
+        self._chat = chat
         self._alerts = alerts
         self._directory = directory
         self._survey_links = survey_links
@@ -77,9 +80,15 @@ class NotificationService:
         """Everything one event calls for (shared/domain/notices.py); returns what was done, for the log."""
         done: list[str] = []
         ticket = {"id": event.ticket_id, **event.snapshot}
+        chat = self._chat if self._chat is not None and self._chat.serves(ticket) else None
+        if chat is not None:
+            done += chat.on_event(event, ticket)
         for notice in notices_for(event, Sender.NOTIFICATION):
             if notice.delivery is Delivery.MAIL and self._wechat is not None and self._wechat.serves(ticket):
                 done += self._wechat.deliver(notice.kind, event, ticket)
+            elif notice.delivery is Delivery.MAIL and chat is not None:
+                pushed, mail_too = chat.deliver(notice.kind, event, ticket)
+                done += pushed + (self._requester_mail(notice, event, ticket) if mail_too else [])
             elif notice.delivery is Delivery.MAIL:
                 done += self._requester_mail(notice, event, ticket)
             elif notice.delivery is Delivery.STAFF:

@@ -303,3 +303,51 @@ def test_the_management_api_reports_a_gone_connection(env):
         push.post("live", '{"type":"typing"}')
         with pytest.raises(ConnectionGone):
             push.post("closed", '{"type":"typing"}')
+
+
+def _mail_to(env: Any, address: str) -> list[str]:
+    import email
+    import email.policy
+
+    mails = [email.message_from_string(item["raw"], policy=email.policy.default) for item in env.outbox.items()]
+    return [m.get_body(("plain",)).get_content() for m in mails if address in str(m["To"])]  # type: ignore[union-attr]
+
+
+def test_routing_and_a_staff_reply_reach_the_open_socket_and_nothing_is_mailed(env, api, visitor):
+    started = start(visitor, text="账单金额不对，发票也开错了")
+    env.pump().drain()
+    # A supervisor hands the chat to an agent (routing rules do the same through the assignment function).
+    ticket = ticket_of(api, started["ticket_number"])
+    handed = api.call("PATCH", f"/api/tickets/{ticket['id']}", who=AGENT, json={"assignee": REPLIER})
+    assert handed.status_code == 200, handed.json_body
+    env.pump().drain()
+    assert [f for f in visitor.frames if f["type"] == "assigned"] == [{"type": "assigned", "name": "王芳"}]
+    replier = REPLIER
+    reply = {"body": "您好，我来帮您核对账单"}
+    response = api.call("POST", f"/api/tickets/{started['ticket_number']}/messages", who=replier, json=reply)
+    assert response.status_code == 201
+    env.pump().drain()
+    (line,) = [f for f in visitor.frames if f["type"] == "message"]
+    assert (line["from"], line["text"], line["id"]) == ("agent", "您好，我来帮您核对账单", response.json_body["id"])
+    assert set(line) == {"type", "from", "name", "text", "at", "id"} and line["name"]
+    # The visitor was answered on the socket: no acknowledgment and no reply by mail.
+    assert _mail_to(env, "wang@example.com") == []
+
+
+def test_a_staff_reply_to_a_visitor_who_is_gone_is_mailed_if_they_gave_an_address(env, api, visitor):
+    started = start(visitor)
+    anonymous = Visitor(env, "conn-anonymous")
+    assert anonymous.connect() == 200
+    quiet = start(anonymous, email=None, name="访客")
+    env.pump().drain()
+    visitor.close_socket()
+    anonymous.disconnect()
+    for number in (started["ticket_number"], quiet["ticket_number"]):
+        reply = {"body": "已为您补发，请查收"}
+        assert api.call("POST", f"/api/tickets/{number}/messages", who=AGENT, json=reply).status_code == 201
+    env.pump().drain()
+    (mailed,) = _mail_to(env, "wang@example.com")
+    assert "已为您补发，请查收" in mailed
+    assert _mail_to(env, "@chat.invalid") == []
+    # The gone connection was deleted on the way.
+    assert env.container.chat_store.connection(visitor.connection_id) is None

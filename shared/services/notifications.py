@@ -34,6 +34,7 @@ TEAM_NAMES = {"zh-CN": "客服团队", "en": "The support team"}
 
 # A job for `deliver`: {"idempotency_key", "from", "to", "raw" (base64)} -> {"message_id"}.
 Deliver = Callable[[dict[str, Any]], dict[str, Any]]
+TRANSCRIPT_LINES = 200
 # The signed reply address of a ticket (support+<token>@domain).
 ReplyAddress = Callable[[str], str]
 # The five one-click survey links of a ticket ({"score", "url"}).
@@ -102,6 +103,8 @@ class NotificationService:
             return self._acknowledge(event, ticket)
         if notice.kind == "reply":
             return self._send_reply(event, ticket)
+        if notice.kind == "chat_transcript":
+            return self._chat_transcript(event, ticket)
         if notice.kind in MAIL_TEMPLATES:
             return self._automation_notice(notice.kind, event, ticket)
         return self._resolution_notice(event, ticket)
@@ -198,6 +201,21 @@ class NotificationService:
             "author": {"name": name or message.author.name or message.author.email},
         }
         return self._mail(event, "reply", ticket, context, automatic=automatic, auto_submitted="auto-generated")
+
+    def _chat_transcript(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
+        """The conversation's public lines, oldest first (one page: a chat is short; the rest is on the portal)."""
+        page = self._store.list_messages(event.ticket_id, TRANSCRIPT_LINES, None, include_internal=False)
+        lines = [
+            {
+                "name": m.author.name or m.author.email,
+                "at": m.created_at,
+                "text": m.body,
+                "staff": m.author.role != "customer",
+            }
+            for m in page.items
+        ]
+        context = {"ticket": ticket, "now": event.at, "lines": lines, "more": page.last_key is not None}
+        return self._mail(event, "chat_transcript", ticket, context, automatic=True, auto_submitted="auto-generated")
 
     def _resolution_notice(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
         survey = self._survey_links(ticket["id"]) if self._survey_links else []

@@ -351,3 +351,28 @@ def test_a_staff_reply_to_a_visitor_who_is_gone_is_mailed_if_they_gave_an_addres
     assert _mail_to(env, "@chat.invalid") == []
     # The gone connection was deleted on the way.
     assert env.container.chat_store.connection(visitor.connection_id) is None
+
+
+def test_ending_mails_the_transcript_once_to_a_visitor_who_gave_an_address(env, api, visitor):
+    started = start(visitor)
+    visitor.send({"action": "message", "text": "订单号 88", "id": "l-1"})
+    number = started["ticket_number"]
+    assert (
+        api.call("POST", f"/api/tickets/{number}/messages", who=AGENT, json={"body": "已催仓库发货"}).status_code == 201
+    )
+    assert api.call("POST", f"/api/tickets/{number}/messages", who=AGENT, json={"body": "内部", "internal": True})
+    env.pump().drain()
+    visitor.send({"action": "end"})
+    env.pump().drain()
+    env.pump().drain()  # a second pass over the stream sends nothing again
+    (transcript,) = _mail_to(env, "wang@example.com")
+    assert "在线咨询记录" in transcript
+    assert transcript.index("我的订单一直没有发货") < transcript.index("订单号 88") < transcript.index("已催仓库发货")
+    assert "内部" not in transcript
+
+
+def test_an_anonymous_visitors_transcript_goes_nowhere(env, visitor):
+    start(visitor, email=None, name="访客")
+    visitor.send({"action": "end"})
+    env.pump().drain()
+    assert env.outbox.items() == []

@@ -52,7 +52,12 @@ def handle(event: dict[str, Any]) -> dict[str, Any]:
         body = base64.b64decode(body).decode("utf-8", "replace")
     # API Gateway's id of this delivery of the frame; a redelivery of the same frame keeps it.
     delivery = str(context.get("messageId") or context.get("requestId") or "")
-    chat.receive(connection_id, body, delivery)
+    try:
+        chat.receive(connection_id, body, delivery)
+    except Exception:  # a fault of ours (storage unreachable, a lost race): the visitor is told, then it is raised
+        logger.exception("chat frame failed", extra={"connection_id": connection_id})
+        chat.apologize(connection_id)
+        raise
     return {"statusCode": 200}
 
 

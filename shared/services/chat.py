@@ -115,6 +115,14 @@ class ChatService:
         except FrameError as refused:
             self._send(connection_id, protocol.error(refused.code, refused.message))
 
+    def apologize(self, connection_id: str) -> None:
+        """After a fault of ours: the visitor hears that the line may not have arrived (the widget resends it with
+        its id, which makes it one message however often it arrives)."""
+        try:
+            self._send(connection_id, protocol.error("unavailable", "something went wrong; please send it again"))
+        except Exception:  # the push itself failing must not hide the fault being reported
+            log.exception("could not tell connection %s about a fault", connection_id)
+
     def _dispatch(self, connection: ChatConnection, frame: Frame, delivery_id: str) -> None:
         if isinstance(frame, Start):
             self._start(connection, frame, delivery_id)

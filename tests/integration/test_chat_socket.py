@@ -376,3 +376,16 @@ def test_an_anonymous_visitors_transcript_goes_nowhere(env, visitor):
     visitor.send({"action": "end"})
     env.pump().drain()
     assert env.outbox.items() == []
+
+
+def test_a_fault_of_ours_is_told_to_the_visitor_and_raised_for_lambda_to_record(env, visitor, monkeypatch):
+    started = start(visitor)
+    assert started
+
+    def unreachable(*_: object, **__: object) -> bool:
+        raise RuntimeError("DynamoDB is unreachable")
+
+    monkeypatch.setattr(env.container.chat_store, "line_claimed", unreachable)
+    with pytest.raises(RuntimeError):
+        handle(visitor.event({"action": "message", "text": "还在吗", "id": "l-9"}))
+    assert visitor.frames[-1]["type"] == "error" and visitor.frames[-1]["code"] == "unavailable"

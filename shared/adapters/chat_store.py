@@ -30,6 +30,10 @@ def line_pk(ticket_id: str, key: str) -> str:
     return f"CHATLINE#{ticket_id}#{key[:MAX_KEY]}"
 
 
+def _target_sk(connection_id: str, role: str) -> str:
+    return f"{'STAFF' if role == 'staff' else 'CONN'}#{connection_id[:MAX_KEY]}"
+
+
 def _expires(at: datetime) -> datetime:
     return at + CONNECTION_LIFETIME
 
@@ -66,21 +70,25 @@ class ChatStore:
         )
 
     def join(self, connection: ChatConnection, ticket_id: str) -> None:
-        """The connection now belongs to the conversation: frames name it, pushes reach it."""
+        """The connection now belongs to the conversation (a visitor's) or watches it (staff): frames name it,
+        pushes reach it. A staff connection watches one chat at a time: the one it watched before is left."""
         item = ChatConnectionItem(connection_pk(connection.connection_id), "CONN")
         item.update(actions=[ChatConnectionItem.conversation.set(ticket_id)])
+        if connection.role == "staff" and connection.conversation and connection.conversation != ticket_id:
+            ChatTargetItem(target_pk(connection.conversation), _target_sk(connection.connection_id, "staff")).delete()
         ChatTargetItem(
             target_pk(ticket_id),
-            f"CONN#{connection.connection_id[:MAX_KEY]}",
+            _target_sk(connection.connection_id, connection.role),
             connection_id=connection.connection_id,
             expires_at=_expires(connection.connected_at),
         ).save()
 
-    def targets(self, ticket_id: str) -> list[str]:
-        """The conversation's open connections: one Query (a visitor has a few tabs at most)."""
+    def targets(self, ticket_id: str, role: str = "visitor") -> list[str]:
+        """The conversation's open connections of the visitor (or of staff watching it): one Query."""
+        prefix = "STAFF#" if role == "staff" else "CONN#"
         return [
             item.connection_id
-            for item in ChatTargetItem.query(target_pk(ticket_id), ChatTargetItem.sk.startswith("CONN#"), limit=50)
+            for item in ChatTargetItem.query(target_pk(ticket_id), ChatTargetItem.sk.startswith(prefix), limit=50)
         ]
 
     def drop(self, connection_id: str, ticket_id: str | None = None) -> None:
@@ -89,8 +97,9 @@ class ChatStore:
             found = self.connection(connection_id)
             ticket_id = found.conversation if found else None
         ChatConnectionItem(connection_pk(connection_id), "CONN").delete()
-        if ticket_id:
-            ChatTargetItem(target_pk(ticket_id), f"CONN#{connection_id[:MAX_KEY]}").delete()
+        if ticket_id:  # the role may be unknown here (a gone connection): both keys, deleting is harmless
+            for role in ("visitor", "staff"):
+                ChatTargetItem(target_pk(ticket_id), _target_sk(connection_id, role)).delete()
 
     # -- rate windows --------------------------------------------------------------------------------------------
     def count(self, key: str, ends: datetime) -> int:

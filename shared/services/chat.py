@@ -17,17 +17,17 @@ from dataclasses import replace
 from typing import Any
 
 from shared.clock import Clock
-from shared.domain.access import Principal
+from shared.domain.access import STAFF_ROLES, Principal
 from shared.domain.chat import protocol
 from shared.domain.chat.connections import ChatConnection
-from shared.domain.chat.protocol import End, Frame, FrameError, Line, Resume, Start, Typing
+from shared.domain.chat.protocol import End, Frame, FrameError, Line, Resume, Start, Typing, Watch
 from shared.domain.chat.rates import FRAMES_PER_CONNECTION, LINES_PER_CONVERSATION, RateLimit
 from shared.domain.chat.tokens import make_conversation_token, ticket_id_from_conversation_token
 from shared.domain.directory import Agent, Availability
 from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.requests import TicketDraft
 from shared.domain.tickets import Channel, Person, Status, Ticket
-from shared.errors import AlreadyClaimed, ConnectionGone, Forbidden
+from shared.errors import AlreadyClaimed, ConnectionGone, Forbidden, NotFound
 from shared.services.conflicts import retry_on_conflict
 from shared.services.ports import ChatConnections, ChatPush, DirectoryReader, Tickets, TicketWriter
 from shared.services.tickets import TicketService
@@ -37,7 +37,7 @@ MAX_SUBJECT = 200
 RESUME_LINES = 100
 ANONYMOUS_DOMAIN = "chat.invalid"  # reserved: a visitor without an address can never be mailed by mistake
 
-# The signed-in customer behind a connect's `?token=`, or None when the token is not good.
+# The signed-in customer or staff member behind a connect's `?token=`, or None when the token is not good.
 Identify = Callable[[str], Principal | None]
 
 
@@ -89,7 +89,7 @@ class ChatService:
             raise Forbidden("the sign-in token is not good")
         connection = ChatConnection(
             connection_id=connection_id,
-            role="visitor",
+            role="staff" if principal is not None and principal.role in STAFF_ROLES else "visitor",
             connected_at=self._clock.now(),
             email=principal.email if principal else None,
             name=principal.name if principal else None,
@@ -110,7 +110,8 @@ class ChatService:
         if not self._within(FRAMES_PER_CONNECTION, connection_id, connection_id):
             return
         try:
-            frame = protocol.parse_frame(body, signed_in=connection.email is not None)
+            staff = connection.role == "staff"
+            frame = protocol.parse_frame(body, signed_in=connection.email is not None, staff=staff)
             self._dispatch(connection, frame, delivery_id)
         except FrameError as refused:
             self._send(connection_id, protocol.error(refused.code, refused.message))
@@ -131,9 +132,15 @@ class ChatService:
         elif isinstance(frame, Line):
             self._line(connection, frame, delivery_id)
         elif isinstance(frame, Typing):
-            self._conversation(connection)  # staff see it once the console listens (docs/chat.md, "Status")
+            ticket_id = self._conversation(connection)
+            if connection.role == "staff":
+                self.push_to_conversation(ticket_id, protocol.typing())
+            else:
+                self.push_to_conversation(ticket_id, protocol.visitor_typing(ticket_id), role="staff")
         elif isinstance(frame, End):
             self._end(connection)
+        elif isinstance(frame, Watch):
+            self._watch(connection, frame)
 
     def _within(self, limit: RateLimit, subject: str, connection_id: str) -> bool:
         now = self._clock.now()
@@ -200,6 +207,22 @@ class ChatService:
 
         return any(agent.availability is Availability.ONLINE for agent in agents if serves(agent))
 
+    # -- the console watching a chat -----------------------------------------------------------------------------
+    def _watch(self, connection: ChatConnection, frame: Watch) -> None:
+        """A staff connection follows one chat ticket it may see: the visitor's lines and typing reach it."""
+        agent = self._directory.get_agent(connection.email or "")
+        if agent is None:
+            raise FrameError("invalid_conversation", "this ticket cannot be watched here")
+        principal = Principal.of(agent.email, agent.name, agent.role, tuple(agent.teams))
+        try:
+            ticket = self._tickets.get(principal, frame.ticket)
+        except NotFound:
+            ticket = None
+        if ticket is None or ticket.channel is not Channel.CHAT:
+            raise FrameError("invalid_conversation", "this ticket cannot be watched here")
+        self._connections.join(connection, ticket.id)
+        self._send(connection.connection_id, protocol.watching(ticket.id, ticket.number))
+
     # -- resume -----------------------------------------------------------------------------------------------
     def _resume(self, connection: ChatConnection, frame: Resume) -> None:
         ticket = self._owned(connection, frame.conversation)
@@ -247,7 +270,7 @@ class ChatService:
             raise FrameError("invalid_conversation", "this conversation is gone")
         message_id = _digest("message", ticket_id, key)
 
-        def add(ticket: Ticket) -> None:
+        def add(ticket: Ticket) -> Message | None:
             if ticket.status is Status.CLOSED:
                 raise FrameError("conversation_ended", "this conversation is closed; start a new one")
             now = self._clock.now()
@@ -268,9 +291,14 @@ class ChatService:
             try:
                 self._writer.write(ticket, [event], parts)
             except AlreadyClaimed:
-                return  # the same line, written meanwhile by its other delivery
+                return None  # the same line, written meanwhile by its other delivery
+            return posted
 
-        retry_on_conflict(ticket, self._store.get, add)
+        posted = retry_on_conflict(ticket, self._store.get, add)
+        if posted is not None:  # the console watching the chat sees the line at once, before the stream has it
+            name = posted.author.name or posted.author.email
+            seen = protocol.visitor_line(ticket_id, posted.id, name, posted.body, posted.created_at)
+            self.push_to_conversation(ticket_id, seen, role="staff")
 
     def _visitor_message(self, ticket: Ticket, requester: Person, text: str, message_id: str) -> Message:
         return Message(
@@ -303,10 +331,11 @@ class ChatService:
         self.push_to_conversation(ticket_id, protocol.ended())
 
     # -- pushes -----------------------------------------------------------------------------------------------
-    def push_to_conversation(self, ticket_id: str, frame: dict[str, Any]) -> int:
-        """A frame to every open connection of a conversation; gone ones are deleted. How many took it."""
+    def push_to_conversation(self, ticket_id: str, frame: dict[str, Any], role: str = "visitor") -> int:
+        """A frame to every open connection of a conversation's visitor (or of the staff watching it); gone ones
+        are deleted. How many took it."""
         delivered = 0
-        for connection_id in self._connections.targets(ticket_id):
+        for connection_id in self._connections.targets(ticket_id, role):
             if self._send(connection_id, frame, ticket_id):
                 delivered += 1
         return delivered

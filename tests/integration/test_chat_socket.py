@@ -240,7 +240,6 @@ def test_a_signed_in_customer_starts_as_themselves_and_resumes_only_their_own(en
     assert refused["code"] == "invalid_conversation"
 
     assert Visitor(env, "conn-bad-token").connect(token="not-a-token") == 403
-    assert Visitor(env, "conn-staff").connect(token=api.token(AGENT)) == 403  # staff use the console
 
 
 def test_a_site_that_is_not_allowed_cannot_connect(env):
@@ -389,3 +388,48 @@ def test_a_fault_of_ours_is_told_to_the_visitor_and_raised_for_lambda_to_record(
     with pytest.raises(RuntimeError):
         handle(visitor.event({"action": "message", "text": "还在吗", "id": "l-9"}))
     assert visitor.frames[-1]["type"] == "error" and visitor.frames[-1]["code"] == "unavailable"
+
+
+def test_the_console_watches_a_chat_live_lines_and_typing_both_ways(env, api, visitor):
+    started = start(visitor, text="账单金额不对")
+    number = started["ticket_number"]
+    console = Visitor(env, "conn-console")
+    assert console.connect(token=api.token(AGENT)) == 200
+    (watching,) = console.send({"action": "watch", "ticket": number})
+    ticket_id = ticket_of(api, number)["id"]
+    assert watching == {"type": "watching", "ticket_id": ticket_id, "ticket_number": number}
+
+    visitor.send({"action": "typing"})
+    assert console.frames[-1] == {"type": "typing", "from": "visitor", "ticket_id": ticket_id}
+    visitor.send({"action": "message", "text": "多扣了 20 元", "id": "v-1"})
+    line = console.frames[-1]
+    assert (line["type"], line["from"], line["text"], line["ticket_id"]) == (
+        "message",
+        "visitor",
+        "多扣了 20 元",
+        ticket_id,
+    )
+    assert line["id"] == messages_of(api, number)[-1]["id"]
+    visitor.send({"action": "message", "text": "多扣了 20 元", "id": "v-1"})  # the same line again: shown once
+    assert [f for f in console.frames if f["type"] == "message"] == [line]
+
+    console.send({"action": "typing"})
+    assert visitor.frames[-1] == {"type": "typing"}
+    # A visitor's line never reaches another visitor's socket, and staff frames are not visitor frames.
+    assert all(f.get("from") != "visitor" for f in visitor.frames)
+    (refused,) = console.send({"action": "start", "name": "x", "text": "y"})
+    assert refused["code"] == "unknown_action"
+
+
+def test_the_console_watches_only_chats_its_staff_may_see(env, api, visitor):
+    console = Visitor(env, "conn-console")
+    assert console.connect(token=api.token(AGENT)) == 200
+    web = api.call("POST", "/api/tickets", who="web@example.com", json={"subject": "s", "description": "d"})
+    for ref in (web.json_body["number"], "GD20990101001", "0" * 32):
+        (refused,) = console.send({"action": "watch", "ticket": ref})
+        assert refused["code"] == "invalid_conversation"
+    (refused,) = console.send({"action": "typing"})
+    assert refused["code"] == "no_conversation"
+    # A customer's connection cannot watch.
+    (refused,) = visitor.send({"action": "watch", "ticket": web.json_body["number"]})
+    assert refused["code"] == "unknown_action"

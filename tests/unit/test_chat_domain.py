@@ -151,3 +151,15 @@ def test_rate_windows_are_fixed_and_shared_by_every_process() -> None:
     assert FRAMES_PER_CONNECTION.window("c1", now + timedelta(seconds=6))[0] == key
     assert FRAMES_PER_CONNECTION.window("c1", now + timedelta(seconds=7))[0] != key
     assert FRAMES_PER_CONNECTION.retry_after(now) == timedelta(seconds=7)
+
+
+def test_staff_frames_are_watch_and_typing_only() -> None:
+    assert parse_frame('{"action":"watch","ticket":"GD20261206001"}', staff=True) == protocol.Watch("GD20261206001")
+    assert parse_frame('{"action":"typing"}', staff=True) == Typing()
+    with pytest.raises(FrameError) as caught:
+        parse_frame('{"action":"start","name":"a","text":"b"}', staff=True)
+    assert caught.value.code == "unknown_action"
+    with pytest.raises(FrameError) as caught:
+        parse_frame('{"action":"watch","ticket":""}', staff=True)
+    assert caught.value.code == "invalid_frame"
+    assert code_of('{"action":"watch","ticket":"GD1"}') == "unknown_action"  # not for visitors

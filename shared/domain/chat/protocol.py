@@ -59,7 +59,15 @@ class End:
     pass
 
 
-Frame = Start | Resume | Line | Typing | End
+@dataclass(frozen=True)
+class Watch:
+    """Staff only: the console follows a chat ticket's live lines and typing (and its typing reaches the visitor)."""
+
+    ticket: str
+
+
+Frame = Start | Resume | Line | Typing | End | Watch
+STAFF_ACTIONS = "watch or typing"
 
 
 def _text(value: Any) -> str:
@@ -86,8 +94,9 @@ def _email(value: Any) -> str | None:
     return value.strip().lower()
 
 
-def parse_frame(body: str | bytes | None, signed_in: bool = False) -> Frame:
-    """One visitor frame. `signed_in`: the connection carries a customer's token, so `start` needs no name."""
+def parse_frame(body: str | bytes | None, signed_in: bool = False, staff: bool = False) -> Frame:
+    """One frame. `signed_in`: the connection carries a customer's token, so `start` needs no name. `staff`: the
+    console's connection, which watches tickets and types; its lines go through the API as every reply does."""
     raw = body.encode("utf-8") if isinstance(body, str) else (body or b"")
     if len(raw) > MAX_FRAME_BYTES:
         raise FrameError("frame_too_large", f"frames are at most {MAX_FRAME_BYTES} bytes")
@@ -98,6 +107,8 @@ def parse_frame(body: str | bytes | None, signed_in: bool = False) -> Frame:
     if not isinstance(data, dict):
         raise FrameError("invalid_frame", "a frame is one JSON object")
     action = data.get("action")
+    if staff:
+        return _staff_frame(action, data)
     if action == "start":
         return Start(_name(data.get("name"), not signed_in), _email(data.get("email")), _text(data.get("text")))
     if action == "resume":
@@ -115,6 +126,17 @@ def parse_frame(body: str | bytes | None, signed_in: bool = False) -> Frame:
     if action == "end":
         return End()
     raise FrameError("unknown_action", "action must be start, resume, message, typing or end")
+
+
+def _staff_frame(action: Any, data: dict[str, Any]) -> Frame:
+    if action == "watch":
+        ticket = data.get("ticket")
+        if not isinstance(ticket, str) or not 1 <= len(ticket) <= 64:
+            raise FrameError("invalid_frame", "ticket must be a ticket's id or number")
+        return Watch(ticket)
+    if action == "typing":
+        return Typing()
+    raise FrameError("unknown_action", f"action must be {STAFF_ACTIONS}")
 
 
 # -- server -> visitor ---------------------------------------------------------------------------------------------
@@ -149,6 +171,19 @@ def offline() -> dict[str, Any]:
 
 def ended() -> dict[str, Any]:
     return {"type": "ended"}
+
+
+def watching(ticket_id: str, number: str) -> dict[str, Any]:
+    return {"type": "watching", "ticket_id": ticket_id, "ticket_number": number}
+
+
+def visitor_line(ticket_id: str, message_id: str, name: str, text: str, at: datetime) -> dict[str, Any]:
+    """A visitor's line as the console sees it."""
+    return {**line("visitor", name, text, at), "id": message_id, "ticket_id": ticket_id}
+
+
+def visitor_typing(ticket_id: str) -> dict[str, Any]:
+    return {"type": "typing", "from": "visitor", "ticket_id": ticket_id}
 
 
 def error(code: str, message: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from chalice import Chalice, Response
 
+from shared.api.chat_schemas import ChatEndOut
 from shared.api.collab_routes import register_collab_routes
 from shared.api.desk_routes import register_desk_routes
 from shared.api.kb_routes import register_kb_routes
@@ -474,6 +475,18 @@ def name_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
     ticket = call.container.tickets.get(call.principal, id)
     follower = call.container.wechat_notices().rename(call.principal, ticket, call.body.name)
     return follower_out(follower, call.container.clock.now(), _tz(call))
+
+
+# -- live chat (docs/chat.md): the conversation itself is on the WebSocket ------------------------------------------
+@api.route(
+    "/api/tickets/{id}/chat/end",
+    "POST",
+    summary="End a live chat (staff or its requester): recorded as chat.ended, the visitor told, the transcript mailed",
+    response=ChatEndOut,
+)
+def end_ticket_chat(call: Call, id: str) -> ChatEndOut:
+    ticket, pushed = call.container.chat.end_by(call.principal, id)
+    return ChatEndOut(ticket_id=ticket.id, ticket_number=ticket.number, pushed=pushed)
 
 
 # -- knowledge base and search (shared/api/kb_routes.py) ---------------------------------------------------------------

@@ -27,7 +27,7 @@ from shared.domain.directory import Agent, Availability
 from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.requests import TicketDraft
 from shared.domain.tickets import Channel, Person, Status, Ticket
-from shared.errors import AlreadyClaimed, ConnectionGone, Forbidden, NotFound
+from shared.errors import AlreadyClaimed, ConnectionGone, Forbidden, InvalidInput, NotFound
 from shared.services.conflicts import retry_on_conflict
 from shared.services.ports import ChatConnections, ChatPush, DirectoryReader, Tickets, TicketWriter
 from shared.services.tickets import TicketService
@@ -317,18 +317,27 @@ class ChatService:
         ticket = self._store.get(ticket_id)
         if ticket is None:  # pragma: no cover
             raise FrameError("invalid_conversation", "this conversation is gone")
-        visitor = Person(ticket.requester.email, ticket.requester.name, "customer")
+        self._record_end(ticket, Person(ticket.requester.email, ticket.requester.name, "customer"))
 
+    def end_by(self, principal: Principal, ref: str) -> tuple[Ticket, int]:
+        """An agent (or the requester, from the portal) ends the chat: `chat.ended`, and the visitor is told."""
+        ticket = self._tickets.get(principal, ref)
+        if ticket.channel is not Channel.CHAT:
+            raise InvalidInput("this ticket is not a live chat", field="id")
+        role = "customer" if principal.role not in STAFF_ROLES else principal.role
+        return ticket, self._record_end(ticket, Person(principal.email, principal.name, role))
+
+    def _record_end(self, ticket: Ticket, actor: Person) -> int:
         def record(ticket: Ticket) -> None:
             now = self._clock.now()
             ticket.updated_at = now
             event = AuditEvent.of(
-                ticket, EventType.CHAT_ENDED, visitor, now, [], id=_digest("ended", ticket.id, str(ticket.version))
+                ticket, EventType.CHAT_ENDED, actor, now, [], id=_digest("ended", ticket.id, str(ticket.version))
             )
             self._writer.write(ticket, [event])
 
         retry_on_conflict(ticket, self._store.get, record)
-        self.push_to_conversation(ticket_id, protocol.ended())
+        return self.push_to_conversation(ticket.id, protocol.ended())
 
     # -- pushes -----------------------------------------------------------------------------------------------
     def push_to_conversation(self, ticket_id: str, frame: dict[str, Any], role: str = "visitor") -> int:

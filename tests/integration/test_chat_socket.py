@@ -433,3 +433,22 @@ def test_the_console_watches_only_chats_its_staff_may_see(env, api, visitor):
     # A customer's connection cannot watch.
     (refused,) = visitor.send({"action": "watch", "ticket": web.json_body["number"]})
     assert refused["code"] == "unknown_action"
+
+
+def test_an_agent_ends_the_chat_through_the_api(env, api, visitor):
+    started = start(visitor)
+    number = started["ticket_number"]
+    ended = api.call("POST", f"/api/tickets/{number}/chat/end", who=AGENT)
+    assert ended.status_code == 200, ended.json_body
+    assert ended.json_body == {"ticket_id": ticket_of(api, number)["id"], "ticket_number": number, "pushed": 1}
+    assert visitor.frames[-1] == {"type": "ended"}
+    events = api.call("GET", f"/api/tickets/{number}/events", who=AGENT).json_body["items"]
+    (chat_ended,) = [e for e in events if e["type"] == "chat.ended"]
+    assert chat_ended["actor"]["email"] == AGENT
+    env.pump().drain()
+    assert len(_mail_to(env, "wang@example.com")) == 1  # the transcript
+    web = api.call("POST", "/api/tickets", who="web@example.com", json={"subject": "s", "description": "d"})
+    refused = api.call("POST", f"/api/tickets/{web.json_body['number']}/chat/end", who=AGENT)
+    assert refused.status_code == 400 and refused.json_body["error"]["code"] == "validation_error"
+    assert api.call("POST", f"/api/tickets/{number}/chat/end", who="someone@example.com").status_code == 404
+    assert api.call("POST", f"/api/tickets/{number}/chat/end").status_code == 401

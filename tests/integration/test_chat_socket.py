@@ -452,3 +452,17 @@ def test_an_agent_ends_the_chat_through_the_api(env, api, visitor):
     assert refused.status_code == 400 and refused.json_body["error"]["code"] == "validation_error"
     assert api.call("POST", f"/api/tickets/{number}/chat/end", who="someone@example.com").status_code == 404
     assert api.call("POST", f"/api/tickets/{number}/chat/end").status_code == 401
+
+
+def test_the_online_first_response_target_applies_to_a_chat_as_to_a_web_ticket(env, api, visitor):
+    started = start(visitor, text="紧急：支付系统宕机")
+    chat = ticket_of(api, started["ticket_number"])
+    body = {"subject": "紧急：支付系统宕机", "description": "紧急：支付系统宕机", "channel": "web"}
+    web = api.call("POST", "/api/tickets", who=AGENT, json={**body, "requester": {"email": "w@example.com"}})
+    assert web.status_code == 201, web.json_body
+    assert chat["priority"] == web.json_body["priority"]
+    assert chat["sla"] and chat["sla"] == web.json_body["sla"]  # the same clock, the same online policy
+    # 紧急 (P1): the online first response within 10 minutes (seed 003), as policies say for the chat channel.
+    urgent = api.call("PATCH", f"/api/tickets/{chat['id']}", who=AGENT, json={"priority": "P1"})
+    assert urgent.status_code == 200, urgent.json_body
+    assert urgent.json_body["sla"]["first_response_due_at"] == "2026-11-23T10:10:00+08:00"

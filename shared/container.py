@@ -489,6 +489,7 @@ class Container:
             alerts=self.staff_alerts(deliver),
             directory=self.directory_store.list_all,
             chat=self.chat_notices,
+            timezone=self.settings.timezone,
         )
 
     @cached_property

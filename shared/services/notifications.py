@@ -10,6 +10,7 @@ import base64
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shared.domain.access import ADMIN, Permission, Principal
 from shared.domain.directory import Agent, Team
@@ -62,8 +63,10 @@ class NotificationService:
         alerts: StaffAlerts | None = None,
         directory: Callable[[], tuple[list[Agent], list[Team]]] | None = None,
         chat: ChatNotices | None = None,
+        timezone: str = "Asia/Shanghai",
     ) -> None:
         self._chat = chat
+        self._timezone = timezone
         self._alerts = alerts
         self._directory = directory
         self._survey_links = survey_links
@@ -205,10 +208,11 @@ class NotificationService:
     def _chat_transcript(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
         """The conversation's public lines, oldest first (one page: a chat is short; the rest is on the portal)."""
         page = self._store.list_messages(event.ticket_id, TRANSCRIPT_LINES, None, include_internal=False)
+        zone = ZoneInfo(self._timezone)  # the tenant's time, as the console shows it
         lines = [
             {
                 "name": m.author.name or m.author.email,
-                "at": m.created_at,
+                "at": m.created_at.astimezone(zone),
                 "text": m.body,
                 "staff": m.author.role != "customer",
             }

@@ -368,6 +368,7 @@ def test_ending_mails_the_transcript_once_to_a_visitor_who_gave_an_address(env, 
     assert "在线咨询记录" in transcript
     assert transcript.index("我的订单一直没有发货") < transcript.index("订单号 88") < transcript.index("已催仓库发货")
     assert "内部" not in transcript
+    assert "2026-11-23 10:00" in transcript  # 02:00 UTC, in the tenant's time zone
 
 
 def test_an_anonymous_visitors_transcript_goes_nowhere(env, visitor):

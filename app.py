@@ -85,7 +85,9 @@ def _tz(call: Call) -> ZoneInfo:
 
 def _ticket_reply(call: Call, ticket: Ticket) -> Response:
     """A ticket with its version as the ETag, for the next If-Match."""
-    return json_response(ticket_out(ticket, _tz(call)), headers={"ETag": f'"{ticket.version}"'})
+    return json_response(
+        ticket_out(ticket, _tz(call), call.principal.is_staff), headers={"ETag": f'"{ticket.version}"'}
+    )
 
 
 @api.route("/api/health", "GET", summary="Liveness", public=True, response=Health)
@@ -146,7 +148,7 @@ def create_ticket(call: Call) -> Response:
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
     ticket = call.container.mail_files.present_ticket(created.ticket)
-    return json_response(ticket_out(ticket, _tz(call)), 201, headers)
+    return json_response(ticket_out(ticket, _tz(call), call.principal.is_staff), 201, headers)
 
 
 @api.route("/api/tickets", "GET", summary="List tickets in a view", query=TicketListQuery, response=TicketPage)
@@ -159,7 +161,8 @@ def list_tickets(call: Call) -> TicketPage:
         ),
     )
     tz = _tz(call)
-    return TicketPage(items=[ticket_out(t, tz) for t in items], next_cursor=cursor)
+    staff = call.principal.is_staff
+    return TicketPage(items=[ticket_out(t, tz, staff) for t in items], next_cursor=cursor)
 
 
 @api.route("/api/tickets/{id}", "GET", summary="A ticket, by id or GD number", response=TicketOut)

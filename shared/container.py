@@ -89,6 +89,7 @@ class Container:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self._idempotent: dict[str, Callable[..., Job]] = {}
+        self._lambda_context: Any = None
         self._wechat_config: tuple[float, WechatConfig] | None = None
         self._wechat_config_lock = threading.Lock()
 
@@ -166,7 +167,13 @@ class Container:
         from shared.services.collaboration import CollaborationService
 
         return CollaborationService(
-            self.tickets.get, self.ticket_store, self.collab_store, self.ticket_writer, self.directory_store, self.clock
+            self.tickets.get,
+            self.ticket_store,
+            self.collab_store,
+            self.ticket_writer,
+            self.directory_store,
+            self.keeper,
+            self.clock,
         )
 
     @cached_property
@@ -744,14 +751,21 @@ class Container:
         from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
         # Keyed on the domain event (in the job), never on the delivery: a redelivered record finds the record.
-        return IdempotencyConfig(
+        config = IdempotencyConfig(
             event_key_jmespath="idempotency_key",
             raise_on_no_idempotency_key=True,
             expires_after_seconds=7 * 24 * 3600,
         )
+        if self._lambda_context is not None:
+            config.register_lambda_context(self._lambda_context)
+        return config
 
     def register_lambda_context(self, context: Any) -> None:
-        self.idempotency_config.register_lambda_context(context)
+        """The invocation's context, for Powertools Idempotency's in-progress records; Powertools is loaded only by
+        an invocation that sends something (the sweep's digest, not every sweep)."""
+        self._lambda_context = context
+        if "idempotency_config" in self.__dict__:
+            self.idempotency_config.register_lambda_context(context)
 
     def idempotent(self, prefix: str, action: Callable[[Job], Job]) -> Callable[[Job], Job]:
         """`action(job)` at most once per `job["idempotency_key"]`, recorded in the idempotency table."""

@@ -1,5 +1,6 @@
 """EventBridge `rate(1 minute)` -> the SLA sweep: acknowledgment time-outs, warnings and breaches that fell due,
-each acted on exactly once even when the schedule fires twice (shared/services/sla_sweep.py)."""
+each acted on exactly once even when the schedule fires twice (shared/services/sla_sweep.py); then the staff alert
+digest, one mail per person (shared/services/staff_alerts.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ metrics = Metrics(namespace="Helpdesk", service="sla-sweep")
 @traced(service="sla-sweep")
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    report = get_container().sla_sweep.sweep()
+    container = get_container()
+    container.register_lambda_context(context)  # the digest mail's idempotency record expires with the invocation
+    report = container.sla_sweep.sweep()
     for line in report.acted:
         logger.info(line)
     metrics.add_metric(name="CheckpointsDue", unit=MetricUnit.Count, value=report.due)

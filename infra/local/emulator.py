@@ -6,6 +6,11 @@ transaction's conditions against the state before the transaction, and its items
 checks every condition first and then applies the writes, backing up only the touched items. The result, the
 cancellation reasons and the stream records are the same.
 
+moto serves requests on several threads and does not isolate them: two transactions could both pass their
+conditions before either wrote (two agents' claims on one last slot both succeeding). DynamoDB serializes
+transactions and conditional writes on the items they touch; local mode does it for the whole emulator, one write
+request at a time (reads stay concurrent).
+
 moto also answers a Query on the table's own key by walking every item of the table, where DynamoDB reads one
 partition, and then sorts what it found with its slow typed comparisons: with a search index of a million postings
 each Query took about a second. Local mode hands moto's query just the items of the partition asked for; and when
@@ -119,6 +124,18 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
         raise
 
 
+_writing = threading.RLock()  # one write request at a time (a transaction's own writes re-enter it)
+
+
+def _serialized(write: Any) -> Any:
+    def serialized(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        with _writing:
+            return write(self, *args, **kwargs)
+
+    serialized.__name__ = write.__name__
+    return serialized
+
+
 _table_query = Table.query
 _table_all_items = Table.all_items
 _querying = threading.local()  # the emulator serves requests on several threads at once
@@ -166,6 +183,11 @@ def _plain_page(self: Table, partition: list[Any], args: tuple[Any, ...], kwargs
 
 
 def install() -> None:
-    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    if getattr(DynamoDBBackend, "_local_mode", False):
+        return
+    DynamoDBBackend._local_mode = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = _serialized(transact_write_items)  # type: ignore[method-assign]
+    for name in ("put_item", "update_item", "delete_item"):
+        setattr(DynamoDBBackend, name, _serialized(getattr(DynamoDBBackend, name)))
     Table.query = query  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]

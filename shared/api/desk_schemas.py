@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from shared.api.schemas import EmailStr, Out, ShortText, Strict, Tag, _check_members
+from shared.api.schemas import EmailStr, Out, PriorityList, ShortText, StatusList, Strict, Tag
 from shared.domain.tickets import Priority, Status
 
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -169,8 +169,8 @@ class ViewFilters(Strict):
     """The list's query parameters a view keeps (GET /api/tickets takes the same)."""
 
     view: Literal["mine", "team", "unassigned", "all", "at_risk", "breached", "review"] | None = None
-    status: str | None = None
-    priority: str | None = None
+    status: StatusList = None
+    priority: PriorityList = None
     team: ShortText | None = None
     tag: Tag | None = None
     category: ShortText | None = None
@@ -184,18 +184,6 @@ class ViewFilters(Strict):
     def _with_offset(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("give the time with its offset, e.g. 2026-11-23T00:00:00+08:00")
-        return value
-
-    @field_validator("status")
-    @classmethod
-    def _statuses(cls, value: str | None) -> str | None:
-        _check_members("status", value, Status)
-        return value
-
-    @field_validator("priority")
-    @classmethod
-    def _priorities(cls, value: str | None) -> str | None:
-        _check_members("priority", value, Priority)
         return value
 
     def as_strings(self) -> dict[str, str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.api.schemas import Out, Strict, Tag, TicketOut, _check_members, _csv, ticket_out
+from shared.api.schemas import Out, StatusList, Strict, Tag, TicketOut, _csv, ticket_out
 from shared.domain.kb import Article, HistoryEntry
 from shared.domain.tickets import Status
 
@@ -165,15 +165,9 @@ class TicketSearchQuery(Out):
     model_config = ConfigDict(extra="ignore")
 
     q: Query
-    status: str | None = Field(default=None, description="comma-separated statuses")
+    status: StatusList = None
     limit: int = Field(default=25, ge=1, le=100)
     cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
-
-    @field_validator("status")
-    @classmethod
-    def _statuses(cls, value: str | None) -> str | None:
-        _check_members("status", value, Status)
-        return value
 
     def statuses(self) -> tuple[Status, ...]:
         return tuple(Status(s) for s in _csv(self.status))

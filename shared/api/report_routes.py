@@ -80,4 +80,5 @@ def register_report_routes(api: ApiRouter) -> None:
         body: SurveyAnswer = call.body
         ticket = call.container.surveys.rate(call.principal, id, body.score, body.comment)
         tz = ZoneInfo(call.container.settings.timezone)
-        return json_response(ticket_out(ticket, tz), headers={"ETag": f'"{ticket.version}"'})
+        staff = call.principal.is_staff
+        return json_response(ticket_out(ticket, tz, staff), headers={"ETag": f'"{ticket.version}"'})

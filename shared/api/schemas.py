@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from shared.domain.access import Principal
 from shared.domain.directory import Agent, Team
@@ -370,7 +370,9 @@ class ErrorOut(Out):
 # -- mapping the domain to responses -----------------------------------------------------------------
 
 
-def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
+def ticket_out(ticket: Ticket, tz: Any, staff: bool = True) -> TicketOut:
+    """The ticket as the API shows it; a customer (`staff=False`) is not shown its followers or sub-task count."""
+
     def local(value: datetime | None) -> datetime | None:
         return None if value is None else value.astimezone(tz)
 
@@ -423,12 +425,12 @@ def ticket_out(ticket: Ticket, tz: Any) -> TicketOut:
         ),
         next_automation=_next_automation(ticket, tz),
         review=_review(ticket, tz),
-        followers=list(ticket.followers),
+        followers=list(ticket.followers) if staff else [],
         merged_into=MergeLinkOut(id=ticket.merged_into.id, number=ticket.merged_into.number)
         if ticket.merged_into
         else None,
         merged_from=[MergeLinkOut(id=m.id, number=m.number) for m in ticket.merged_from],
-        open_subtasks=len(ticket.open_subtasks),
+        open_subtasks=len(ticket.open_subtasks) if staff else 0,
         customer=dict(ticket.customer),
         attachments=[_attachment(a) for a in ticket.attachments],
     )
@@ -540,6 +542,26 @@ def _csv(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
+def _check_members(name: str, value: str | None, enum: Any) -> None:
+    for part in _csv(value):
+        if part not in enum._value2member_map_:
+            allowed = ", ".join(m.value for m in enum)
+            raise ValueError(f"unknown {name} {part!r}; expected one of {allowed}")
+
+
+def _members_of(name: str, enum: Any) -> AfterValidator:
+    def check(value: str | None) -> str | None:
+        _check_members(name, value, enum)
+        return value
+
+    return AfterValidator(check)
+
+
+# Query filters of comma-separated values, each checked against its enum.
+StatusList = Annotated[str | None, _members_of("status", Status), Field(description="comma-separated statuses")]
+PriorityList = Annotated[str | None, _members_of("priority", Priority), Field(description="comma-separated priorities")]
+
+
 class TicketListQuery(Out):
     # Unknown parameters are ignored (cache busters), known ones validated.
     model_config = ConfigDict(extra="ignore")
@@ -559,8 +581,8 @@ class TicketListQuery(Out):
         ]
         | None
     ) = None
-    status: str | None = Field(default=None, description="comma-separated statuses")
-    priority: str | None = Field(default=None, description="comma-separated priorities")
+    status: StatusList = None
+    priority: PriorityList = None
     team: ShortText | None = None
     requester: EmailStr | None = Field(default=None, description="with view=requested: the tickets this person opened")
     tag: Tag | None = None
@@ -573,18 +595,6 @@ class TicketListQuery(Out):
     created_to: datetime | None = Field(default=None, description="created at or before (ISO-8601)")
     limit: int = Field(default=25, ge=1, le=100)
     cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
-
-    @field_validator("status")
-    @classmethod
-    def _statuses(cls, value: str | None) -> str | None:
-        _check_members("status", value, Status)
-        return value
-
-    @field_validator("priority")
-    @classmethod
-    def _priorities(cls, value: str | None) -> str | None:
-        _check_members("priority", value, Priority)
-        return value
 
     def statuses(self) -> tuple[Status, ...]:
         return tuple(Status(s) for s in _csv(self.status))
@@ -614,13 +624,6 @@ class TicketListQuery(Out):
             created_from=self.created_from,
             created_to=self.created_to,
         )
-
-
-def _check_members(name: str, value: str | None, enum: Any) -> None:
-    for part in _csv(value):
-        if part not in enum._value2member_map_:
-            allowed = ", ".join(m.value for m in enum)
-            raise ValueError(f"unknown {name} {part!r}; expected one of {allowed}")
 
 
 class PageQuery(Out):

@@ -101,6 +101,8 @@ class Automation:
         """Its status and conditions hold for the ticket as it is (a condition that cannot be evaluated: not)."""
         if not self.enabled or ticket.status is not self.status:
             return False
+        if self.sets_status in (Status.RESOLVED, Status.CLOSED) and ticket.open_subtasks:
+            return False  # open sub-tasks hold back resolving and closing, as they do for staff
         if not self.conditions:
             return True
         facts = facts_of(ticket)

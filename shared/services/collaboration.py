@@ -30,7 +30,7 @@ from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.tickets import FieldChange, Person, Status, Ticket
 from shared.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, TicketClosed
 from shared.services.conflicts import retry_on_conflict
-from shared.services.ports import DirectoryReader, Tickets, TicketWriter, WorkLists, WritePart
+from shared.services.ports import DirectoryReader, SlaKeeper, Tickets, TicketWriter, WorkLists, WritePart
 
 ANSWER_LABELS = {"accepted": "已接受", "done": "已完成", "declined": "已拒绝"}
 
@@ -43,9 +43,11 @@ class CollaborationService:
         work: WorkLists,
         writer: TicketWriter,
         directory: DirectoryReader,
+        keeper: SlaKeeper,
         clock: Clock,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
+        self._keeper = keeper
         self._get = get_ticket
         self._store = store
         self._work = work
@@ -249,6 +251,8 @@ class CollaborationService:
             return
         now = self._clock.now()
         ticket.updated_at = now
+        # The SLA and the next automation in step (sub-tasks hold back an automation that would resolve or close it).
+        changes = [*changes, *self._keeper.refresh(ticket, now, changes)]
         internal = True if message_id else None
         event = AuditEvent.of(
             ticket, kind, _person(principal), now, changes, id=self._new_id(), message_id=message_id, internal=internal

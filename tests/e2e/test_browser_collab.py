@@ -17,6 +17,7 @@ from typing import Any
 from playwright.sync_api import Browser, Page, expect
 
 from infra.local.process import LocalStackProcess, wait_for
+from tests.e2e.antd import choose as _choose
 from tests.e2e.test_browser import _sign_in
 
 WANG = "wangfang@demo.local"  # the agent working the ticket
@@ -40,11 +41,6 @@ def _mail(sender: str, subject: str, body: str) -> EmailMessage:
     message["Message-ID"] = f"<{uuid.uuid4().hex}@example.com>"
     message.set_content(body)
     return message
-
-
-def _choose(page: Page, select_test_id: str, option_test_id: str) -> None:
-    page.get_by_test_id(select_test_id).click()
-    page.get_by_test_id(option_test_id).click()
 
 
 def _mention_of(stack: LocalStackProcess, session: Any, ticket: dict[str, Any]) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from infra.local.process import LocalStackProcess, wait_for
+from tests.e2e.antd import choose as _choose
 from tests.e2e.test_browser import _sign_in
 
 ADMIN = "admin@demo.local"
@@ -45,11 +46,6 @@ def _advance(stack: LocalStackProcess, lead: Any, minutes: int) -> None:
     """Moves the dev clock; the sweep runs inside the call, over every open ticket the session's tests left."""
     response = stack.advance_clock(lead, minutes)
     assert response.status_code == 200, response.text
-
-
-def _choose(page: Page, select_test_id: str, option_test_id: str) -> None:
-    page.get_by_test_id(select_test_id).click()
-    page.get_by_test_id(option_test_id).click()
 
 
 def test_admin_edits_a_rule_dry_runs_it_and_sees_the_reasons_of_an_invalid_set(
@@ -150,7 +146,7 @@ def test_agent_switches_availability_acknowledges_and_transfers(
 
     # 转办: the reason is required; then to the billing team.
     page.get_by_test_id("transfer-button").click()
-    _choose(page, "transfer-team", "transfer-team-billing")
+    _choose(page, "transfer-team", "transfer-team-billing", keeps_value=True)
     page.get_by_test_id("transfer-submit").click()
     expect(page.get_by_test_id("transfer-reason-required")).to_be_visible()
     page.get_by_test_id("transfer-reason").fill("客户反馈涉及账单，需账务组处理")
@@ -267,8 +263,7 @@ def test_supervisor_sees_at_risk_and_breached_tickets_urges_and_resolves_with_a_
     # Resolving the breached ticket asks why; 达标 then reads 未达标.
     page.get_by_test_id("status-select").click()
     page.get_by_test_id("status-option-resolved").click()
-    page.get_by_test_id("breach-reason-dialog-select").click()
-    page.get_by_test_id("breach-reason-insufficient_resources").click()
+    _choose(page, "breach-reason-dialog-select", "breach-reason-insufficient_resources", keeps_value=True)
     page.get_by_test_id("breach-reason-confirm").click()
     expect(page.get_by_test_id("breach-reason-dialog-select")).to_have_count(0)
     expect(page.get_by_test_id("status-select")).to_contain_text("已解决")

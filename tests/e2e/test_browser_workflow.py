@@ -18,11 +18,6 @@ LEAD = "lead@demo.local"
 AGENT = "wangfang@demo.local"
 
 
-def _choose(page: Page, select_test_id: str, option_test_id: str) -> None:
-    page.get_by_test_id(select_test_id).click()
-    page.get_by_test_id(option_test_id).click()
-
-
 def test_admin_adds_a_trigger_and_dry_runs_an_update(page: Page, stack: LocalStackProcess, screenshots: Path):
     admin = stack.login(ADMIN)
     original = stack.get(admin, "/api/admin/rules").json()

@@ -193,6 +193,11 @@ def test_subtask_routes_hide_from_customers_and_name_missing_ones(api):
     assert api.call("GET", path, ALICE).status_code == 404
     assert api.call("POST", path, ALICE, {"title": "x"}).status_code == 404
     made = api.call("POST", path, WANG, {"title": "核对"}).json_body
+    # The ticket JSON tells staff how many are open, the customer nothing (nor who follows it).
+    api.call("POST", f"/api/tickets/{ticket['id']}/followers", WANG, {"email": LI})
+    assert api.call("GET", f"/api/tickets/{ticket['id']}", WANG).json_body["open_subtasks"] == 1
+    as_customer = api.call("GET", f"/api/tickets/{ticket['id']}", ALICE).json_body
+    assert as_customer["open_subtasks"] == 0 and as_customer["followers"] == []
     assert api.call("PATCH", f"{path}/{made['id']}", ALICE, {"status": "done"}).status_code == 404
     assert api.call("PATCH", f"{path}/nosuchsubtask", WANG, {"status": "done"}).status_code == 404
     assert api.call("POST", path, WANG, {"title": "x", "assignee": "ghost@demo.local"}).status_code == 400
@@ -269,3 +274,22 @@ def test_collaboration_routes_refuse_customers_unknown_requests_and_teams(api):
     made = api.call("POST", path, WANG, {"team": "billing", "request": "x"}).json_body
     assert api.call("PATCH", f"{path}/{made['id']}", ALICE, {"status": "done"}).status_code == 404
     assert api.call("PATCH", f"{path}/{made['id']}", LIU, {"status": "open"}).status_code == 400
+
+
+def test_open_subtasks_hold_back_the_automation_that_would_resolve_a_waiting_ticket(api, env):
+    ticket = _open(api)
+    _take(api, ticket)
+    made = api.call("POST", f"/api/tickets/{ticket['id']}/subtasks", WANG, {"title": "等待供应商回复"}).json_body
+    api.call("PATCH", f"/api/tickets/{ticket['id']}", WANG, {"status": "waiting_customer"})
+    env.clock.advance(timedelta(days=8))
+    sweep()
+    got = api.call("GET", f"/api/tickets/{ticket['id']}", LEAD).json_body
+    assert got["status"] == "waiting_customer" and got["open_subtasks"] == 1  # reminded, not resolved
+    assert (
+        api.call("PATCH", f"/api/tickets/{ticket['id']}/subtasks/{made['id']}", WANG, {"status": "done"}).status_code
+        == 200
+    )
+    # The sub-task's write schedules the automation again; the next sweep resolves the ticket.
+    assert api.call("GET", f"/api/tickets/{ticket['id']}", LEAD).json_body["next_automation"]["id"] == "resolve-waiting"
+    sweep()
+    assert api.call("GET", f"/api/tickets/{ticket['id']}", LEAD).json_body["status"] == "resolved"

@@ -33,6 +33,7 @@ def _collab(world: World) -> CollaborationService:
         world.desk.work,
         world.desk.writer,
         world.desk.directory,
+        world.sla,
         world.clock,
         world.new_id,
     )

@@ -20,6 +20,7 @@ from chalice.local import LocalGateway, LocalGatewayException
 log = logging.getLogger("helpdesk.local.http")
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+IMMUTABLE = "public, max-age=31536000, immutable"
 GATEWAY_LIMIT = 10 * 1024 * 1024  # API Gateway's payload limit; the app enforces its own, smaller one
 PLACEHOLDER = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>工单系统 Helpdesk</title>
 <body style="font-family:sans-serif;max-width:40em;margin:4em auto">
@@ -83,7 +84,8 @@ class LocalHttpServer:
 
     def static(self, path: str, accept_encoding: str = "") -> tuple[int, dict[str, Any], bytes]:
         if path == "/config.json":
-            return 200, {"Content-Type": "application/json"}, self._config
+            # /widget.js reads it from the company's own site: public settings, readable from any origin.
+            return 200, {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"}, self._config
         index = self._web_root / "index.html"
         if not index.exists():
             return 200, {"Content-Type": "text/html; charset=utf-8"}, PLACEHOLDER.encode()
@@ -91,7 +93,8 @@ class LocalHttpServer:
         if not target.is_file() or self._web_root.resolve() not in target.parents:
             target = index  # the SPA's own routes
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        cache = "no-cache" if target == index else "public, max-age=31536000, immutable"
+        # index.html and /widget.js keep their names from build to build (the hashed assets do not).
+        cache = "no-cache" if target == index or target.parent == self._web_root.resolve() else IMMUTABLE
         headers = {"Content-Type": kind, "Cache-Control": cache, "Vary": "Accept-Encoding"}
         if "gzip" in accept_encoding and kind.startswith(COMPRESSIBLE):
             # As CloudFront does in front of S3: compressed text, so local figures match what users download.

@@ -95,7 +95,7 @@ export class ChatClient {
   /** A start sent on a socket that closed before `started` came back: sent again on the next one. */
   private pendingStart: Record<string, string> | null = null;
   private seenAgentLines = new Set<string>();
-  private lastTyping = 0;
+  private lastTyping = Number.NEGATIVE_INFINITY;
   private readonly storage: StorageLike;
   private readonly newId: () => string;
 

@@ -14,7 +14,6 @@ import {
   endChat,
   postMessage,
   transferTicket,
-  type Message,
   type Ticket,
   type TransferRequest,
 } from '../../api';
@@ -28,23 +27,8 @@ import { Panel } from '../../shared/ui';
 import { CannedReplyPicker } from '../CannedReplyPicker';
 import { displayName } from '../cannedReplies';
 import { TransferButton, TransferDialog } from '../TicketActions';
-import { useChatWatch, type LiveLine } from './useChatWatch';
-
-/** The ticket's public lines and the live ones the messages list does not have yet, oldest first. */
-export function mergeLines(messages: Message[], live: LiveLine[]): LiveLine[] {
-  const known = new Set(messages.map((m) => m.id));
-  const fromTicket: LiveLine[] = messages
-    .filter((m) => !m.internal)
-    .map((m) => ({
-      id: m.id,
-      from: m.author.role === 'customer' ? 'visitor' : 'agent',
-      name: m.author.name,
-      text: m.body,
-      at: m.created_at,
-    }));
-  const all = [...fromTicket, ...live.filter((l) => !known.has(l.id))];
-  return all.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-}
+import { mergeLines } from './chatLines';
+import { useChatWatch } from './useChatWatch';
 
 export default function ChatPage() {
   const { id = '' } = useParams();

@@ -14,16 +14,11 @@ import { PageLoading } from '../../shared/PageLoading';
 import { useToast } from '../../shared/toast';
 import { Panel } from '../../shared/ui';
 import { useNow } from '../../shared/useNow';
+import { byWaiting } from './chatLines';
 
 export const chatKeys = {
   list: (state: ChatListState) => ['chats', state] as const,
 };
-
-/** Oldest first, whatever order a page came in. */
-export function byWaiting(items: ChatSummary[]): ChatSummary[] {
-  const since = (c: ChatSummary) => Date.parse(c.waiting_since ?? c.started_at);
-  return [...items].sort((a, b) => since(a) - since(b));
-}
 
 function useChats(state: ChatListState, refetchInterval: number) {
   return useQuery({

@@ -5,14 +5,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { getChatUrl, openChatSocket, type StaffChatFrame } from '../../api';
 import { qk } from '../../shared/queries';
+import type { LiveLine } from './chatLines';
 
-export interface LiveLine {
-  id: string;
-  from: 'visitor' | 'agent';
-  name: string;
-  text: string;
-  at: string;
-}
 
 export type WatchState = 'connecting' | 'watching' | 'closed' | 'unavailable';
 

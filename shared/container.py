@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from shared.services.bulk import BulkEditService
     from shared.services.canned_replies import CannedReplyService
     from shared.services.chat import ChatService
+    from shared.services.chat_desk import ChatDesk
     from shared.services.chat_notices import ChatNotices
     from shared.services.collaboration import CollaborationService
     from shared.services.cursors import CursorCodec
@@ -857,6 +858,14 @@ class Container:
             self.chat_secret,
             [origin.strip() for origin in origins if origin.strip()],
         )
+
+    @cached_property
+    def chat_desk(self) -> ChatDesk:
+        from shared.adapters.chat_lists import ChatLists
+        from shared.services.chat_desk import ChatDesk
+
+        self._tables  # noqa: B018
+        return ChatDesk(self.tickets, ChatLists(), self.chat_store, self.directory_store, self.cursors)
 
 
 _container: Container | None = None

@@ -70,6 +70,12 @@ class VersionConflict(HelpdeskError):
     code = "version_conflict"
 
 
+class ChatTaken(HelpdeskError):
+    """Another agent holds the chat already, or it has ended."""
+
+    code = "conflict"
+
+
 class PayloadTooLarge(HelpdeskError):
     code = "payload_too_large"
 

@@ -4,6 +4,8 @@ connections table (TTL, no stream); the claims that make one visitor line one me
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist
@@ -90,6 +92,18 @@ class ChatStore:
             item.connection_id
             for item in ChatTargetItem.query(target_pk(ticket_id), ChatTargetItem.sk.startswith(prefix), limit=50)
         ]
+
+    def connected(self, ticket_ids: Sequence[str]) -> set[str]:
+        """Which conversations have a visitor's connection open: one Query (at most one item) each, in parallel."""
+        if not ticket_ids:
+            return set()
+
+        def has_visitor(ticket_id: str) -> bool:
+            found = ChatTargetItem.query(target_pk(ticket_id), ChatTargetItem.sk.startswith("CONN#"), limit=1)
+            return next(iter(found), None) is not None
+
+        with ThreadPoolExecutor(max_workers=min(8, len(ticket_ids))) as pool:
+            return {t for t, yes in zip(ticket_ids, pool.map(has_visitor, ticket_ids), strict=True) if yes}
 
     def drop(self, connection_id: str, ticket_id: str | None = None) -> None:
         """A closed or gone connection: its items go now rather than at their TTL. Deleting twice is harmless."""

@@ -74,6 +74,17 @@ class SlaCheckpointIndex(GlobalSecondaryIndex[Any]):
     sla_checkpoint = UnicodeAttribute(range_key=True)
 
 
+class ChatListIndex(GlobalSecondaryIndex[Any]):
+    """Open live chats (docs/chat.md, "Agents"): sparse and sharded, sorted by state, then agent, then start."""
+
+    class Meta:
+        index_name = "by_chat"
+        projection = IncludeProjection(list(LIST_PROJECTION))
+
+    chat_key = UnicodeAttribute(hash_key=True)
+    chat_sort = UnicodeAttribute(range_key=True)
+
+
 class TicketItem(HelpdeskItem, discriminator="ticket"):
     id = UnicodeAttribute()
     number = UnicodeAttribute()
@@ -104,6 +115,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     merge = JSONAttribute(null=True)  # {into: {id, number}, from: [{id, number}]}
     customer = JSONAttribute(null=True)  # the customer record's tier, region, organization as it was opened
     attachments = JSONAttribute(null=True)  # files attached on the web when it was opened
+    chat_ended_at = UTCDateTimeAttribute(null=True)  # a live chat's conversation ended
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()
@@ -116,6 +128,9 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     sla_checkpoint = UnicodeAttribute(null=True)
     # AT_RISK / BREACHED while open, REVIEW while waiting for a closing review (shared/adapters/sla_storage.py)
     sla_view = UnicodeAttribute(null=True)
+    # CHAT#<n> / W#<started>#<id> (waiting) or A#<agent>#<started>#<id> while a chat ticket is open (chat_lists.py)
+    chat_key = UnicodeAttribute(null=True)
+    chat_sort = UnicodeAttribute(null=True)
 
     by_requester = _index("by_requester", "requester_key")()
     by_queue = _index("by_queue", "queue_key")()
@@ -124,6 +139,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     by_all = _index("by_all", "all_key", IncludeProjection(list(LIST_PROJECTION)))()
     by_sla_view = _index("by_sla_view", "sla_view", IncludeProjection(list(LIST_PROJECTION)))()
     by_sla_checkpoint = SlaCheckpointIndex()
+    by_chat = ChatListIndex()
 
 
 class TicketNumberItem(HelpdeskItem, discriminator="ticket_number"):

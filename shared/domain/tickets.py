@@ -112,6 +112,7 @@ class Ticket:
     customer: dict[str, str] = field(default_factory=dict)
     # Files attached when it was opened on the web: [{id, filename, content_type, size, key}] (shared/domain/uploads.py)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    chat_ended_at: datetime | None = None  # a `chat` ticket's conversation ended (docs/chat.md); None while live
 
     @property
     def is_open(self) -> bool:

@@ -331,6 +331,7 @@ class ChatService:
         def record(ticket: Ticket) -> None:
             now = self._clock.now()
             ticket.updated_at = now
+            ticket.chat_ended_at = ticket.chat_ended_at or now  # leaves the waiting list; frees the agent's seat
             event = AuditEvent.of(
                 ticket, EventType.CHAT_ENDED, actor, now, [], id=_digest("ended", ticket.id, str(ticket.version))
             )

@@ -587,7 +587,17 @@ class ChatConnections(Protocol):
 
     def line_claimed(self, ticket_id: str, key: str) -> bool: ...
 
+    def connected(self, ticket_ids: Sequence[str]) -> set[str]:
+        """Which of these conversations have a visitor's connection open."""
+        ...
+
     def line_part(self, ticket_id: str, key: str, message_id: str) -> WritePart: ...
+
+
+class ChatLists(Protocol):
+    def page(self, state: str, agent: str | None, limit: int, start: Key | None) -> Page:
+        """Open chat tickets: `waiting` (oldest first), `mine` (held by `agent`) or `all`."""
+        ...
 
 
 class ChatPush(Protocol):

@@ -14,6 +14,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from infra.local.process import LocalStackProcess, free_port, wait_for
@@ -103,6 +104,17 @@ def _set_everyone(stack: LocalStackProcess, availability: str) -> None:
         assert response.status_code == 200, response.text
 
 
+def test_local_mode_serves_the_widget_and_a_config_other_sites_may_read(chat_stack: LocalStackProcess, site: str):
+    config = requests.get(f"{chat_stack.url}/config.json", headers={"Origin": site}, timeout=5)
+    assert config.headers["Access-Control-Allow-Origin"] == "*"
+    assert config.json()["chat_url"] == chat_stack.chat_url
+    widget = requests.get(f"{chat_stack.url}/widget.js", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=5)
+    assert widget.status_code == 200 and widget.headers["Content-Type"].endswith("/javascript")
+    assert widget.headers["Cache-Control"] == "no-cache"  # its name never changes: a new build must reach pages
+    # what the company's page downloads before the chat window opens: the one file, gzip (as CloudFront sends it)
+    assert widget.headers["Content-Encoding"] == "gzip" and len(widget.raw.read()) < 15 * 1024
+
+
 def test_a_visitor_and_an_agent_chat_both_ways(
     browser: Browser, chat_stack: LocalStackProcess, site: str, screenshots: Path
 ) -> None:
@@ -157,7 +169,9 @@ def test_a_visitor_and_an_agent_chat_both_ways(
         visitor_input.press_sequentially("订单号 A123")
         expect(agent.get_by_test_id("chat-visitor-typing")).to_have_text("访客正在输入…", timeout=TIMEOUT)
         visitor_input.press("Enter")
-        expect(lines.get_by_test_id("chat-line-visitor").filter(has_text="订单号 A123")).to_have_count(1, timeout=TIMEOUT)
+        expect(lines.get_by_test_id("chat-line-visitor").filter(has_text="订单号 A123")).to_have_count(
+            1, timeout=TIMEOUT
+        )
 
         # Agent -> visitor: typing, then a reply through the API, pushed to the widget.
         reply = agent.get_by_test_id("chat-reply")
@@ -167,11 +181,15 @@ def test_a_visitor_and_an_agent_chat_both_ways(
         expect(visitor.get_by_test_id("chat-log").get_by_test_id("chat-line-agent")).to_contain_text(
             "您好，我马上查", timeout=TIMEOUT
         )
-        expect(lines.get_by_test_id("chat-line-agent").filter(has_text="您好，我马上查")).to_have_count(1, timeout=TIMEOUT)
+        expect(lines.get_by_test_id("chat-line-agent").filter(has_text="您好，我马上查")).to_have_count(
+            1, timeout=TIMEOUT
+        )
         # Text stays text on both sides.
         visitor_input.fill("<b>谢谢</b>")
         visitor_input.press("Enter")
-        expect(lines.get_by_test_id("chat-line-visitor").filter(has_text="<b>谢谢</b>")).to_have_count(1, timeout=TIMEOUT)
+        expect(lines.get_by_test_id("chat-line-visitor").filter(has_text="<b>谢谢</b>")).to_have_count(
+            1, timeout=TIMEOUT
+        )
         expect(visitor.get_by_test_id("chat-log").locator("b")).to_have_count(0)
 
         visitor.screenshot(path=str(screenshots / "chat-widget.png"))

@@ -277,6 +277,8 @@ export class ChatClient {
     this.ended = true;
     this.pendingStart = null;
     this.forget();
+    // The server ties a connection to its one conversation: a new chat starts on a new socket.
+    this.close();
     this.on.notice({ kind: 'ended' });
   }
 

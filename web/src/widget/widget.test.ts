@@ -156,6 +156,11 @@ describe('the widget protocol', () => {
     ws.drop();
     await vi.advanceTimersByTimeAsync(100);
     expect(FakeSocket.all).toHaveLength(1);
+    // a new chat after the end: a new socket (the old one belongs to the ended conversation)
+    c.start('小王', '', '还有一个问题');
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.last().open();
+    expect(FakeSocket.last().sent).toEqual([{ action: 'start', name: '小王', text: '还有一个问题' }]);
 
     window.localStorage.setItem('helpdesk-chat:test', JSON.stringify({ conversation: 'FORGED' }));
     const rec2 = recorder();

@@ -3,6 +3,7 @@ against the local chat server and the API over HTTP (docs/chat.md; issue "Must s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import time
@@ -19,16 +20,13 @@ LEAD = "lead@demo.local"
 
 @pytest.fixture
 def open_socket(stack: LocalStackProcess) -> Iterator[Any]:
-    opened: list[ClientConnection] = []
+    with contextlib.ExitStack() as opened:
 
-    def open_one() -> ClientConnection:
-        socket = connect(stack.chat_url, origin=stack.url, open_timeout=30)  # type: ignore[arg-type]
-        opened.append(socket)
-        return socket
+        def open_one() -> ClientConnection:
+            socket = connect(stack.chat_url, origin=stack.url, open_timeout=30)  # type: ignore[arg-type]
+            return opened.enter_context(socket)
 
-    yield open_one
-    for socket in opened:
-        socket.close()
+        yield open_one
 
 
 def send(socket: ClientConnection, frame: dict[str, Any]) -> None:

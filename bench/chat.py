@@ -2,9 +2,10 @@
 
 Walks the issue's scenario and measures it, against `python -m infra.local` in a subprocess:
 
-1. a visitor starts a chat; a supervisor assigns it (the visitor is told `assigned`);
+1. a visitor starts a chat; an agent of the routed team is assigned automatically (the visitor is told `assigned`);
 2. line latency agent -> visitor (the staff reply's POST until the frame arrives on the socket) and visitor -> agent's
-   console (the frame sent until the line is listed by `GET /api/tickets/{id}/messages`, polled every 20 ms);
+   console (the frame sent until the agent's console connection, watching the chat, receives it; and until the line
+   is listed by `GET /api/tickets/{id}/messages`, polled every 20 ms);
 3. reconnect-and-resume; ending mails the transcript (`/api/dev/outbox`);
 4. every agent offline: the visitor gets `offline` and the ticket is still created;
 5. N concurrent chats held by the local WebSocket server: each starts, then one line each; the server process's
@@ -33,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from infra.local.process import LocalStackProcess, wait_for
 
 LEAD = "lead@demo.local"
-AGENT = "wangfang@demo.local"
 
 
 def rss_kb(pid: int) -> int:
@@ -65,9 +65,11 @@ class Bench:
         headers = {"Authorization": f"Bearer {self.token(who)}"}
         return requests.request(method, f"{self.stack.url}{path}", json=body, headers=headers, timeout=30)
 
-    def socket(self) -> ClientConnection:
-        """An open socket, entered as the library wants; closed with the run's exit stack at the end."""
-        socket = connect(self.stack.chat_url, origin=self.stack.url, open_timeout=30)  # type: ignore[arg-type]
+    def socket(self, who: str | None = None) -> ClientConnection:
+        """An open socket (a staff member's console with `who`), entered as the library wants; closed with the run's
+        exit stack at the end."""
+        url = f"{self.stack.chat_url}?token={self.token(who)}" if who else self.stack.chat_url
+        socket = connect(url, origin=self.stack.url, open_timeout=30)  # type: ignore[arg-type]
         with self.lock:
             return self.sockets.enter_context(socket)
 
@@ -92,16 +94,21 @@ def scenario(bench: Bench, lines: int) -> dict[str, Any]:
     socket = bench.socket()
     started = bench.start(socket, "网络一直掉线，怎么办")
     number = started["ticket_number"]
+    began = time.monotonic()
+    out["assigned"] = bench.recv(socket, "assigned", timeout=15)
+    out["assigned_in"] = time.monotonic() - began
     ticket = bench.call("GET", f"/api/tickets/{number}", LEAD).json()
-    assert ticket["channel"] == "chat", ticket
-    assigned = bench.call("PATCH", f"/api/tickets/{ticket['id']}", LEAD, {"assignee": AGENT})
-    assert assigned.status_code == 200, assigned.text
-    out["assigned"] = bench.recv(socket, "assigned")
+    assert ticket["channel"] == "chat" and ticket["assignee"], ticket
+    agent = ticket["assignee"]
+    console = bench.socket(agent)
+    console.send(json.dumps({"action": "watch", "ticket": number}))
+    bench.recv(console, "watching")
     to_visitor: list[float] = []
     to_console: list[float] = []
+    to_api: list[float] = []
     for n in range(lines):
         began = time.monotonic()
-        posted = bench.call("POST", f"/api/tickets/{number}/messages", AGENT, {"body": f"客服回复 {n}"})
+        posted = bench.call("POST", f"/api/tickets/{number}/messages", agent, {"body": f"客服回复 {n}"})
         assert posted.status_code == 201, posted.text
         frame = bench.recv(socket, "message")
         assert frame["text"] == f"客服回复 {n}", frame
@@ -109,10 +116,15 @@ def scenario(bench: Bench, lines: int) -> dict[str, Any]:
         began = time.monotonic()
         text = f"访客消息 {n}"
         socket.send(json.dumps({"action": "message", "text": text, "id": f"b-{n}"}, ensure_ascii=False))
-        assert wait_for(lambda t=text: any(m["body"] == t for m in bench.messages(number)), timeout=10, step=0.02)
+        seen = bench.recv(console, "message")
+        assert seen["text"] == text and seen["from"] == "visitor", seen
         to_console.append(time.monotonic() - began)
+        assert wait_for(lambda t=text: any(m["body"] == t for m in bench.messages(number)), timeout=10, step=0.02)
+        to_api.append(time.monotonic() - began)
     out["agent_to_visitor"] = to_visitor
     out["visitor_to_console"] = to_console
+    out["visitor_to_api"] = to_api
+    console.close()
     socket.close()
     again = bench.socket()
     again.send(json.dumps({"action": "resume", "conversation": started["conversation"]}))
@@ -201,10 +213,11 @@ def main() -> int:
     try:
         bench = Bench(stack)
         result = scenario(bench, args.lines)
-        a2v, v2c = result["agent_to_visitor"], result["visitor_to_console"]
-        print(f"assigned frame: {result['assigned']}")
+        a2v, v2c, v2a = result["agent_to_visitor"], result["visitor_to_console"], result["visitor_to_api"]
+        print(f"assigned frame: {result['assigned']} after {result['assigned_in'] * 1000:.0f} ms")
         print(f"agent -> visitor  n={len(a2v)} p50 {pct(a2v, 0.5) * 1000:.0f} ms  p95 {pct(a2v, 0.95) * 1000:.0f} ms")
         print(f"visitor -> console n={len(v2c)} p50 {pct(v2c, 0.5) * 1000:.0f} ms  p95 {pct(v2c, 0.95) * 1000:.0f} ms")
+        print(f"visitor -> API list n={len(v2a)} p50 {pct(v2a, 0.5) * 1000:.0f} ms  p95 {pct(v2a, 0.95) * 1000:.0f} ms")
         print(f"resume gave {result['resumed_lines']} lines; transcript mailed: {result['transcript_mailed']}")
         print(f"all agents offline: {offline(bench)}")
         load = concurrent(bench, args.chats)

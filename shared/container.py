@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from shared.services.chat import ChatService
     from shared.services.chat_desk import ChatDesk
     from shared.services.chat_notices import ChatNotices
+    from shared.services.chat_queue import ChatQueue
     from shared.services.collaboration import CollaborationService
     from shared.services.cursors import CursorCodec
     from shared.services.customers import CustomerService
@@ -356,6 +357,7 @@ class Container:
             triggers=self.triggers,
             effector=self.effector,
             alerts=lambda: self.staff_alerts(mail_now=False),
+            chat_queue=lambda: self.chat_queue,
         )
 
     # -- triggers, automations, closing review (shared/services/triggers.py, automations.py, review.py) --------
@@ -832,12 +834,13 @@ class Container:
         return hashlib.sha256(f"chat\n{self.settings.token_secret or ''}\n{base}".encode()).hexdigest()
 
     def _chat_principal(self, token: str) -> Principal | None:
-        """A sign-in token on connect: a customer's (their own chats) or staff's (the console watching chats).
-        Local sign-in tokens only: on AWS the WebSocket API has no Cognito authorizer yet (docs/chat.md, "Status")."""
+        """A sign-in token on connect: a customer's (their own chats) or staff's (the console watching chats). On AWS
+        the Cognito ID token is verified here against the pool's keys (the WebSocket API has no authorizer); locally,
+        the product's own signed token."""
         from shared.errors import HelpdeskError
 
         try:
-            return self.authenticator.principal(None, f"Bearer {token}")
+            return self.authenticator.optional(None, f"Bearer {token}")
         except HelpdeskError:
             return None
 
@@ -857,7 +860,16 @@ class Container:
             self.clock,
             self.chat_secret,
             [origin.strip() for origin in origins if origin.strip()],
+            idle_minutes=self.settings.chat_idle_minutes,
         )
+
+    @cached_property
+    def chat_queue(self) -> ChatQueue:
+        from shared.adapters.chat_lists import ChatLists
+        from shared.services.chat_queue import ChatQueue
+
+        self._tables  # noqa: B018
+        return ChatQueue(ChatLists(), self.chat.push_to_conversation, self.chat.anyone_online)
 
     @cached_property
     def chat_desk(self) -> ChatDesk:

@@ -116,6 +116,8 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     customer = JSONAttribute(null=True)  # the customer record's tier, region, organization as it was opened
     attachments = JSONAttribute(null=True)  # files attached on the web when it was opened
     chat_ended_at = UTCDateTimeAttribute(null=True)  # a live chat's conversation ended
+    chat_last_line_at = UTCDateTimeAttribute(null=True)  # its last public line
+    chat_idle_minutes = NumberAttribute(null=True)  # it ends itself after this long without a line
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()
@@ -192,6 +194,7 @@ class AgentItem(HelpdeskItem, discriminator="agent"):
     teams = ListAttribute(of=UnicodeAttribute, default=list)
     skills = ListAttribute(of=UnicodeAttribute, default=list)
     capacity = NumberAttribute(default=8)
+    chat_capacity = NumberAttribute(default=3)  # live chats at once (docs/chat.md)
     availability = UnicodeAttribute(default="online")
     senior = BooleanAttribute(default=False)
     language = UnicodeAttribute(default="zh-CN")

@@ -98,6 +98,8 @@ def to_item(ticket: Ticket) -> TicketItem:
         customer=dict(ticket.customer) or None,
         attachments=list(ticket.attachments) or None,
         chat_ended_at=ticket.chat_ended_at,
+        chat_last_line_at=ticket.chat_last_line_at,
+        chat_idle_minutes=ticket.chat_idle_minutes or None,
         requester_key=ticket.requester.email.lower(),
         all_key=list_partition(ALL_TICKETS, "all", ticket.id),
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -153,6 +155,8 @@ def _ticket(item: TicketItem) -> Ticket:
         customer=dict(item.customer or {}),
         attachments=list(item.attachments or []),
         chat_ended_at=item.chat_ended_at,
+        chat_last_line_at=item.chat_last_line_at,
+        chat_idle_minutes=int(item.chat_idle_minutes or 0),
     )
 
 

@@ -43,7 +43,7 @@ class ChatOut(Out):
     team_id: str | None = None
     started_at: datetime
     waiting_since: datetime | None = Field(default=None, description="set while nobody has accepted it")
-    last_line_at: datetime = Field(description="the ticket's last change (its last line, most often)")
+    last_line_at: datetime = Field(description="the last public line, either side")
     connected: bool = Field(description="the visitor has a socket open")
     ended: bool
 
@@ -68,7 +68,7 @@ def chat_out(summary: ChatSummary, tz: Any) -> ChatOut:
         team_id=ticket.team,
         started_at=ticket.created_at.astimezone(tz),
         waiting_since=waiting.astimezone(tz) if waiting else None,
-        last_line_at=ticket.updated_at.astimezone(tz),
+        last_line_at=(ticket.chat_last_line_at or ticket.updated_at).astimezone(tz),
         connected=summary.connected,
         ended=ticket.chat_ended_at is not None,
     )

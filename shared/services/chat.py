@@ -67,7 +67,9 @@ class ChatService:
         clock: Clock,
         secret: str,
         allowed_origins: Sequence[str],
+        idle_minutes: int = 30,
     ) -> None:
+        self._idle_minutes = idle_minutes  # an idle chat ends itself (the sweep's due list; 0: never)
         self._tickets = tickets
         self._store = store
         self._writer = writer
@@ -176,6 +178,7 @@ class ChatService:
             language="zh-CN",
         )
         ticket, event = self._tickets.prepare_intake(draft, ticket_id, [])
+        ticket.chat_last_line_at, ticket.chat_idle_minutes = ticket.created_at, self._idle_minutes
         posted = self._visitor_message(ticket, requester, frame.text, _digest("message", ticket_id, delivery_id))
         event = replace(event, message_id=posted.id, internal=False)
         parts = [
@@ -196,6 +199,11 @@ class ChatService:
         )
         if not self._anyone_online(ticket):
             self._send(connection.connection_id, protocol.offline())
+
+    def anyone_online(self) -> bool:
+        """Whether any agent at all is online (then the start did not say `offline`)."""
+        agents, _ = self._directory.list_all()
+        return any(a.role == "agent" and a.availability is Availability.ONLINE for a in agents)
 
     def _anyone_online(self, ticket: Ticket) -> bool:
         """Whether an agent could answer now (the ticket's team when it has one); the assignment function routes
@@ -275,7 +283,7 @@ class ChatService:
                 raise FrameError("conversation_ended", "this conversation is closed; start a new one")
             now = self._clock.now()
             applied = self._tickets.apply_customer_reply(ticket, now)
-            ticket.updated_at = now
+            ticket.updated_at = ticket.chat_last_line_at = now
             posted = self._visitor_message(ticket, ticket.requester, frame.text, message_id)
             event = AuditEvent.of(
                 ticket,

@@ -41,7 +41,11 @@ class ChatNotices:
         return not str((ticket.get("requester") or {}).get("email", "")).lower().endswith(ANONYMOUS_DOMAIN)
 
     def on_event(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
-        """Pushes that follow from an event whatever the notices table says (the assignment)."""
+        """Pushes that follow from an event whatever the notices table says (the assignment; an idle chat ended by
+        the sweep, which cannot reach the sockets itself: an `end` by the visitor or an agent was told at once)."""
+        if event.type is EventType.CHAT_ENDED and event.actor.role == "system":
+            delivered = self._push(event.ticket_id, protocol.ended())
+            return [f"chat ended (idle) pushed to {delivered} connection(s)"]
         change = event.changed("assignee")
         if change is None or not change.new or event.type is EventType.MESSAGE_ADDED:
             return []

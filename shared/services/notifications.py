@@ -218,7 +218,15 @@ class NotificationService:
             }
             for m in page.items
         ]
-        context = {"ticket": ticket, "now": event.at, "lines": lines, "more": page.last_key is not None}
+        # With the satisfaction question where surveys are on (the resolution notice's one-click links).
+        survey = self._survey_links(ticket["id"]) if self._survey_links else []
+        context = {
+            "ticket": ticket,
+            "now": event.at,
+            "lines": lines,
+            "more": page.last_key is not None,
+            "survey": survey,
+        }
         return self._mail(event, "chat_transcript", ticket, context, automatic=True, auto_submitted="auto-generated")
 
     def _resolution_notice(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:

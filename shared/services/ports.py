@@ -217,8 +217,8 @@ class ConfigStore(Protocol):
 
 
 class Loads(Protocol):
-    def loads(self, agents: Iterable[str]) -> Mapping[str, Mapping[Priority, int]]:
-        """These agents' open tickets by priority (an agent holding none may be left out)."""
+    def loads(self, agents: Iterable[str], chat: bool = False) -> Mapping[str, Mapping[Priority, int]]:
+        """These agents' open tickets (or, with `chat`, live chats) by priority (one holding none may be left out)."""
         ...
 
 

@@ -104,3 +104,50 @@ def test_an_ended_chat_leaves_the_waiting_list_and_shows_ended_where_held(env, a
     ended = api.call("POST", f"/api/tickets/{left}/chat/accept", who=REPLIER)
     assert ended.status_code == 409 and ended.json_body["error"]["code"] == "conflict"
     assert ticket_of(api, left)["status"] == "new"  # the ticket stays open, answered by mail
+
+
+def test_on_aws_a_cognito_id_token_on_connect_is_verified_by_the_handler(env, api, tmp_path):
+    """`?token=` on AWS is the Cognito ID token: the $connect handler verifies it against the pool's keys (served
+    here on loopback, as Cognito publishes them); a token it cannot verify is refused at the handshake."""
+    import json
+    import threading
+    import time
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from shared.adapters.cognito import CognitoIdTokens
+    from shared.services.auth import Authenticator
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [{**public, "kid": "k1", "use": "sig", "alg": "RS256"}]}))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+        verifier = CognitoIdTokens("ap-southeast-1", "pool", "client", jwks_url=url)
+        container = env.container
+        container.__dict__["authenticator"] = Authenticator(
+            "cognito", container.directory_store, container.clock, verify_id_token=verifier
+        )
+        issuer = "https://cognito-idp.ap-southeast-1.amazonaws.com/pool"
+
+        def token(**claims: object) -> str:
+            body = {"iss": issuer, "aud": "client", "token_use": "id", "exp": time.time() + 60}
+            return jwt.encode({**body, **claims}, key, algorithm="RS256", headers={"kid": "k1"})
+
+        staff = Visitor(env, "conn-cognito-staff")
+        good = token(email=REPLIER, name="王芳", **{"cognito:groups": ["agent"]})
+        assert staff.connect(good) == 200
+        assert container.chat_store.connection("conn-cognito-staff").role == "staff"
+        customer = Visitor(env, "conn-cognito-customer")
+        assert customer.connect(token(email="wang@example.com", name="王小明")) == 200
+        assert container.chat_store.connection("conn-cognito-customer").email == "wang@example.com"
+        forged = Visitor(env, "conn-cognito-forged")
+        assert forged.connect(token(email=REPLIER, aud="another-client")) == 403
+        assert forged.connect("not-a-token") == 403
+    finally:
+        server.shutdown()

@@ -7,12 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shared.domain.assignment import AssignmentReason, Candidate, TicketNeeds, choose_agent
 from shared.domain.chat import protocol
-from shared.domain.chat.capacity import ChatSeat, place_chat
+from shared.domain.chat.capacity import CHAT_PRIORITY, chat_candidate
 from shared.domain.chat.protocol import End, FrameError, Line, Resume, Start, Typing, parse_frame
 from shared.domain.chat.rates import FRAMES_PER_CONNECTION
 from shared.domain.chat.tokens import make_conversation_token, ticket_id_from_conversation_token
+from shared.domain.directory import Agent, Availability
 from shared.domain.reports.surveys import make_survey_token
+from shared.domain.tickets import Priority
 
 SECRET = "chat-secret-of-32-bytes-or-more-xx"
 TICKET = "0123456789abcdef0123456789abcdef"
@@ -114,33 +117,32 @@ def test_conversation_tokens_name_one_ticket_and_cannot_be_forged() -> None:
         make_conversation_token("GD20261206001", SECRET)
 
 
-def seat(email: str, open_chats: int = 0, online: bool = True, **kwargs: object) -> ChatSeat:
-    return ChatSeat(email, email.split("@")[0], online, open_chats, **kwargs)  # type: ignore[arg-type]
+def seat(email: str, open_chats: int = 0, online: bool = True, **kwargs: object) -> Candidate:
+    agent = Agent(email, email.split("@")[0], "agent", teams=["desk"], capacity=0, **kwargs)  # type: ignore[arg-type]
+    agent.availability = Availability.ONLINE if online else Availability.OFFLINE
+    return chat_candidate(agent, {Priority.P1: open_chats})
 
 
 def test_a_chat_goes_to_the_online_agent_with_the_fewest_chats_under_their_chat_capacity() -> None:
-    placed = place_chat([seat("a@x", 2), seat("b@x", 1), seat("c@x", 0, online=False)], waiting_before=0)
-    assert (placed.outcome, placed.agent and placed.agent.email) == ("assigned", "b@x")
-    # Ticket capacity plays no part: three open chats fill a seat whatever else the agent holds.
-    full = place_chat([seat("a@x", 3), seat("b@x", 3)], waiting_before=0)
-    assert (full.outcome, full.position) == ("queued", 1)
-    assert place_chat([seat("a@x", 3, chat_capacity=4)], 0).outcome == "assigned"
+    needs = TicketNeeds("desk", CHAT_PRIORITY)
+    placed = choose_agent(needs, [seat("a@x", 2), seat("b@x", 1), seat("c@x", 0, online=False)])
+    assert placed.agent == "b@x"
+    # Ticket capacity (0 here) plays no part: three open chats fill a seat whatever else the agent holds.
+    full = choose_agent(needs, [seat("a@x", 3), seat("b@x", 3)])
+    assert (full.agent, full.reason) == (None, AssignmentReason.ALL_AT_CAPACITY)
+    assert choose_agent(needs, [seat("a@x", 3, chat_capacity=4)]).agent == "a@x"
 
 
-def test_ties_go_to_who_waited_longest_and_the_queue_is_served_first() -> None:
-    early = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
-    placed = place_chat(
-        [seat("a@x", 1, last_chat_at=early + timedelta(minutes=5)), seat("b@x", 1, last_chat_at=early)], 0
-    )
-    assert placed.agent is not None and placed.agent.email == "b@x"
-    assert place_chat([seat("a@x", 0, last_chat_at=early), seat("b@x", 0)], 0).agent.email == "b@x"  # type: ignore[union-attr]
-    waiting = place_chat([seat("a@x", 0)], waiting_before=2)
-    assert (waiting.outcome, waiting.position) == ("queued", 3)
+def test_chat_ties_go_round_robin_and_seniority_plays_no_part() -> None:
+    needs = TicketNeeds("desk", CHAT_PRIORITY)
+    assert choose_agent(needs, [seat("a@x", 1, senior=True), seat("b@x", 0)]).agent == "b@x"
+    assert choose_agent(needs, [seat("a@x", 1), seat("b@x", 1)], cursor="a@x").agent == "b@x"
 
 
 def test_nobody_online_is_offline() -> None:
-    assert place_chat([seat("a@x", online=False)], 0).outcome == "offline"
-    assert place_chat([], 5).outcome == "offline"
+    needs = TicketNeeds("desk", CHAT_PRIORITY)
+    assert choose_agent(needs, [seat("a@x", online=False)]).reason is AssignmentReason.NOBODY_AVAILABLE
+    assert choose_agent(needs, []).reason is AssignmentReason.NO_TEAM_MEMBERS
 
 
 def test_rate_windows_are_fixed_and_shared_by_every_process() -> None:

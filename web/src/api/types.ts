@@ -328,6 +328,8 @@ export interface Agent {
   language?: AgentLanguage | string;
   /** Open tickets the agent holds now (GET /api/agents; a save's answer may carry null). */
   load?: number | null;
+  /** Live chats at once, counted apart from tickets (docs/chat.md); an older server omits it. */
+  chat_capacity?: number;
 }
 
 /** PUT /api/admin/agents/{email}: creates (201) or replaces (200) a staff member. */
@@ -338,6 +340,8 @@ export interface AgentInput {
   skills: string[];
   /** 0-100 open tickets at once. */
   capacity: number;
+  /** 0-20 live chats at once (the server's default, 3, when left out: so an edit always sends it). */
+  chat_capacity?: number;
   senior: boolean;
   language: AgentLanguage;
   /** Omitted: "offline" on create, unchanged on update. */

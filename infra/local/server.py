@@ -8,6 +8,7 @@ import json
 import logging
 import mimetypes
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,8 +32,15 @@ PLACEHOLDER = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>
 
 class LocalHttpServer:
     def __init__(
-        self, app: Chalice, web_root: Path, host: str, port: int, config: dict[str, Any] | None = None
+        self,
+        app: Chalice,
+        web_root: Path,
+        host: str,
+        port: int,
+        config: dict[str, Any] | None = None,
+        after_write: Callable[[], None] | None = None,
     ) -> None:
+        self._after_write = after_write  # told after each API call that may have written (not a GET)
         # What the SPA reads from /config.json (docs/api.md): local sign-in, and where the chat's WebSocket is.
         self._config = json.dumps(config or {"auth": "local"}).encode()
         self._gateway = LocalGateway(app, Config.create(chalice_stage="local", app_name="helpdesk", lambda_timeout=60))
@@ -62,6 +70,8 @@ class LocalHttpServer:
         try:
             with self._api_lock:
                 response = self._gateway.handle_request(method, path, headers, body)
+            if method != "GET" and self._after_write is not None:
+                self._after_write()
         except LocalGatewayException:
             error = {"error": {"code": "not_found", "message": f"no route {method} {path.split('?')[0]}"}}
             return 404, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(error).encode()

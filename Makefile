@@ -16,7 +16,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 web: web/dist/index.html
-web/dist/index.html: web/package-lock.json $(shell find web/src web/index.html web/vite.config.ts -type f 2>/dev/null)
+web/dist/index.html: web/package-lock.json $(shell find web/src web/index.html web/vite.config.ts web/vite.widget.config.ts -type f 2>/dev/null)
 	cd web && npm ci --no-audit --no-fund && npm run build
 
 run: venv web

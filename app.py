@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from chalice import Chalice, Response
 
+from shared.api.chat_schemas import ChatEndOut, ChatListOut, ChatListQuery, chat_out
 from shared.api.collab_routes import register_collab_routes
 from shared.api.desk_routes import register_desk_routes
 from shared.api.kb_routes import register_kb_routes
@@ -481,6 +482,42 @@ def name_ticket_wechat(call: Call, id: str) -> WechatFollowerOut:
     ticket = call.container.tickets.get(call.principal, id)
     follower = call.container.wechat_notices().rename(call.principal, ticket, call.body.name)
     return follower_out(follower, call.container.clock.now(), _tz(call))
+
+
+# -- live chat (docs/chat.md): the conversation itself is on the WebSocket ------------------------------------------
+@api.route(
+    "/api/chats",
+    "GET",
+    summary="Open live chats (staff): waiting ones oldest first, the caller's, or all",
+    query=ChatListQuery,
+    response=ChatListOut,
+)
+def list_chats(call: Call) -> ChatListOut:
+    q: ChatListQuery = call.query
+    items, cursor = call.container.chat_desk.list(call.principal, q.state, q.limit, q.cursor)
+    tz = _tz(call)
+    return ChatListOut(items=[chat_out(item, tz) for item in items], next=cursor)
+
+
+@api.route(
+    "/api/tickets/{id}/chat/accept",
+    "POST",
+    summary="Accept a waiting live chat (staff): assigned to the caller, the visitor told; 409 conflict if taken",
+    response=TicketOut,
+)
+def accept_ticket_chat(call: Call, id: str) -> Response:
+    return _ticket_reply(call, call.container.chat_desk.accept(call.principal, id))
+
+
+@api.route(
+    "/api/tickets/{id}/chat/end",
+    "POST",
+    summary="End a live chat (staff or its requester): recorded as chat.ended, the visitor told, the transcript mailed",
+    response=ChatEndOut,
+)
+def end_ticket_chat(call: Call, id: str) -> ChatEndOut:
+    ticket, pushed = call.container.chat.end_by(call.principal, id)
+    return ChatEndOut(ticket_id=ticket.id, ticket_number=ticket.number, pushed=pushed)
 
 
 # -- knowledge base and search (shared/api/kb_routes.py) ---------------------------------------------------------------

@@ -10,7 +10,9 @@ their durations, API requests and response bytes, DynamoDB requests with the uni
 dynamodb_units.py), S3 requests and bytes, mail sent and received. The figures are then scaled to 1,000 tickets and
 priced with `PRICES`.
 
-Usage: .venv/bin/python bench/cost.py
+Live chats are measured apart (bench/cost_chat.py) and priced per 1,000 chats.
+
+Usage: .venv/bin/python bench/cost.py [--chats-only]
 """
 
 from __future__ import annotations
@@ -542,7 +544,23 @@ def idle(usage: dict[str, Any]) -> tuple[list[tuple[str, str, float]], float]:
     return rows, sum(cost for _, _, cost in rows)
 
 
+def print_chats() -> None:
+    from bench.cost_chat import CHATS, LINES, price_chats, run_chat_scenario
+
+    usage = run_chat_scenario()
+    print(f"\n### 1,000 live chats (measured on {CHATS}, {LINES} lines each way, scaled)\n")
+    print("| service | usage | US$ |\n|---|---|---|")
+    rows, total = price_chats(usage)
+    for service, what, cost in rows:
+        print(f"| {service} | {what} | {cost:.4f} |")
+    print(f"| **total** | | **{total:.2f}** |")
+    print(f"\n<!-- chats: invocations: {usage['invocations']}; calls: {usage['calls']} -->")
+
+
 def main() -> None:
+    if "--chats-only" in sys.argv:
+        print_chats()
+        return
     usage = run_scenario()
     print(f"Region: {REGION}. Prices: {PRICE_DATE}. Free tiers not applied.\n")
     print(f"### 1,000 tickets (measured on {TICKETS}, scaled)\n")
@@ -558,6 +576,7 @@ def main() -> None:
         print(f"| {service} | {what} | {cost:.4f} |")
     print(f"| **total** | | **{total:.2f}** |")
     print(f"\n<!-- invocations: {usage['invocations']}; calls: {usage['calls']} -->")
+    print_chats()
 
 
 if __name__ == "__main__":

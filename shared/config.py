@@ -78,6 +78,15 @@ class Settings:
     # from the cursor secret, as the reply secret does).
     reports_bucket: str = "helpdesk-local-reportsbucket"
     survey_secret: str = field(default="", repr=False)
+    # Live chat (docs/chat.md): the connections table; the WebSocket API's management endpoint (https://<api
+    # id>.execute-api.<region>.amazonaws.com/<stage>; empty in local mode, where the local WebSocket server pushes);
+    # the URL the widget connects to (`/config.json`'s `chat_url`); when an idle chat ends itself.
+    chat_table: str = "helpdesk-chat"
+    chat_endpoint: str = ""
+    chat_url: str = "ws://127.0.0.1:8001"
+    chat_idle_minutes: int = 30
+    # Sites (scheme://host[:port], comma-separated) whose pages may open a chat; the product's own URL always may.
+    chat_origins: str = ""
     # X-Ray subsegments for every AWS call (functions/tracing.py): off by default, it costs a cold start 200-350 ms.
     trace_calls: bool = False
 

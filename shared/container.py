@@ -20,6 +20,8 @@ from shared.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from shared.adapters.aws import AwsClients
+    from shared.adapters.chat_push import LocalSockets
+    from shared.adapters.chat_store import ChatStore
     from shared.adapters.collab_store import CollabStore
     from shared.adapters.desk_store import DeskStore
     from shared.adapters.directory_store import DirectoryStore
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from shared.adapters.ticket_writer import TicketWriter
     from shared.adapters.tickets_store import TicketStore
     from shared.adapters.wechat_store import WechatStore
+    from shared.domain.access import Principal
     from shared.domain.search.text import Segmenter
     from shared.domain.wechat.api import WechatConfig
     from shared.services.abuse import AbuseLimits
@@ -41,6 +44,10 @@ if TYPE_CHECKING:
     from shared.services.automations import AutomationService
     from shared.services.bulk import BulkEditService
     from shared.services.canned_replies import CannedReplyService
+    from shared.services.chat import ChatService
+    from shared.services.chat_desk import ChatDesk
+    from shared.services.chat_notices import ChatNotices
+    from shared.services.chat_queue import ChatQueue
     from shared.services.collaboration import CollaborationService
     from shared.services.cursors import CursorCodec
     from shared.services.customers import CustomerService
@@ -56,6 +63,7 @@ if TYPE_CHECKING:
     from shared.services.nightly_report import NightlyReportService
     from shared.services.notifications import Deliver, NotificationService
     from shared.services.personal_data import PersonalDataService
+    from shared.services.ports import ChatPush
     from shared.services.report_facts import ReportFactsService
     from shared.services.report_rollup import ReportRollupService
     from shared.services.reports import ReportService
@@ -351,6 +359,7 @@ class Container:
             triggers=self.triggers,
             effector=self.effector,
             alerts=lambda: self.staff_alerts(mail_now=False),
+            chat_queue=lambda: self.chat_queue,
         )
 
     # -- triggers, automations, closing review (shared/services/triggers.py, automations.py, review.py) --------
@@ -491,6 +500,20 @@ class Container:
             wechat=self.wechat_notices(wechat_send),
             alerts=self.staff_alerts(deliver),
             directory=self.directory_store.list_all,
+            chat=self.chat_notices,
+            timezone=self.settings.timezone,
+        )
+
+    @cached_property
+    def chat_notices(self) -> ChatNotices:
+        from shared.services.chat_notices import ChatNotices
+
+        def agent_name(email: str) -> str | None:
+            agent = self.directory_store.get_agent(email)
+            return agent.name if agent else None
+
+        return ChatNotices(
+            self.ticket_store, lambda ticket_id, frame: self.chat.push_to_conversation(ticket_id, frame), agent_name
         )
 
     # -- the email channel (shared/services/email_intake.py, docs/email.md) ------------------------
@@ -805,6 +828,94 @@ class Container:
             )(run)
         wrapped = self._idempotent[prefix]
         return lambda job: wrapped(job=job)
+
+    # -- live chat (shared/services/chat.py, docs/chat.md) ------------------------------------------------------
+    @cached_property
+    def chat_store(self) -> ChatStore:
+        from shared.adapters.chat_store import ChatStore
+
+        self._tables  # noqa: B018
+        return ChatStore()
+
+    @cached_property
+    def chat_push(self) -> ChatPush:
+        """The management API when the stack names its endpoint; otherwise (local mode, tests) the local WebSocket
+        server's sockets, which it registers in `local_sockets`."""
+        if not self.settings.chat_endpoint:
+            return self.local_sockets
+        from shared.adapters.chat_push import ManagementApiPush
+
+        aws = self.aws
+        endpoint = self.settings.chat_endpoint
+        client: list[Any] = []
+
+        def management_api() -> Any:
+            if not client:
+                client.append(
+                    aws.session.create_client(
+                        "apigatewaymanagementapi", region_name=self.settings.aws_region, endpoint_url=endpoint
+                    )
+                )
+            return client[0]
+
+        return ManagementApiPush(management_api)
+
+    @cached_property
+    def local_sockets(self) -> LocalSockets:
+        from shared.adapters.chat_push import LocalSockets
+
+        return LocalSockets()
+
+    @cached_property
+    def chat_secret(self) -> str:
+        base = self.settings.cursor_secret or self.settings.tickets_table
+        return hashlib.sha256(f"chat\n{self.settings.token_secret or ''}\n{base}".encode()).hexdigest()
+
+    def _chat_principal(self, token: str) -> Principal | None:
+        """A sign-in token on connect: a customer's (their own chats) or staff's (the console watching chats). On AWS
+        the Cognito ID token is verified here against the pool's keys (the WebSocket API has no authorizer); locally,
+        the product's own signed token."""
+        from shared.errors import HelpdeskError
+
+        try:
+            return self.authenticator.optional(None, f"Bearer {token}")
+        except HelpdeskError:
+            return None
+
+    @cached_property
+    def chat(self) -> ChatService:
+        from shared.services.chat import ChatService
+
+        origins = [self.settings.public_url, *self.settings.chat_origins.split(",")]
+        return ChatService(
+            self.tickets,
+            self.ticket_store,
+            self.ticket_writer,
+            self.chat_store,
+            self.chat_push,
+            self.directory_store,
+            self._chat_principal,
+            self.clock,
+            self.chat_secret,
+            [origin.strip() for origin in origins if origin.strip()],
+            idle_minutes=self.settings.chat_idle_minutes,
+        )
+
+    @cached_property
+    def chat_queue(self) -> ChatQueue:
+        from shared.adapters.chat_lists import ChatLists
+        from shared.services.chat_queue import ChatQueue
+
+        self._tables  # noqa: B018
+        return ChatQueue(ChatLists(), self.chat.push_to_conversation, self.chat.anyone_online)
+
+    @cached_property
+    def chat_desk(self) -> ChatDesk:
+        from shared.adapters.chat_lists import ChatLists
+        from shared.services.chat_desk import ChatDesk
+
+        self._tables  # noqa: B018
+        return ChatDesk(self.tickets, ChatLists(), self.chat_store, self.directory_store, self.cursors)
 
 
 _container: Container | None = None

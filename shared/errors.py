@@ -70,6 +70,12 @@ class VersionConflict(HelpdeskError):
     code = "version_conflict"
 
 
+class ChatTaken(HelpdeskError):
+    """Another agent holds the chat already, or it has ended."""
+
+    code = "conflict"
+
+
 class PayloadTooLarge(HelpdeskError):
     code = "payload_too_large"
 
@@ -169,3 +175,8 @@ class FollowerChanged(WriteConflict):
 
 class UnstorableWrite(WriteConflict):
     """DynamoDB refused the write itself (an item over 400 KB, a key too long): retrying cannot help."""
+
+
+class ConnectionGone(Exception):
+    """A chat connection API Gateway (or the local WebSocket server) no longer knows: its items are deleted, the
+    push is not retried."""

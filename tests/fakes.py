@@ -25,7 +25,7 @@ from shared.domain.reports.report import Span
 from shared.domain.reports.rollup import FactsRead, Rollup, RollupKey, StoredFacts, next_window, window_of
 from shared.domain.requests import IdempotencyClaim, Key, Page
 from shared.domain.settings import StoredConfig
-from shared.domain.tickets import Priority, Ticket
+from shared.domain.tickets import Channel, Priority, Ticket
 from shared.domain.wechat.api import CachedToken
 from shared.domain.wechat.followers import Follower
 from shared.errors import (
@@ -356,6 +356,15 @@ class InMemoryInbox:
         return Page(notices[:limit], None)
 
 
+def _is_chat(ticket: Ticket) -> bool:
+    return ticket.channel is Channel.CHAT
+
+
+def _pooled(agent: str, chat: bool) -> str:
+    """Live chats count apart from tickets (routing_store's AGENTCHAT#<email>)."""
+    return f"chat:{agent.lower()}" if chat else agent.lower()
+
+
 class InMemoryRouting:
     """Configuration, loads, load claims, team queues and cursors; the sweep's due list over the tickets."""
 
@@ -382,15 +391,15 @@ class InMemoryRouting:
         return stored
 
     # -- loads and claims
-    def loads(self, agents: Iterable[str]) -> Mapping[str, Mapping[Priority, int]]:
-        wanted = {a.lower() for a in agents}
-        return {agent: dict(by) for agent, by in self._store.loads.items() if agent in wanted}
+    def loads(self, agents: Iterable[str], chat: bool = False) -> Mapping[str, Mapping[Priority, int]]:
+        wanted = {_pooled(a, chat) for a in agents}
+        return {agent.removeprefix("chat:"): dict(by) for agent, by in self._store.loads.items() if agent in wanted}
 
     def claim_of(self, ticket_id: str) -> Claim | None:
         return self._store.claims.get(ticket_id)
 
-    def _add_load(self, agent: str, priority: Priority, delta: int) -> None:
-        by = self._store.loads.setdefault(agent.lower(), dict.fromkeys(Priority, 0))
+    def _add_load(self, agent: str, priority: Priority, delta: int, chat: bool = False) -> None:
+        by = self._store.loads.setdefault(_pooled(agent, chat), dict.fromkeys(Priority, 0))
         by[priority] += delta
 
     def _claim_is(self, ticket_id: str, agent: str | None) -> Callable[[], Exception | None]:
@@ -404,19 +413,19 @@ class InMemoryRouting:
     def move_claim(self, ticket: Ticket, old: Claim | None, agent: str | None) -> None:
         def apply() -> None:
             if old is not None:
-                self._add_load(old.agent, old.priority, -1)
+                self._add_load(old.agent, old.priority, -1, _is_chat(ticket))
             if agent is None:
                 self._store.claims.pop(ticket.id, None)
             else:
                 self._store.claims[ticket.id] = Claim(agent.lower(), ticket.priority)
-                self._add_load(agent, ticket.priority, 1)
+                self._add_load(agent, ticket.priority, 1, _is_chat(ticket))
 
         self._writer.commit([FakePart(self._claim_is(ticket.id, old.agent if old else None), apply)])
 
     def reweigh_claim(self, ticket: Ticket, old: Claim) -> None:
         def apply() -> None:
-            self._add_load(old.agent, old.priority, -1)
-            self._add_load(old.agent, ticket.priority, 1)
+            self._add_load(old.agent, old.priority, -1, _is_chat(ticket))
+            self._add_load(old.agent, ticket.priority, 1, _is_chat(ticket))
             self._store.claims[ticket.id] = Claim(old.agent, ticket.priority)
 
         self._writer.commit([FakePart(self._claim_is(ticket.id, old.agent), apply)])
@@ -460,21 +469,21 @@ class InMemoryRouting:
                 held = self._store.claims.get(ticket.id)
                 if (held.agent if held else None) != (old.agent if old else None):
                     return VersionConflict("the ticket was changed by someone else; reload it")
-                load = sum(self._store.loads.get(new.lower(), {}).values())
+                load = sum(self._store.loads.get(_pooled(new, _is_chat(ticket)), {}).values())
                 return CapacityTaken(new) if capacity is not None and load >= capacity else None
 
             def claim() -> None:
                 if old is not None:
-                    self._add_load(old.agent, old.priority, -1)
+                    self._add_load(old.agent, old.priority, -1, _is_chat(ticket))
                 self._store.claims[ticket.id] = Claim(new.lower(), ticket.priority)
-                self._add_load(new, ticket.priority, 1)
+                self._add_load(new, ticket.priority, 1, _is_chat(ticket))
 
             parts.append(FakePart(room, claim))
         elif new is None and old is not None:
 
             def release() -> None:
                 self._store.claims.pop(ticket.id, None)
-                self._add_load(old.agent, old.priority, -1)
+                self._add_load(old.agent, old.priority, -1, _is_chat(ticket))
 
             parts.append(FakePart(self._claim_is(ticket.id, old.agent), release))
         if routing.dequeue is not None:

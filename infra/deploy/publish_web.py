@@ -52,13 +52,24 @@ def stack_target(cloudformation: Any, stack_name: str, region: str) -> Target:
     return Target(
         bucket=outputs["WebBucketName"],
         distribution_id=outputs.get("WebDistributionId"),
-        config=spa_config(region, outputs["UserPoolId"], outputs["UserPoolClientId"], outputs["AuthDomain"]),
+        config=spa_config(
+            region,
+            outputs["UserPoolId"],
+            outputs["UserPoolClientId"],
+            outputs["AuthDomain"],
+            outputs.get("ChatUrl", ""),
+        ),
     )
 
 
-def spa_config(region: str, user_pool_id: str, client_id: str, domain: str) -> dict[str, Any]:
-    """What the SPA reads from /config.json on AWS (docs/api.md): sign in with Cognito."""
-    return {"auth": "cognito", "region": region, "user_pool_id": user_pool_id, "client_id": client_id, "domain": domain}
+def spa_config(region: str, user_pool_id: str, client_id: str, domain: str, chat_url: str = "") -> dict[str, Any]:
+    """What the SPA reads from /config.json on AWS (docs/api.md): sign in with Cognito; the live chat's WebSocket
+    URL (docs/chat.md) when the stack has one."""
+    config = {"auth": "cognito", "region": region, "user_pool_id": user_pool_id, "client_id": client_id}
+    config["domain"] = domain
+    if chat_url:
+        config["chat_url"] = chat_url
+    return config
 
 
 def upload_order(dist: Path) -> Iterator[tuple[Path, str]]:

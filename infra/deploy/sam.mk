@@ -47,7 +47,7 @@ DLQ_REPLAY_ARGS ?=
 .PHONY: template-check sam-build deploy deploy-web chalice-package dlq-replay build-ApiFunction build-NotificationFunction \
 	build-AssignmentFunction build-SlaSweepFunction build-SearchIndexFunction
 .PHONY: build-EmailIntakeFunction build-MailFeedbackFunction build-NightlyReportFunction build-WechatIntakeFunction \
-	build-ReportRollupFunction
+	build-ReportRollupFunction build-ChatSocketFunction
 
 $(SAM_TOOLS_STAMP): $(SAM_TOOLS_REQUIREMENTS)
 	rm -rf $(SAM_TOOLS_VENV)
@@ -76,7 +76,7 @@ sam-build: $(SAM_TOOLS_STAMP)
 # prerequisite: made if missing, never rebuilt under a running `sam build`.
 build-ApiFunction build-NotificationFunction build-EmailIntakeFunction build-MailFeedbackFunction \
 		build-AssignmentFunction build-SlaSweepFunction build-NightlyReportFunction \
-		build-WechatIntakeFunction build-ReportRollupFunction build-SearchIndexFunction: | $(SAM_TOOLS_STAMP)
+		build-WechatIntakeFunction build-ReportRollupFunction build-SearchIndexFunction build-ChatSocketFunction: | $(SAM_TOOLS_STAMP)
 	@if [ -z "$(ARTIFACTS_DIR)" ]; then echo "$@: ARTIFACTS_DIR is not set; run it through 'make sam-build'" >&2; exit 1; fi
 	@test -f requirements.txt || { echo "$@: requirements.txt is missing" >&2; exit 1; }
 	@test -f app.py || { echo "$@: app.py is missing" >&2; exit 1; }

@@ -47,7 +47,7 @@ def _secrets(state: Path) -> dict[str, str]:
 
 
 class LocalRuntime:
-    def __init__(self, state: Path, http_port: int) -> None:
+    def __init__(self, state: Path, http_port: int, chat_port: int = 8001) -> None:
         self.state = state
         self.state.mkdir(parents=True, exist_ok=True)
         self.snapshot_path = state / "snapshot.json"
@@ -77,6 +77,9 @@ class LocalRuntime:
             "HELPDESK_WECHAT_ENCODING_AES_KEY": self.wechat.config.encoding_aes_key,
             "HELPDESK_WECHAT_APP_SECRET": self.wechat.config.app_secret,
             "HELPDESK_WECHAT_API_BASE": self.wechat.api_base,
+            # Live chat: the local WebSocket server (infra/local/chat.py) pushes, not API Gateway's management API.
+            "HELPDESK_CHAT_ENDPOINT": "",
+            "HELPDESK_CHAT_URL": f"ws://127.0.0.1:{chat_port}",
         }
         self.stack = provision(endpoint, overrides)
         # Every function runs in this one process; their environments agree on all the product's settings.
@@ -122,8 +125,25 @@ class LocalRuntime:
         from app import app
 
         register_dev_api(app, lambda: self.container, self.clock, self.outbox, self.run_due, self.wechat)
-        self.http = LocalHttpServer(app, ROOT / "web" / "dist", "127.0.0.1", http_port)
+        config = {"auth": "local", "chat_url": self.container.settings.chat_url}
+        # A write through the API or the chat socket wakes the stream pumps at once (Lambda's stream polling is
+        # continuous; the 0.2 s tick alone would add up to 200 ms to every pushed chat line).
+        self._wake = threading.Event()
+        self.http = LocalHttpServer(
+            app, ROOT / "web" / "dist", "127.0.0.1", http_port, config, after_write=self._wake.set
+        )
         self.smtp = self._smtp_intake()
+        from infra.local.chat import LocalChatServer, lambda_handler_for_local
+
+        chat_handler = lambda_handler_for_local()
+
+        def chat_frame(event: dict[str, Any]) -> dict[str, Any]:
+            try:
+                return chat_handler(event)
+            finally:
+                self._wake.set()
+
+        self.chat = LocalChatServer(chat_frame, self.container.local_sockets, "127.0.0.1", chat_port)
         self._stop = threading.Event()
 
     def _wechat_emulator(self, public_url: str) -> Any:
@@ -180,7 +200,11 @@ class LocalRuntime:
 
     def _background(self) -> None:
         last_snapshot = time.monotonic()
-        while not self._stop.wait(0.2):
+        while not self._stop.is_set():
+            self._wake.wait(0.2)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
             try:
                 self.run_due(budget=2)
                 if time.monotonic() - last_snapshot > 15:
@@ -212,6 +236,7 @@ class LocalRuntime:
         # SMTP and WeChat first: once /api/health answers, every contract port is listening.
         self.smtp.start()
         self.wechat.start()
+        self.chat.start()
         self.http.serve_in_background()
         worker = threading.Thread(target=self._background, name="pump", daemon=True)
         worker.start()
@@ -222,11 +247,13 @@ class LocalRuntime:
         self.save()
         self.smtp.stop()
         self.wechat.stop()
+        self.chat.stop()
         self.http.stop()
         self.emulator.stop()
 
     def stop(self, *_: object) -> None:
         self._stop.set()
+        self._wake.set()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     port = int(os.environ.get("HELPDESK_HTTP_PORT", "8000"))
-    runtime = LocalRuntime(args.state, port)
+    chat_port = int(os.environ.get("HELPDESK_CHAT_PORT", "8001"))
+    runtime = LocalRuntime(args.state, port, chat_port)
     signal.signal(signal.SIGINT, runtime.stop)
     signal.signal(signal.SIGTERM, runtime.stop)
     runtime.serve()

@@ -50,12 +50,19 @@ class LocalStackProcess:
         self.state = state
         self.port = free_port()
         self.smtp_port = free_port()
+        self.chat_port = free_port()
+        self.chat_url = f"ws://127.0.0.1:{self.chat_port}"
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.log = state.parent / f"{state.name}.log"
 
     def start(self, timeout: float = 60) -> None:
-        env = {**os.environ, "HELPDESK_HTTP_PORT": str(self.port), "HELPDESK_SMTP_PORT": str(self.smtp_port)}
+        env = {
+            **os.environ,
+            "HELPDESK_HTTP_PORT": str(self.port),
+            "HELPDESK_SMTP_PORT": str(self.smtp_port),
+            "HELPDESK_CHAT_PORT": str(self.chat_port),
+        }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local", "--state", str(self.state)],
             cwd=ROOT,

@@ -8,6 +8,7 @@ import json
 import logging
 import mimetypes
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,6 +21,7 @@ from chalice.local import LocalGateway, LocalGatewayException
 log = logging.getLogger("helpdesk.local.http")
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+IMMUTABLE = "public, max-age=31536000, immutable"
 GATEWAY_LIMIT = 10 * 1024 * 1024  # API Gateway's payload limit; the app enforces its own, smaller one
 PLACEHOLDER = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>工单系统 Helpdesk</title>
 <body style="font-family:sans-serif;max-width:40em;margin:4em auto">
@@ -29,7 +31,18 @@ PLACEHOLDER = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>
 
 
 class LocalHttpServer:
-    def __init__(self, app: Chalice, web_root: Path, host: str, port: int) -> None:
+    def __init__(
+        self,
+        app: Chalice,
+        web_root: Path,
+        host: str,
+        port: int,
+        config: dict[str, Any] | None = None,
+        after_write: Callable[[], None] | None = None,
+    ) -> None:
+        self._after_write = after_write  # told after each API call that may have written (not a GET)
+        # What the SPA reads from /config.json (docs/api.md): local sign-in, and where the chat's WebSocket is.
+        self._config = json.dumps(config or {"auth": "local"}).encode()
         self._gateway = LocalGateway(app, Config.create(chalice_stage="local", app_name="helpdesk", lambda_timeout=60))
         # The Chalice app keeps the current request on the app object: one API call at a time.
         self._api_lock = threading.Lock()
@@ -57,6 +70,8 @@ class LocalHttpServer:
         try:
             with self._api_lock:
                 response = self._gateway.handle_request(method, path, headers, body)
+            if method != "GET" and self._after_write is not None:
+                self._after_write()
         except LocalGatewayException:
             error = {"error": {"code": "not_found", "message": f"no route {method} {path.split('?')[0]}"}}
             return 404, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(error).encode()
@@ -79,7 +94,8 @@ class LocalHttpServer:
 
     def static(self, path: str, accept_encoding: str = "") -> tuple[int, dict[str, Any], bytes]:
         if path == "/config.json":
-            return 200, {"Content-Type": "application/json"}, b'{"auth": "local"}'
+            # /widget.js reads it from the company's own site: public settings, readable from any origin.
+            return 200, {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"}, self._config
         index = self._web_root / "index.html"
         if not index.exists():
             return 200, {"Content-Type": "text/html; charset=utf-8"}, PLACEHOLDER.encode()
@@ -87,7 +103,8 @@ class LocalHttpServer:
         if not target.is_file() or self._web_root.resolve() not in target.parents:
             target = index  # the SPA's own routes
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        cache = "no-cache" if target == index else "public, max-age=31536000, immutable"
+        # index.html and /widget.js keep their names from build to build (the hashed assets do not).
+        cache = "no-cache" if target == index or target.parent == self._web_root.resolve() else IMMUTABLE
         headers = {"Content-Type": kind, "Cache-Control": cache, "Vary": "Accept-Encoding"}
         if "gzip" in accept_encoding and kind.startswith(COMPRESSIBLE):
             # As CloudFront does in front of S3: compressed text, so local figures match what users download.

@@ -99,6 +99,7 @@ class LocalStack:
             "tickets_table": self.names["TicketsTable"],
             "idempotency_table": self.names["IdempotencyTable"],
             "reports_table": self.names["ReportsTable"],
+            "chat_table": self.names["ChatConnectionsTable"],
             "mail_bucket": self.names["MailBucket"],
             "wechat_queue_url": self.queue_urls.get("WechatInboundQueue", ""),
             "aws_endpoint_url": self.endpoint,

@@ -60,6 +60,7 @@ class DirectoryStore:
             AgentItem.teams.set(list(agent.teams)),
             AgentItem.skills.set(list(agent.skills)),
             AgentItem.capacity.set(agent.capacity),
+            AgentItem.chat_capacity.set(agent.chat_capacity),
             AgentItem.senior.set(agent.senior),
             AgentItem.language.set(agent.language),
         ]
@@ -112,6 +113,7 @@ def _agent_item(agent: Agent) -> AgentItem:
         teams=list(agent.teams),
         skills=list(agent.skills),
         capacity=agent.capacity,
+        chat_capacity=agent.chat_capacity,
         availability=agent.availability.value,
         senior=agent.senior,
         language=agent.language,
@@ -126,6 +128,7 @@ def _agent(item: AgentItem) -> Agent:
         teams=list(item.teams or []),
         skills=list(item.skills or []),
         capacity=int(item.capacity),
+        chat_capacity=int(item.chat_capacity if item.chat_capacity is not None else 3),
         availability=Availability(item.availability),
         senior=bool(item.senior),
         language=item.language or "zh-CN",

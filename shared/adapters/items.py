@@ -74,6 +74,17 @@ class SlaCheckpointIndex(GlobalSecondaryIndex[Any]):
     sla_checkpoint = UnicodeAttribute(range_key=True)
 
 
+class ChatListIndex(GlobalSecondaryIndex[Any]):
+    """Open live chats (docs/chat.md, "Agents"): sparse and sharded, sorted by state, then agent, then start."""
+
+    class Meta:
+        index_name = "by_chat"
+        projection = IncludeProjection(list(LIST_PROJECTION))
+
+    chat_key = UnicodeAttribute(hash_key=True)
+    chat_sort = UnicodeAttribute(range_key=True)
+
+
 class TicketItem(HelpdeskItem, discriminator="ticket"):
     id = UnicodeAttribute()
     number = UnicodeAttribute()
@@ -104,6 +115,9 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     merge = JSONAttribute(null=True)  # {into: {id, number}, from: [{id, number}]}
     customer = JSONAttribute(null=True)  # the customer record's tier, region, organization as it was opened
     attachments = JSONAttribute(null=True)  # files attached on the web when it was opened
+    chat_ended_at = UTCDateTimeAttribute(null=True)  # a live chat's conversation ended
+    chat_last_line_at = UTCDateTimeAttribute(null=True)  # its last public line
+    chat_idle_minutes = NumberAttribute(null=True)  # it ends itself after this long without a line
     version = VersionAttribute()
     # Index keys, derived from the fields above on every write (ticket_mapping.to_item).
     requester_key = UnicodeAttribute()
@@ -116,6 +130,9 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     sla_checkpoint = UnicodeAttribute(null=True)
     # AT_RISK / BREACHED while open, REVIEW while waiting for a closing review (shared/adapters/sla_storage.py)
     sla_view = UnicodeAttribute(null=True)
+    # CHAT#<n> / W#<started>#<id> (waiting) or A#<agent>#<started>#<id> while a chat ticket is open (chat_lists.py)
+    chat_key = UnicodeAttribute(null=True)
+    chat_sort = UnicodeAttribute(null=True)
 
     by_requester = _index("by_requester", "requester_key")()
     by_queue = _index("by_queue", "queue_key")()
@@ -124,6 +141,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     by_all = _index("by_all", "all_key", IncludeProjection(list(LIST_PROJECTION)))()
     by_sla_view = _index("by_sla_view", "sla_view", IncludeProjection(list(LIST_PROJECTION)))()
     by_sla_checkpoint = SlaCheckpointIndex()
+    by_chat = ChatListIndex()
 
 
 class TicketNumberItem(HelpdeskItem, discriminator="ticket_number"):
@@ -176,6 +194,7 @@ class AgentItem(HelpdeskItem, discriminator="agent"):
     teams = ListAttribute(of=UnicodeAttribute, default=list)
     skills = ListAttribute(of=UnicodeAttribute, default=list)
     capacity = NumberAttribute(default=8)
+    chat_capacity = NumberAttribute(default=3)  # live chats at once (docs/chat.md)
     availability = UnicodeAttribute(default="online")
     senior = BooleanAttribute(default=False)
     language = UnicodeAttribute(default="zh-CN")
@@ -402,6 +421,13 @@ class WechatTokenItem(HelpdeskItem, discriminator="wechat_token"):
     lease_until = UTCDateTimeAttribute(null=True)
 
 
+class ChatLineItem(HelpdeskItem, discriminator="chat_line"):
+    """`CHATLINE#<ticket id>#<line key>` / `CLAIM`: the message one visitor line made (docs/chat.md)."""
+
+    ticket_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+
+
 class FactWindowIndex(GlobalSecondaryIndex[Any]):
     """Report facts by the shard and one-minute window they were written in (sparse: fact records only)."""
 
@@ -443,6 +469,55 @@ class ReportsItem(Model):
     by_window = FactWindowIndex()
 
 
+class ChatItem(Model):
+    """An item of the chat connections table (docs/chat.md): connections, where to push, rate windows. A table of
+    its own with a TTL and no stream, so that connects, disconnects and frames never reach the ticket stream."""
+
+    class Meta:
+        table_name = "unbound"
+        region: str | None = None
+        host: str | None = None
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """One connection for every chat item type, sharing the tickets table's botocore client (as reports do)."""
+        table = super(ChatItem, ChatItem)._get_connection()
+        shared = HelpdeskItem._get_connection().connection
+        if table.connection is not shared:
+            shared.add_meta_table(table.get_meta_table())
+            table.connection = shared
+        return table
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+class ChatConnectionItem(ChatItem, discriminator="chat_connection"):
+    """`CONN#<connection id>` / `CONN`: one open WebSocket connection and whose it is."""
+
+    connection_id = UnicodeAttribute()
+    role = UnicodeAttribute()  # visitor | staff
+    email = UnicodeAttribute(null=True)  # a signed-in customer's or staff member's address
+    name = UnicodeAttribute(null=True)
+    conversation = UnicodeAttribute(null=True)  # the ticket id, once started or resumed
+    origin = UnicodeAttribute(null=True)
+    connected_at = UTCDateTimeAttribute()
+
+
+class ChatTargetItem(ChatItem, discriminator="chat_target"):
+    """`CHAT#<ticket id>` / `CONN#<connection id>`: a visitor connection of a conversation, where pushes go."""
+
+    connection_id = UnicodeAttribute()
+
+
+class ChatRateItem(ChatItem, discriminator="chat_rate"):
+    """`RATE#<scope>#<subject>#<window start>` / `RATE`: frames counted in one window."""
+
+    n = NumberAttribute(default=0)
+
+
 _ALL = (
     HelpdeskItem,
     TicketItem,
@@ -467,6 +542,11 @@ _ALL = (
     WechatFollowerItem,
     WechatClaimItem,
     WechatTokenItem,
+    ChatLineItem,
+    ChatItem,
+    ChatConnectionItem,
+    ChatTargetItem,
+    ChatRateItem,
     ReportsItem,
     ArticleItem,
     ArticleHistoryItem,
@@ -486,5 +566,8 @@ def bind_tables(settings: Settings) -> None:
     ReportsItem.Meta.table_name = settings.reports_table
     ReportsItem.Meta.region = settings.aws_region
     ReportsItem.Meta.host = settings.aws_endpoint_url
+    ChatItem.Meta.table_name = settings.chat_table
+    ChatItem.Meta.region = settings.aws_region
+    ChatItem.Meta.host = settings.aws_endpoint_url
     for model in _ALL:
         model._connection = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 # The list views read through sharded, narrow (INCLUDE) indexes; each page asks every shard in parallel.
-LIST_SHARDS = {"all": 8, "unassigned": 8, "team": 4, "sla_view": 2}
+LIST_SHARDS = {"all": 8, "unassigned": 8, "team": 4, "sla_view": 2, "chat": 8}
 SLA_SHARDS = 16  # by_sla_checkpoint: the sweep reads one Query per shard a minute
 QUEUE_SHARDS = 4  # TEAM_QUEUE#<team>: tickets waiting for an agent of the team
 FACT_SHARDS = 8  # by_window FACTS#<UTC day>#<n> in the reports table: each event's report facts, by event id

@@ -24,11 +24,12 @@ from shared.adapters.ticket_mapping import sort_time
 from shared.adapters.ticket_writer import Part, TicketWriter, delete, put, update
 from shared.domain.assignment import Claim, RoutingWrite, Wait
 from shared.domain.settings import StoredConfig
-from shared.domain.tickets import Priority, Ticket
+from shared.domain.tickets import Channel, Priority, Ticket
 from shared.errors import CapacityTaken, QueueEntryGone, VersionConflict
 
 CONFIG = "CONFIG"
 AGENT_LOAD = "AGENT_LOAD"
+CHAT_LOAD = "AGENTCHAT"  # an agent's open live chats, counted apart from tickets (docs/chat.md)
 ROUND_ROBIN = "ROUND_ROBIN"
 CLAIM_SK = "LOAD_CLAIM"
 _PRIORITY_RANK = {Priority.P1: 1, Priority.P2: 2, Priority.P3: 3, Priority.P4: 4}
@@ -67,9 +68,14 @@ def wait_key(ticket: Ticket) -> str:
     return f"WAIT#{_PRIORITY_RANK[ticket.priority]}#{sort_time(ticket.created_at)}#{ticket.id}"
 
 
-def _load_key(agent: str) -> tuple[str, str]:
+def _pool(ticket: Ticket) -> bool:
+    """Whether the ticket counts in its agent's chats rather than their tickets."""
+    return ticket.channel is Channel.CHAT
+
+
+def _load_key(agent: str, chat: bool = False) -> tuple[str, str]:
     # One partition per agent: every assignment and release adds to one agent's counter, and no key takes them all.
-    return f"{AGENT_LOAD}#{agent.lower()}", "LOAD"
+    return f"{CHAT_LOAD if chat else AGENT_LOAD}#{agent.lower()}", "LOAD"
 
 
 def _queue_pk(team: str, ticket_id: str) -> str:
@@ -125,12 +131,13 @@ class RoutingStore:
         return StoredConfig(data, int(item.version), now, who)
 
     # -- loads ------------------------------------------------------------------------------------
-    def loads(self, agents: Iterable[str]) -> dict[str, dict[Priority, int]]:
-        """These agents' open tickets by priority (agents holding none are left out): BatchGetItem, 100 a call."""
-        keys = [_load_key(agent) for agent in dict.fromkeys(a.lower() for a in agents)]
+    def loads(self, agents: Iterable[str], chat: bool = False) -> dict[str, dict[Priority, int]]:
+        """These agents' open tickets (or live chats) by priority (agents holding none are left out): BatchGetItem,
+        100 a call."""
+        keys = [_load_key(agent, chat) for agent in dict.fromkeys(a.lower() for a in agents)]
         loads: dict[str, dict[Priority, int]] = {}
         for item in AgentLoadItem.batch_get(keys) if keys else ():
-            email = item.pk.removeprefix(f"{AGENT_LOAD}#")
+            email = item.pk.split("#", 1)[1]
             loads[email] = {p: int(getattr(item, p.value.lower()) or 0) for p in Priority}
         return loads
 
@@ -218,9 +225,9 @@ class RoutingStore:
             claim = LoadClaimItem(*claim_key, agent=agent.lower(), priority=ticket.priority.value)
             condition = LoadClaimItem.pk.does_not_exist() if old is None else LoadClaimItem.agent == old.agent
             parts.append(put(claim, condition, _claim_changed))
-            parts.append(update(AgentLoadItem(*_load_key(agent)), _load_actions(ticket.priority, 1)))
+            parts.append(update(AgentLoadItem(*_load_key(agent, _pool(ticket))), _load_actions(ticket.priority, 1)))
         if old is not None:
-            parts.append(update(AgentLoadItem(*_load_key(old.agent)), _load_actions(old.priority, -1)))
+            parts.append(update(AgentLoadItem(*_load_key(old.agent, _pool(ticket))), _load_actions(old.priority, -1)))
         self._writer.commit(parts)
 
     def reweigh_claim(self, ticket: Ticket, old: Claim) -> None:
@@ -234,7 +241,7 @@ class RoutingStore:
         self._writer.commit(
             [
                 put(claim, same, _claim_changed),
-                update(AgentLoadItem(*_load_key(old.agent)), [new_field.add(1), old_field.add(-1)]),
+                update(AgentLoadItem(*_load_key(old.agent, _pool(ticket))), [new_field.add(1), old_field.add(-1)]),
             ]
         )
 
@@ -254,15 +261,17 @@ class RoutingStore:
             condition = LoadClaimItem.pk.does_not_exist() if old is None else LoadClaimItem.agent == old.agent
             parts.append(put(claim, condition, _ticket_changed))
             if old is not None:
-                parts.append(update(AgentLoadItem(*_load_key(old.agent)), _load_actions(old.priority, -1)))
+                load_key = _load_key(old.agent, _pool(ticket))
+                parts.append(update(AgentLoadItem(*load_key), _load_actions(old.priority, -1)))
             limit = None
             if routing.capacity is not None:
                 limit = AgentLoadItem.open.does_not_exist() | (AgentLoadItem.open < routing.capacity)
-            load = AgentLoadItem(*_load_key(new))
+            load = AgentLoadItem(*_load_key(new, _pool(ticket)))
             parts.append(update(load, _load_actions(ticket.priority, 1), limit, lambda: CapacityTaken(new or "")))
         elif old is not None:
             parts.append(delete(LoadClaimItem(*claim_key), LoadClaimItem.agent == old.agent, _ticket_changed))
-            parts.append(update(AgentLoadItem(*_load_key(old.agent)), _load_actions(old.priority, -1)))
+            load_key = _load_key(old.agent, _pool(ticket))
+            parts.append(update(AgentLoadItem(*load_key), _load_actions(old.priority, -1)))
         if routing.dequeue is not None:
             wait = routing.dequeue
             entry = TeamWaitItem(_queue_pk(wait.team, wait.ticket_id), wait.sk)

@@ -31,6 +31,7 @@ from shared.domain.tickets import (
 
 UNASSIGNED = "UNASSIGNED"
 ALL_TICKETS = "ALL"
+CHAT_LIST, CHAT_WAITING, CHAT_HELD = "CHAT", "W", "A"
 
 
 def list_partition(base: str, view: str, ticket_id: str) -> str:
@@ -45,6 +46,22 @@ def ticket_pk(ticket_id: str) -> str:
 def sort_time(value: datetime) -> str:
     """Fixed-width UTC time, so that sort keys order by time."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def chat_list_keys(ticket: Ticket) -> tuple[str | None, str | None]:
+    """Where an open chat ticket is in `by_chat`: waiting (`W#`, nobody took it and it has not ended) or held by an
+    agent (`A#<agent>#`, ended or not, until it is resolved); anything else is not in it. Only entering, being taken
+    and leaving write the index (docs/scale.md)."""
+    if ticket.channel is not Channel.CHAT or not ticket.is_open:
+        return None, None
+    started = f"{sort_time(ticket.created_at)}#{ticket.id}"
+    if ticket.assignee:
+        sort = f"{CHAT_HELD}#{ticket.assignee.lower()}#{started}"
+    elif ticket.chat_ended_at is None:
+        sort = f"{CHAT_WAITING}#{started}"
+    else:
+        return None, None
+    return list_partition(CHAT_LIST, "chat", ticket.id), sort
 
 
 def to_item(ticket: Ticket) -> TicketItem:
@@ -80,6 +97,9 @@ def to_item(ticket: Ticket) -> TicketItem:
         merge=merge_to_json(ticket),
         customer=dict(ticket.customer) or None,
         attachments=list(ticket.attachments) or None,
+        chat_ended_at=ticket.chat_ended_at,
+        chat_last_line_at=ticket.chat_last_line_at,
+        chat_idle_minutes=ticket.chat_idle_minutes or None,
         requester_key=ticket.requester.email.lower(),
         all_key=list_partition(ALL_TICKETS, "all", ticket.id),
         created_key=f"{sort_time(ticket.created_at)}#{ticket.id}",
@@ -92,6 +112,7 @@ def to_item(ticket: Ticket) -> TicketItem:
     item.team_key = list_partition(f"TEAM#{ticket.team}", "team", ticket.id) if ticket.team else None
     item.sla_shard, item.sla_checkpoint, view = sla_index_keys(ticket)
     item.sla_view = list_partition(view, "sla_view", ticket.id) if view else None
+    item.chat_key, item.chat_sort = chat_list_keys(ticket)
     if ticket.version:
         item.version = ticket.version
     return item
@@ -133,6 +154,9 @@ def _ticket(item: TicketItem) -> Ticket:
         articles=list(item.articles or []),
         customer=dict(item.customer or {}),
         attachments=list(item.attachments or []),
+        chat_ended_at=item.chat_ended_at,
+        chat_last_line_at=item.chat_last_line_at,
+        chat_idle_minutes=int(item.chat_idle_minutes or 0),
     )
 
 

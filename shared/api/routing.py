@@ -41,6 +41,7 @@ STATUS_BY_CODE = {
     "stale_timestamp": 403,
     "not_found": 404,
     "invalid_transition": 409,
+    "conflict": 409,
     "ticket_closed": 409,
     "not_resolved": 409,
     "not_in_review": 409,

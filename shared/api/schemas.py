@@ -286,6 +286,7 @@ class AgentOut(Out):
     availability: str
     senior: bool
     language: str
+    chat_capacity: int = Field(default=3, description="live chats at once, apart from tickets")
     load: int | None = None  # open tickets held now, in the directory listing
 
 
@@ -300,6 +301,7 @@ class AgentIn(Strict):
     senior: bool = False
     language: Literal["zh-CN", "en"] = "zh-CN"
     availability: Literal["online", "away", "offline"] | None = None
+    chat_capacity: int = Field(default=3, ge=0, le=20, description="live chats at once, apart from tickets")
 
 
 class TeamIn(Strict):
@@ -527,6 +529,7 @@ def agent_out(agent: Agent, load: int | None = None) -> AgentOut:
         availability=agent.availability.value,
         senior=agent.senior,
         language=agent.language,
+        chat_capacity=agent.chat_capacity,
         load=load,
     )
 

@@ -23,6 +23,7 @@ class Agent:
     availability: Availability = Availability.ONLINE
     senior: bool = False
     language: str = "zh-CN"
+    chat_capacity: int = 3  # live chats at once, counted apart from tickets (docs/chat.md)
 
 
 @dataclass
@@ -45,3 +46,4 @@ class AgentProfile:
     senior: bool = False
     language: str = "zh-CN"
     availability: Availability | None = None
+    chat_capacity: int = 3

@@ -42,6 +42,8 @@ class EventType(StrEnum):
     SLA_SECOND_LEVEL = "sla.escalated_second_level"  # a breach left unhandled went up a level
     # The requester's personal data was erased (shared/services/personal_data.py): change `requester` -> pseudonym.
     CUSTOMER_ERASED = "customer.erased"
+    # Live chat (shared/services/chat.py): the visitor or an agent ended the conversation; the ticket stays as it is.
+    CHAT_ENDED = "chat.ended"
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,8 @@ NOTICES: tuple[tuple[Callable[[AuditEvent], bool], Notice], ...] = (
     (_is(EventType.TICKET_CREATED), Notice("acknowledgment", Audience.REQUESTER, MAIL, NOTIFICATION)),
     (_public_reply, Notice("reply", Audience.REQUESTER, MAIL, NOTIFICATION)),
     (_resolved, Notice("resolved", Audience.REQUESTER, MAIL, NOTIFICATION)),
+    # A live chat ended (docs/chat.md): the transcript to the visitor's address, when they gave one.
+    (_is(EventType.CHAT_ENDED), Notice("chat_transcript", Audience.REQUESTER, MAIL, NOTIFICATION)),
     # An automation's own notices (shared/templates/<language>/<name>.*), once per event.
     *((_automation_mail(t), Notice(t, Audience.REQUESTER, MAIL, NOTIFICATION)) for t in MAIL_TEMPLATES),
     (_assigned, Notice("ticket.assigned", Audience.NEW_ASSIGNEE, IN_APP, NOTIFICATION, not_to_actor=True)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -112,10 +112,22 @@ class Ticket:
     customer: dict[str, str] = field(default_factory=dict)
     # Files attached when it was opened on the web: [{id, filename, content_type, size, key}] (shared/domain/uploads.py)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    chat_ended_at: datetime | None = None  # a `chat` ticket's conversation ended (docs/chat.md); None while live
+    chat_last_line_at: datetime | None = None  # its last public line, either side
+    chat_idle_minutes: int = 0  # it ends itself after this long without a line (set when it starts; 0: never)
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def chat_idle_at(self) -> datetime | None:
+        """When a live chat without a line since ends itself (the sweep acts on it; docs/chat.md)."""
+        if self.channel is not Channel.CHAT or not self.is_open or self.chat_ended_at is not None:
+            return None
+        if not self.chat_idle_minutes or self.chat_last_line_at is None:
+            return None
+        return self.chat_last_line_at + timedelta(minutes=self.chat_idle_minutes)
 
     @property
     def sweep_due_at(self) -> datetime | None:
@@ -127,6 +139,7 @@ class Ticket:
         if self.is_open:  # an overdue sub-task is told once; a breach goes up a level (shared/services/sla_sweep.py)
             due += [at for at in (s.overdue_at() for s in self.subtasks) if at is not None]
             due += [self.second_level_at] if self.second_level_at is not None else []
+            due += [self.chat_idle_at] if self.chat_idle_at is not None else []
         return min(due, default=None)
 
     def absorb_follower_tags(self) -> list[FieldChange]:

@@ -25,29 +25,30 @@ import copy
 import logging
 import time
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from shared.clock import Clock
 from shared.domain.assignment import (
     Assignment,
     AssignmentReason,
-    Candidate,
     Claim,
     RoutingWrite,
     TicketNeeds,
     Wait,
     choose_agent,
 )
+from shared.domain.chat.capacity import CHAT_PRIORITY
 from shared.domain.directory import Agent, Availability, Team
 from shared.domain.effects import Effects
 from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.notices import Audience, Sender, notices_for
 from shared.domain.rules import RuleSet, RuleStatus, facts_of
-from shared.domain.tickets import FieldChange, Priority, Ticket
+from shared.domain.tickets import Channel, FieldChange, Priority, Ticket
 from shared.domain.triggers import trigger_actor
 from shared.errors import CapacityTaken, QueueEntryGone, VersionConflict
+from shared.services.assignment_directory import Directory
+from shared.services.chat_queue import ChatQueue
 from shared.services.effects import Effector
 from shared.services.ports import DirectoryReader, Inbox, Routing, SlaKeeper, Tickets, TicketWriter
 from shared.services.routing import SYSTEM
@@ -61,57 +62,14 @@ DIRECTORY_SECONDS = 10.0  # docs/scale.md: the directory partition's reads; a ch
 _NOBODY_AT_ALL = {AssignmentReason.NOBODY_AVAILABLE, AssignmentReason.ALL_AT_CAPACITY, AssignmentReason.NO_TEAM_MEMBERS}
 
 
+def _chat_over(ticket: Ticket) -> bool:
+    """A chat ticket whose conversation ended: it holds no chat seat and waits for none."""
+    return ticket.channel is Channel.CHAT and ticket.chat_ended_at is not None
+
+
 def required_skills(ticket: Ticket) -> frozenset[str]:
     """Skills a ticket needs: its `skill:<name>` tags (set by routing rules, or by staff)."""
     return frozenset(t[len(SKILL_TAG) :] for t in ticket.tags if t.startswith(SKILL_TAG) and len(t) > len(SKILL_TAG))
-
-
-class Directory:
-    """The directory and the loads of a team's agents as one assignment decision sees them (read when first needed,
-    the loads read again after a lost race)."""
-
-    def __init__(self, list_all: Callable[[], tuple[list[Agent], list[Team]]], store: Routing) -> None:
-        self._list_all = list_all
-        self._store = store
-        self._agents: dict[str, Agent] | None = None
-        self._teams: dict[str, Team] | None = None
-        self._loaded: set[str] = set()  # teams whose members' loads are in `loads`
-        self.loads: dict[str, dict[Priority, int]] = {}
-
-    def agents(self) -> dict[str, Agent]:
-        if self._agents is None:
-            agents, teams = self._list_all()
-            self._agents = {a.email.lower(): a for a in agents}
-            self._teams = {t.id: t for t in teams}
-        return self._agents
-
-    def teams(self) -> dict[str, Team]:
-        self.agents()
-        assert self._teams is not None
-        return self._teams
-
-    def members(self, team: str) -> list[str]:
-        return [email for email, agent in self.agents().items() if team in agent.teams]
-
-    def refresh_loads(self, team: str) -> None:
-        """Only the team's agents: one BatchGetItem per hundred of them, whatever the size of the desk."""
-        self.loads.update(_copy(self._store.loads(self.members(team))))
-        self._loaded.add(team)
-
-    def candidates(self, team: str, exclude: Iterable[str] = ()) -> list[Candidate]:
-        if team not in self._loaded:
-            self.refresh_loads(team)
-        skip = set(exclude)
-        return [
-            Candidate.of(self.agents()[email], Counter(self.loads.get(email, {})).elements())
-            for email in self.members(team)
-            if email not in skip
-        ]
-
-
-def _copy(loads: Mapping[str, Mapping[Priority, int]]) -> dict[str, dict[Priority, int]]:
-    """Loads this decision may count its own assignments into."""
-    return {agent: dict(by_priority) for agent, by_priority in loads.items()}
 
 
 class AssignmentService:
@@ -129,7 +87,9 @@ class AssignmentService:
         triggers: TriggerService | None = None,
         effector: Effector | None = None,
         alerts: Callable[[], StaffAlerts] | None = None,
+        chat_queue: Callable[[], ChatQueue] | None = None,
     ) -> None:
+        self._chat_queue = chat_queue  # what waiting chat visitors are told (their position, or nobody online)
         self._alerts = alerts  # each person's choice of in-app, mail (digest) or both; the inbox alone without it
         self._tickets = tickets
         self._writer = writer
@@ -168,7 +128,9 @@ class AssignmentService:
         self._staff = None  # this very change must be seen
         before = old or {}
         came_online = new.get("availability") == Availability.ONLINE and before.get("availability") != "online"
-        more_room = int(new.get("capacity", 0)) > int(before.get("capacity", 0))
+        more_room = int(new.get("capacity", 0)) > int(before.get("capacity", 0)) or int(
+            new.get("chat_capacity", 3)
+        ) > int(before.get("chat_capacity", 3))
         joined = set(new.get("teams") or []) - set(before.get("teams") or [])
         learned = set(new.get("skills") or []) - set(before.get("skills") or [])
         if not (came_online or more_room or joined or learned):
@@ -179,19 +141,30 @@ class AssignmentService:
         """Assign waiting tickets of these teams while someone can take them (oldest highest-priority first)."""
         done: list[str] = []
         directory = Directory(self._list_all, self._store)
+        moved: list[str] = []  # teams whose waiting chats moved up
         for team in dict.fromkeys(teams):
+            full: set[bool] = set()  # the pools (tickets, chats) nobody in the team can take more of now
             for wait in self._store.waiting(team):
                 ticket = self._tickets.get(wait.ticket_id)
-                if ticket is None or not ticket.is_open or ticket.assignee or ticket.team != team:
-                    self._store.dequeue(wait)  # resolved, taken or moved meanwhile
+                if ticket is None or not ticket.is_open or ticket.assignee or ticket.team != team or _chat_over(ticket):
+                    self._store.dequeue(wait)  # resolved, taken, moved or (a chat) ended meanwhile
+                    continue
+                chat = ticket.channel is Channel.CHAT
+                if chat in full:
                     continue
                 try:
                     outcome = self._assign(ticket, directory, [], wait=wait)
                 except (VersionConflict, QueueEntryGone, CapacityTaken):
                     continue  # someone else took or changed it first
                 done.append(outcome[1])
+                if outcome[0] is not None and outcome[0].assigned and chat:
+                    moved.append(team)
                 if outcome[0] is not None and not outcome[0].assigned and outcome[0].reason in _NOBODY_AT_ALL:
-                    break  # nobody in this team can take anything now
+                    full.add(chat)
+                    if len(full) == 2:
+                        break  # nobody in this team can take anything now
+        if moved and self._chat_queue is not None:
+            done += self._chat_queue().tell_positions(moved)
         return done
 
     # -- routing one ticket -----------------------------------------------------------------------------
@@ -210,13 +183,15 @@ class AssignmentService:
             changes, messages = self._apply_rules(ticket, directory)
         elif self._triggers is not None:
             done += self._triggers.answer(event, ticket)
-        wants_agent = ticket.is_open and not ticket.assignee and ticket.team is not None
+        wants_agent = ticket.is_open and not ticket.assignee and ticket.team is not None and not _chat_over(ticket)
         triggered = event.type is EventType.TICKET_CREATED or any(
             event.changed(name) is not None for name in ("assignee", "team", "status", "priority")
         )
         if wants_agent and triggered:
             # The claim was just reconciled: an unassigned ticket counts in nobody's load.
-            _, line = self._assign(ticket, directory, changes, claim_known=True, messages=messages)
+            # A chat's visitor hears the outcome once: not again on the stream's copy of this function's own write.
+            own = event.actor.email == SYSTEM.email and event.type is not EventType.TICKET_CREATED
+            _, line = self._assign(ticket, directory, changes, claim_known=True, messages=messages, tell=not own)
             done.append(line)
         elif changes:
             routing = RoutingWrite(claim_agent=self._claimed_assignee(ticket))
@@ -225,6 +200,9 @@ class AssignmentService:
         if freed:
             agent = self._directory.get_agent(freed)
             done += self.serve_queues([*(agent.teams if agent else []), *([ticket.team] if ticket.team else [])])
+        taken = event.changed("assignee") is not None or event.type is EventType.CHAT_ENDED
+        if ticket.channel is Channel.CHAT and taken and not freed and self._chat_queue is not None:
+            done += self._chat_queue().tell_positions([ticket.team])  # accepted or ended: those behind move up
         return done
 
     def _apply_rules(self, ticket: Ticket, directory: Directory) -> tuple[list[FieldChange], list[Message]]:
@@ -275,16 +253,19 @@ class AssignmentService:
         wait: Wait | None = None,
         claim_known: bool = False,
         messages: list[Message] | None = None,
+        tell: bool = True,
     ) -> tuple[Assignment | None, str]:
         """Choose and claim an agent for the ticket in one write, or queue it. Returns the choice and a log line."""
-        previous = self._store.previous_agent(ticket.requester.email, ticket.id)
+        chat = ticket.channel is Channel.CHAT  # chat capacity, fewest open chats (shared/services/chat_queue.py)
+        previous = None if chat else self._store.previous_agent(ticket.requester.email, ticket.id)
         cursor = self._store.cursor(ticket.team or "")
-        needs = TicketNeeds(ticket.team, ticket.priority, required_skills(ticket), previous)
+        needs = TicketNeeds(ticket.team, CHAT_PRIORITY if chat else ticket.priority, required_skills(ticket), previous)
         claim = None if claim_known else self._store.claim_of(ticket.id)
         for _ in range(_ATTEMPTS):
-            choice = choose_agent(needs, directory.candidates(ticket.team or "", ticket.sla.passed_over), cursor)
+            candidates = directory.candidates(ticket.team or "", ticket.sla.passed_over, chat=chat)
+            choice = choose_agent(needs, candidates, cursor)
             if not choice.assigned:
-                return choice, self._queue(ticket, changes, choice, wait, claim, messages or [])
+                return choice, self._queue(ticket, changes, choice, wait, claim, messages or [], tell)
             agent = directory.agents()[choice.agent or ""]
             before = copy.deepcopy(ticket)
             now = self._clock.now()
@@ -292,7 +273,7 @@ class AssignmentService:
             all_changes = [*changes, *applied, FieldChange("routing", None, f"{choice.reason.value}: {choice.detail}")]
             routing = RoutingWrite(
                 claim_agent=agent.email,
-                capacity=agent.capacity,
+                capacity=agent.chat_capacity if chat else agent.capacity,
                 old_claim=claim,
                 dequeue=wait,
                 cursor=(ticket.team, choice.cursor) if ticket.team and choice.cursor else None,
@@ -302,10 +283,9 @@ class AssignmentService:
             except CapacityTaken:
                 # Another ticket took the agent's last slot first: undo and choose again with fresh loads.
                 ticket.__dict__.update(before.__dict__)
-                directory.refresh_loads(ticket.team or "")
+                directory.refresh_loads(ticket.team or "", chat)
                 continue
-            directory.loads.setdefault(agent.email.lower(), {}).setdefault(ticket.priority, 0)
-            directory.loads[agent.email.lower()][ticket.priority] += 1
+            directory.count(agent.email, ticket.priority, chat)
             return choice, f"assigned {ticket.number} to {agent.email} ({choice.reason.value})"
         # Lost every race for a slot: fail the record, so that the stream delivers it again shortly.
         raise CapacityTaken(f"{ticket.number}: capacity kept changing")
@@ -318,6 +298,7 @@ class AssignmentService:
         wait: Wait | None,
         claim: Claim | None,
         messages: list[Message],
+        tell: bool = True,
     ) -> str:
         if wait is not None and not changes:
             return f"{ticket.number} still waits in team {ticket.team} ({choice.reason.value})"
@@ -327,7 +308,13 @@ class AssignmentService:
         else:
             # Nothing about the ticket changes: only its place in the queue (idempotent put, no audit event).
             self._store.enqueue(ticket)
-        return f"{ticket.number} waits in team {ticket.team} ({choice.reason.value})"
+        line = f"{ticket.number} waits in team {ticket.team} ({choice.reason.value})"
+        if ticket.channel is Channel.CHAT and self._chat_queue is not None and tell:
+            # The visitor hears it (again, harmlessly, if this record is delivered twice).
+            if choice.reason in (AssignmentReason.NOBODY_AVAILABLE, AssignmentReason.NO_TEAM_MEMBERS):
+                return "; ".join([line, *self._chat_queue().tell_offline(ticket)])
+            return "; ".join([line, *self._chat_queue().tell_positions([ticket.team])])
+        return line
 
     def _write(
         self, ticket: Ticket, changes: list[FieldChange], routing: RoutingWrite, messages: list[Message] | None = None
@@ -353,7 +340,8 @@ class AssignmentService:
             self._store.save_cursor(*routing.cursor)
 
     def _claimed_assignee(self, ticket: Ticket) -> str | None:
-        return ticket.assignee if ticket.is_open and ticket.assignee else None
+        """Who the ticket counts against: its assignee while open (a chat: until it ends, which frees the seat)."""
+        return ticket.assignee if ticket.is_open and ticket.assignee and not _chat_over(ticket) else None
 
     def _reconcile_claim(self, ticket: Ticket) -> str | None:
         """Make the ticket count in its assignee's load, at its priority, and nobody else's; returns an agent whose

@@ -111,6 +111,7 @@ class DirectoryService:
             availability=profile.availability or Availability.OFFLINE,
             senior=profile.senior,
             language=profile.language,
+            chat_capacity=profile.chat_capacity,
         )
         # The account first: a failure after it leaves a directory entry missing, which saving again completes.
         self._accounts.grant(email, agent.name, agent.role)

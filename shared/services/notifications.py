@@ -10,6 +10,7 @@ import base64
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shared.domain.access import ADMIN, Permission, Principal
 from shared.domain.directory import Agent, Team
@@ -18,6 +19,7 @@ from shared.domain.mail.loop_guard import is_system_address
 from shared.domain.notices import Audience, Delivery, Notice, Sender, notices_for
 from shared.domain.workflow import MAIL_TEMPLATES
 from shared.errors import Forbidden
+from shared.services.chat_notices import ChatNotices
 from shared.services.cursors import CursorCodec
 from shared.services.mail import MailComposer
 from shared.services.ports import Inbox, Mail, Tickets
@@ -33,6 +35,7 @@ TEAM_NAMES = {"zh-CN": "客服团队", "en": "The support team"}
 
 # A job for `deliver`: {"idempotency_key", "from", "to", "raw" (base64)} -> {"message_id"}.
 Deliver = Callable[[dict[str, Any]], dict[str, Any]]
+TRANSCRIPT_LINES = 200
 # The signed reply address of a ticket (support+<token>@domain).
 ReplyAddress = Callable[[str], str]
 # The five one-click survey links of a ticket ({"score", "url"}).
@@ -59,7 +62,11 @@ class NotificationService:
         wechat: WechatNotices | None = None,
         alerts: StaffAlerts | None = None,
         directory: Callable[[], tuple[list[Agent], list[Team]]] | None = None,
+        chat: ChatNotices | None = None,
+        timezone: str = "Asia/Shanghai",
     ) -> None:
+        self._chat = chat
+        self._timezone = timezone
         self._alerts = alerts
         self._directory = directory
         self._survey_links = survey_links
@@ -77,9 +84,15 @@ class NotificationService:
         """Everything one event calls for (shared/domain/notices.py); returns what was done, for the log."""
         done: list[str] = []
         ticket = {"id": event.ticket_id, **event.snapshot}
+        chat = self._chat if self._chat is not None and self._chat.serves(ticket) else None
+        if chat is not None:
+            done += chat.on_event(event, ticket)
         for notice in notices_for(event, Sender.NOTIFICATION):
             if notice.delivery is Delivery.MAIL and self._wechat is not None and self._wechat.serves(ticket):
                 done += self._wechat.deliver(notice.kind, event, ticket)
+            elif notice.delivery is Delivery.MAIL and chat is not None:
+                pushed, mail_too = chat.deliver(notice.kind, event, ticket)
+                done += pushed + (self._requester_mail(notice, event, ticket) if mail_too else [])
             elif notice.delivery is Delivery.MAIL:
                 done += self._requester_mail(notice, event, ticket)
             elif notice.delivery is Delivery.STAFF:
@@ -93,6 +106,8 @@ class NotificationService:
             return self._acknowledge(event, ticket)
         if notice.kind == "reply":
             return self._send_reply(event, ticket)
+        if notice.kind == "chat_transcript":
+            return self._chat_transcript(event, ticket)
         if notice.kind in MAIL_TEMPLATES:
             return self._automation_notice(notice.kind, event, ticket)
         return self._resolution_notice(event, ticket)
@@ -189,6 +204,30 @@ class NotificationService:
             "author": {"name": name or message.author.name or message.author.email},
         }
         return self._mail(event, "reply", ticket, context, automatic=automatic, auto_submitted="auto-generated")
+
+    def _chat_transcript(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
+        """The conversation's public lines, oldest first (one page: a chat is short; the rest is on the portal)."""
+        page = self._store.list_messages(event.ticket_id, TRANSCRIPT_LINES, None, include_internal=False)
+        zone = ZoneInfo(self._timezone)  # the tenant's time, as the console shows it
+        lines = [
+            {
+                "name": m.author.name or m.author.email,
+                "at": m.created_at.astimezone(zone),
+                "text": m.body,
+                "staff": m.author.role != "customer",
+            }
+            for m in page.items
+        ]
+        # With the satisfaction question where surveys are on (the resolution notice's one-click links).
+        survey = self._survey_links(ticket["id"]) if self._survey_links else []
+        context = {
+            "ticket": ticket,
+            "now": event.at,
+            "lines": lines,
+            "more": page.last_key is not None,
+            "survey": survey,
+        }
+        return self._mail(event, "chat_transcript", ticket, context, automatic=True, auto_submitted="auto-generated")
 
     def _resolution_notice(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
         survey = self._survey_links(ticket["id"]) if self._survey_links else []

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # only types: importing the ports loads nothing (a cold start
     from datetime import date, datetime, timedelta
 
     from shared.domain.assignment import Claim, RoutingWrite, Wait
+    from shared.domain.chat.connections import ChatConnection
     from shared.domain.customers import CustomerRecord
     from shared.domain.directory import Agent, Availability, Team
     from shared.domain.events import AuditEvent, Message
@@ -216,8 +217,8 @@ class ConfigStore(Protocol):
 
 
 class Loads(Protocol):
-    def loads(self, agents: Iterable[str]) -> Mapping[str, Mapping[Priority, int]]:
-        """These agents' open tickets by priority (an agent holding none may be left out)."""
+    def loads(self, agents: Iterable[str], chat: bool = False) -> Mapping[str, Mapping[Priority, int]]:
+        """These agents' open tickets (or, with `chat`, live chats) by priority (one holding none may be left out)."""
         ...
 
 
@@ -563,4 +564,43 @@ class SearchStore(Protocol):
 
     def replace(self, old: IndexedPart | None, new: IndexedPart | None) -> tuple[int, int]:
         """The index holds `new` instead of `old`; (postings written, postings deleted)."""
+        ...
+
+
+# -- live chat (docs/chat.md) ---------------------------------------------------------------------------------
+class ChatConnections(Protocol):
+    """Open connections, where a conversation's pushes go, rate windows, and the claims of visitor lines."""
+
+    def connect(self, connection: ChatConnection) -> None: ...
+
+    def connection(self, connection_id: str) -> ChatConnection | None: ...
+
+    def join(self, connection: ChatConnection, ticket_id: str) -> None: ...
+
+    def targets(self, ticket_id: str, role: str = "visitor") -> list[str]: ...
+
+    def drop(self, connection_id: str, ticket_id: str | None = None) -> None: ...
+
+    def count(self, key: str, ends: datetime) -> int:
+        """One more in the window `key`; the count after it."""
+        ...
+
+    def line_claimed(self, ticket_id: str, key: str) -> bool: ...
+
+    def connected(self, ticket_ids: Sequence[str]) -> set[str]:
+        """Which of these conversations have a visitor's connection open."""
+        ...
+
+    def line_part(self, ticket_id: str, key: str, message_id: str) -> WritePart: ...
+
+
+class ChatLists(Protocol):
+    def page(self, state: str, agent: str | None, limit: int, start: Key | None) -> Page:
+        """Open chat tickets: `waiting` (oldest first), `mine` (held by `agent`) or `all`."""
+        ...
+
+
+class ChatPush(Protocol):
+    def post(self, connection_id: str, data: str) -> None:
+        """One text frame to one connection; `ConnectionGone` when the connection no longer exists."""
         ...

@@ -109,6 +109,7 @@ class SweepService:
         ]
         planned += [(SWEEPER, EventType.SUBTASK_OVERDUE, changes, None) for changes in _overdue_subtasks(ticket, now)]
         planned += [(SWEEPER, EventType.SLA_SECOND_LEVEL, changes, None) for changes in _second_level(ticket, now)]
+        planned += [(SWEEPER, EventType.CHAT_ENDED, changes, None) for changes in _idle_chat(ticket, now)]
         if planned:
             ticket.updated_at = now
         automated = self._automations.plan(ticket, now) if self._automations is not None else Planned()
@@ -190,6 +191,15 @@ def _overdue_subtasks(ticket: Ticket, now: datetime) -> list[list[FieldChange]]:
             ticket.subtasks = [noticed if s.id == subtask.id else s for s in ticket.subtasks]
             found.append([FieldChange("subtask", subtask.to_dict(), noticed.to_dict())])
     return found
+
+
+def _idle_chat(ticket: Ticket, now: datetime) -> list[list[FieldChange]]:
+    """A live chat with no line for its idle time ends itself, as the visitor's `end` does (docs/chat.md)."""
+    idle_at = ticket.chat_idle_at
+    if idle_at is None or idle_at > now:
+        return []
+    ticket.chat_ended_at = now
+    return [[FieldChange("chat.idle_minutes", None, ticket.chat_idle_minutes)]]
 
 
 def _second_level(ticket: Ticket, now: datetime) -> list[list[FieldChange]]:

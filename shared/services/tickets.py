@@ -347,6 +347,8 @@ class TicketService:
         else:
             applied = ticket.record_customer_reply(now)
         ticket.updated_at = now
+        if ticket.channel is Channel.CHAT and not internal:
+            ticket.chat_last_line_at = now  # a line: the chat's idle clock starts again
         applied += self._sla.refresh(ticket, now, applied)
         if internal and principal.is_staff:
             applied += self._mentions(ticket, body, principal)

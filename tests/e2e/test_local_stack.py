@@ -23,7 +23,7 @@ def test_health_and_the_spa_placeholder(stack: LocalStackProcess):
     assert requests.get(f"{stack.url}/api/health", timeout=5).json() == {"status": "ok"}
     page = requests.get(f"{stack.url}/", timeout=5)
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
-    assert requests.get(f"{stack.url}/config.json", timeout=5).json() == {"auth": "local"}
+    assert requests.get(f"{stack.url}/config.json", timeout=5).json() == {"auth": "local", "chat_url": stack.chat_url}
     missing = requests.get(f"{stack.url}/api/no-such-thing", timeout=5)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     wrong_method = requests.delete(f"{stack.url}/api/tickets", timeout=5)

@@ -80,3 +80,21 @@ def test_publish_uploads_the_build_its_config_and_invalidates(env, build):
 def test_publish_refuses_a_missing_build(env, tmp_path):
     with pytest.raises(SystemExit, match=r"no index\.html"):
         publish(env.stack.client("s3"), None, Target(env.stack.names["WebBucket"], None, {}), tmp_path)
+
+
+def test_the_chat_widget_is_published_beside_the_spa_and_never_cached_stale(env, build):
+    """/widget.js keeps its name from build to build (a company's page names it): uploaded after the hashed assets,
+    as JavaScript, revalidated, and invalidated with the index."""
+    (build / "widget.js").write_text("(function(){})();")
+    s3, cloudfront = env.stack.client("s3"), env.stack.client("cloudfront")
+    bucket = env.stack.names["WebBucket"]
+    distribution = _distribution(cloudfront)
+    keys = [key for _, key in upload_order(build)]
+    assert keys.index("widget.js") > keys.index("assets/index-abc123.js")
+    publish(s3, cloudfront, Target(bucket, distribution, {"auth": "local", "chat_url": "wss://x/chat"}), build)
+    widget = s3.get_object(Bucket=bucket, Key="widget.js")
+    assert widget["ContentType"] == "application/javascript"
+    assert widget["CacheControl"] == REVALIDATE
+    invalidations = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]
+    detail = cloudfront.get_invalidation(DistributionId=distribution, Id=invalidations["Items"][0]["Id"])
+    assert "/widget.js" in detail["Invalidation"]["InvalidationBatch"]["Paths"]["Items"]

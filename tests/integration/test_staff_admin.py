@@ -47,6 +47,7 @@ def test_an_admin_adds_an_agent_and_changes_them_without_touching_their_availabi
         "availability": "offline",  # new agents take tickets once they switch themselves online
         "senior": False,
         "language": "zh-CN",
+        "chat_capacity": 3,
         "load": None,
     }
     assert _agents(api)[NEW]["load"] == 0

@@ -7,6 +7,9 @@
 //   node scripts/bundle-size.mjs            -> JSON on stdout
 //   node scripts/bundle-size.mjs --dist DIR -> another build directory
 //
+// Also /widget.js, the embeddable chat (vite.widget.config.ts, one file): its gzip size against its own 15 KB budget
+// (everything a company's page loads before the chat window opens).
+//
 // Sizes are what `gzip -c -n FILE | wc -c` gives per chunk (the gzip program at its default level 6), summed;
 // where no gzip program is on PATH, node's zlib at level 6 stands in.
 import { execFileSync } from 'node:child_process';
@@ -26,6 +29,7 @@ if (!existsSync(manifestPath)) {
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 
 const BUDGET_BYTES = 350 * 1024;
+const WIDGET_BUDGET_BYTES = 15 * 1024;
 const AREAS = {
   console: 'src/console/ConsoleApp.tsx',
   portal: 'src/portal/PortalApp.tsx',
@@ -96,6 +100,20 @@ for (const [area, src] of Object.entries(AREAS)) {
     continue;
   }
   result[area] = { route_chunk: manifest[src].file, ...describe(staticClosure(src, new Set(entryKeys))) };
+}
+const widgetPath = join(dist, 'widget.js');
+if (existsSync(widgetPath)) {
+  const gzip = gzipBytes(widgetPath);
+  result.widget = {
+    file: 'widget.js',
+    raw_bytes: readFileSync(widgetPath).length,
+    gzip_bytes: gzip,
+    gzip_kb: Math.round((gzip / 1024) * 10) / 10,
+    budget_bytes: WIDGET_BUDGET_BYTES,
+    within_budget: gzip <= WIDGET_BUDGET_BYTES,
+  };
+} else {
+  result.widget = { error: 'no widget.js in the build (vite build -c vite.widget.config.ts)' };
 }
 result.gzip_tool = useGzipCli ? 'gzip -c -n -6' : 'node zlib level 6';
 // Cognito code must never be part of what local mode loads first.

@@ -1,4 +1,5 @@
 // Typed functions for every route the SPA uses (docs/api.md). The only place that knows the URLs.
+import { getToken } from '../auth/token';
 import { call, download, request, seg, uploadForm } from './client';
 import type {
   Article,
@@ -19,6 +20,8 @@ import type {
   Availability,
   AuthConfig,
   CannedReplyInput,
+  ChatListState,
+  ChatPage,
   CannedReplySet,
   DryRunOutcome,
   Forecast,
@@ -163,6 +166,36 @@ export function listMessages(ticketId: string, params: PageParams = {}, opts: Re
 
 export function postMessage(ticketId: string, message: NewMessage): Promise<Message> {
   return call<Message>('POST', `/api/tickets/${seg(ticketId)}/messages`, { body: message });
+}
+
+// ---- live chat (docs/chat.md) ----
+
+/** GET /api/chats (staff): `waiting` oldest first, `mine`, or `all` the caller may see. */
+export function listChats(state: ChatListState, cursor?: string | null, opts: ReadOpts = {}): Promise<ChatPage> {
+  return call<ChatPage>('GET', '/api/chats', { query: { state, cursor }, signal: opts.signal });
+}
+
+/** Takes a waiting chat; 409 `conflict` when a colleague took it first. */
+export function acceptChat(ticketId: string): Promise<Ticket> {
+  return call<Ticket>('POST', `/api/tickets/${seg(ticketId)}/chat/accept`);
+}
+
+/** Ends a chat: the visitor is told and the transcript is mailed to them. */
+export function endChat(ticketId: string): Promise<unknown> {
+  return call<unknown>('POST', `/api/tickets/${seg(ticketId)}/chat/end`);
+}
+
+/** `chat_url` from /config.json (null: this deployment has no live chat). */
+export async function getChatUrl(opts: ReadOpts = {}): Promise<string | null> {
+  const config = await getAuthConfig(opts);
+  return config.chat_url || null;
+}
+
+/** The console's (or a signed-in customer's) chat socket: the sign-in token goes along as `?token=`. */
+export function openChatSocket(chatUrl: string): WebSocket {
+  const token = getToken();
+  const sep = chatUrl.includes('?') ? '&' : '?';
+  return new WebSocket(token ? `${chatUrl}${sep}token=${encodeURIComponent(token)}` : chatUrl);
 }
 
 // ---- WeChat ----

@@ -328,6 +328,8 @@ export interface Agent {
   language?: AgentLanguage | string;
   /** Open tickets the agent holds now (GET /api/agents; a save's answer may carry null). */
   load?: number | null;
+  /** Live chats at once, counted apart from tickets (docs/chat.md); an older server omits it. */
+  chat_capacity?: number;
 }
 
 /** PUT /api/admin/agents/{email}: creates (201) or replaces (200) a staff member. */
@@ -338,6 +340,8 @@ export interface AgentInput {
   skills: string[];
   /** 0-100 open tickets at once. */
   capacity: number;
+  /** 0-20 live chats at once (the server's default, 3, when left out: so an edit always sends it). */
+  chat_capacity?: number;
   senior: boolean;
   language: AgentLanguage;
   /** Omitted: "offline" on create, unchanged on update. */
@@ -417,9 +421,50 @@ export interface SignInResult {
   user: User;
 }
 
-export type AuthConfig =
+export type AuthConfig = (
   | { auth: 'local' }
-  | { auth: 'cognito'; region: string; user_pool_id: string; client_id: string; domain: string };
+  | { auth: 'cognito'; region: string; user_pool_id: string; client_id: string; domain: string }
+) & {
+  /** The live chat's WebSocket URL (docs/chat.md). */
+  chat_url?: string;
+};
+
+// ---- live chat (docs/chat.md) ----
+
+export type ChatListState = 'waiting' | 'mine' | 'all';
+
+/** One chat in GET /api/chats. */
+export interface ChatSummary {
+  ticket_id: string;
+  ticket_number: string;
+  visitor_name: string;
+  visitor_email?: string | null;
+  /** The visitor's first line. */
+  text: string;
+  status: TicketStatus;
+  assignee_id?: string | null;
+  assignee_name?: string | null;
+  team_id?: string | null;
+  started_at: IsoDateTime;
+  /** Set while nobody has accepted the chat. */
+  waiting_since?: IsoDateTime | null;
+  last_line_at: IsoDateTime;
+  /** The visitor has an open socket. */
+  connected: boolean;
+  ended: boolean;
+}
+
+export interface ChatPage {
+  items: ChatSummary[];
+  next?: string | null;
+}
+
+/** What the console's socket receives while it watches a chat. */
+export type StaffChatFrame =
+  | { type: 'watching'; ticket_id: string; ticket_number: string }
+  | { type: 'message'; from: 'visitor' | 'agent'; name: string; text: string; at: IsoDateTime; id?: string; ticket_id?: string }
+  | { type: 'typing'; from?: 'visitor'; ticket_id?: string }
+  | { type: 'error'; code: string; message: string };
 
 export interface ApiErrorBody {
   error: { code: string; message: string; field?: string | null; reasons?: string[] };

@@ -40,6 +40,9 @@ const SearchResultsPage = lazy(() => import('./SearchResultsPage'));
 const SearchTermsPage = lazy(() => import('./admin/SearchTermsPage'));
 const NotificationSettingsPage = lazy(() => import('./collab/NotificationSettingsPage'));
 const FormsPage = lazy(() => import('./admin/FormsPage'));
+// 在线客服: the chat queue and the live conversation, each in its own chunk.
+const ChatQueuePage = lazy(() => import('./chat/ChatQueuePage'));
+const ChatPage = lazy(() => import('./chat/ChatPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -53,6 +56,7 @@ export default function ConsoleApp() {
   const nav: NavItem[] = [
     { to: '/console/queue', label: t('console.nav.queue'), testId: 'nav-queue' },
     { to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' },
+    { to: '/console/chats', label: t('chat.nav'), testId: 'nav-chats', activePrefix: '/console/chats' },
   ];
   if (monitor) nav.push({ to: '/console/risk', label: t('console.nav.risk'), testId: 'nav-risk' });
   if (review) nav.push({ to: '/console/review', label: t('console.nav.review'), testId: 'nav-review' });
@@ -99,6 +103,8 @@ export default function ConsoleApp() {
             <Route path="tickets/:id" element={<TicketPage />} />
             <Route path="customers/:email" element={<CustomerTicketsPage />} />
             <Route path="new" element={<NewTicketPage />} />
+            <Route path="chats" element={<ChatQueuePage />} />
+            <Route path="chats/:id" element={<ChatPage />} />
             <Route path="search" element={<SearchResultsPage />} />
             <Route path="notification-settings" element={<NotificationSettingsPage />} />
             <Route path="kb" element={<KbListPage />} />

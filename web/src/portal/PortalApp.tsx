@@ -7,6 +7,7 @@ import MyTicketsPage from './MyTicketsPage';
 
 const PortalTicketPage = lazy(() => import('./PortalTicketPage'));
 const SubmitTicketPage = lazy(() => import('./SubmitTicketPage'));
+const PortalChatPage = lazy(() => import('./PortalChatPage'));
 
 export default function PortalApp() {
   const { t } = useTranslation();
@@ -17,6 +18,7 @@ export default function PortalApp() {
         nav={[
           { to: '/portal/tickets', label: t('portal.nav.myTickets'), testId: 'nav-my-tickets' },
           { to: '/portal/new', label: t('portal.nav.newTicket'), testId: 'nav-portal-new' },
+          { to: '/portal/chat', label: t('chat.nav'), testId: 'nav-portal-chat' },
           { to: '/help', label: t('portal.nav.help'), testId: 'nav-portal-help' },
         ]}
       />
@@ -27,6 +29,7 @@ export default function PortalApp() {
             <Route path="tickets" element={<MyTicketsPage />} />
             <Route path="tickets/:id" element={<PortalTicketPage />} />
             <Route path="new" element={<SubmitTicketPage />} />
+            <Route path="chat" element={<PortalChatPage />} />
             <Route path="*" element={<Navigate to="tickets" replace />} />
           </Routes>
         </Suspense>

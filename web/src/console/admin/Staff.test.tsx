@@ -151,6 +151,8 @@ describe('staff and teams admin', () => {
     fireEvent.change(skills, { target: { value: 'refund' } });
     fireEvent.keyDown(skills, { key: 'Enter', code: 'Enter', keyCode: 13 });
     fireEvent.change(inputOf('staff-form-capacity'), { target: { value: '6' } });
+    expect(inputOf('staff-form-chat-capacity').value).toBe('3'); // the default
+    fireEvent.change(inputOf('staff-form-chat-capacity'), { target: { value: '2' } });
     fireEvent.click(screen.getByTestId('staff-form-senior'));
     await choose('staff-form-language', 'staff-language-en');
     const agentReads = server.requests.filter((r) => r.method === 'GET' && r.path === '/api/agents').length;
@@ -166,6 +168,7 @@ describe('staff and teams admin', () => {
       teams: ['billing'],
       skills: ['refund'],
       capacity: 6,
+      chat_capacity: 2,
       senior: true,
       language: 'en',
     });
@@ -216,6 +219,7 @@ describe('staff and teams admin', () => {
       teams: ['tech'],
       skills: ['login', 'vpn'],
       capacity: 10,
+      chat_capacity: 3, // kept as it was (the member has none set: the default), never left out
       senior: false,
       language: 'zh-CN',
     });

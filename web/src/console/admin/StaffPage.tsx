@@ -92,15 +92,20 @@ interface AgentFormValues {
   teams: string[];
   skills: string[];
   capacity: number | null;
+  chat_capacity: number | null;
   senior: boolean;
   language: AgentLanguage;
 }
 
-const AGENT_FIELDS = ['email', 'name', 'role', 'teams', 'skills', 'capacity', 'senior', 'language'] as const;
+const AGENT_FIELDS = ['email', 'name', 'role', 'teams', 'skills', 'capacity', 'chat_capacity', 'senior', 'language'] as const;
+const MAX_CHAT_CAPACITY = 20;
+const DEFAULT_CHAT_CAPACITY = 3;
 type AgentField = (typeof AGENT_FIELDS)[number];
 
 function agentFormValues(agent: Agent | null): Partial<AgentFormValues> {
-  if (!agent) return { role: 'agent', teams: [], skills: [], capacity: 8, senior: false, language: 'zh-CN' };
+  if (!agent) {
+    return { role: 'agent', teams: [], skills: [], capacity: 8, chat_capacity: DEFAULT_CHAT_CAPACITY, senior: false, language: 'zh-CN' };
+  }
   const language = (AGENT_LANGUAGES as readonly string[]).includes(agent.language ?? '')
     ? (agent.language as AgentLanguage)
     : 'zh-CN';
@@ -111,6 +116,7 @@ function agentFormValues(agent: Agent | null): Partial<AgentFormValues> {
     teams: agent.teams,
     skills: agent.skills,
     capacity: agent.capacity,
+    chat_capacity: agent.chat_capacity ?? DEFAULT_CHAT_CAPACITY,
     senior: agent.senior,
     language,
   };
@@ -159,6 +165,8 @@ function AgentDialog({
       teams: v.teams ?? [],
       skills: uniqueTrimmed(v.skills),
       capacity: v.capacity ?? 0,
+      // Always sent: the PUT replaces the member, and a left-out value would fall back to the default.
+      chat_capacity: v.chat_capacity ?? DEFAULT_CHAT_CAPACITY,
       senior: !!v.senior,
       language: v.language,
     };
@@ -260,6 +268,20 @@ function AgentDialog({
               rules={[{ required: true, message: t('common.required') }]}
             >
               <InputNumber data-testid="staff-form-capacity" min={0} max={MAX_CAPACITY} precision={0} style={{ width: 120 }} />
+            </Form.Item>
+            <Form.Item
+              name="chat_capacity"
+              label={t('staff.fields.chatCapacity')}
+              tooltip={t('staff.chatCapacityHint', { max: MAX_CHAT_CAPACITY })}
+              rules={[{ required: true, message: t('common.required') }]}
+            >
+              <InputNumber
+                data-testid="staff-form-chat-capacity"
+                min={0}
+                max={MAX_CHAT_CAPACITY}
+                precision={0}
+                style={{ width: 120 }}
+              />
             </Form.Item>
             <Form.Item name="senior" label={t('staff.fields.senior')} valuePropName="checked">
               <Switch data-testid="staff-form-senior" />

@@ -137,13 +137,15 @@ class AssignmentService:
             return []
         return self.serve_queues(new.get("teams") or [])
 
-    def serve_queues(self, teams: Iterable[str]) -> list[str]:
-        """Assign waiting tickets of these teams while someone can take them (oldest highest-priority first)."""
+    def serve_queues(self, teams: Iterable[str], pools: frozenset[bool] = frozenset({False, True})) -> list[str]:
+        """Assign waiting tickets of these teams while someone can take them (oldest highest-priority first).
+        `pools`: whose capacity may have freed, tickets' (False) and/or live chats' (True); waiting entries of the
+        other pool are passed over, and serving stops once nobody can take more of the pools asked for."""
         done: list[str] = []
         directory = Directory(self._list_all, self._store)
         moved: list[str] = []  # teams whose waiting chats moved up
         for team in dict.fromkeys(teams):
-            full: set[bool] = set()  # the pools (tickets, chats) nobody in the team can take more of now
+            full: set[bool] = {True, False} - pools  # the pools nobody in the team can take more of now
             for wait in self._store.waiting(team):
                 ticket = self._tickets.get(wait.ticket_id)
                 if ticket is None or not ticket.is_open or ticket.assignee or ticket.team != team or _chat_over(ticket):
@@ -162,7 +164,7 @@ class AssignmentService:
                 if outcome[0] is not None and not outcome[0].assigned and outcome[0].reason in _NOBODY_AT_ALL:
                     full.add(chat)
                     if len(full) == 2:
-                        break  # nobody in this team can take anything now
+                        break  # nobody in this team can take anything more of what freed
         if moved and self._chat_queue is not None:
             done += self._chat_queue().tell_positions(moved)
         return done
@@ -199,7 +201,8 @@ class AssignmentService:
             done.append(f"routed {ticket.number}: " + ", ".join(c.field for c in changes))
         if freed:
             agent = self._directory.get_agent(freed)
-            done += self.serve_queues([*(agent.teams if agent else []), *([ticket.team] if ticket.team else [])])
+            teams = [*(agent.teams if agent else []), *([ticket.team] if ticket.team else [])]
+            done += self.serve_queues(teams, frozenset({ticket.channel is Channel.CHAT}))  # the seat that freed
         taken = event.changed("assignee") is not None or event.type is EventType.CHAT_ENDED
         if ticket.channel is Channel.CHAT and taken and not freed and self._chat_queue is not None:
             done += self._chat_queue().tell_positions([ticket.team])  # accepted or ended: those behind move up

@@ -56,6 +56,10 @@ def chat_loads(env: Any) -> dict[str, int]:
 
 
 def test_chats_go_to_the_agent_with_the_fewest_then_queue_and_the_queue_moves(env, api, desk):
+    # A web ticket waits first in the team's queue (ticket capacity 0): it never holds back the chats behind it.
+    web = api.call("POST", "/api/tickets", who="web@example.com", json={"subject": "网页工单", "description": "d"})
+    assert web.status_code == 201
+    desk()
     visitors = [visitor(env, n) for n in range(5)]
     numbers = []
     for n, v in enumerate(visitors):
@@ -86,6 +90,7 @@ def test_chats_go_to_the_agent_with_the_fewest_then_queue_and_the_queue_moves(en
     desk()
     assert of_type(visitors[4], "assigned") == [{"type": "assigned", "name": "本"}]
     assert chat_loads(env) == {AMY: 2, BEN: 2}
+    assert ticket_of(api, web.json_body["number"])["assignee"] is None  # still waiting for ticket capacity
 
 
 def test_redelivered_records_assign_once_and_count_once(env, api, desk):

@@ -17,6 +17,7 @@ from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
 from shared.api.report_routes import BINARY_TYPES, register_report_routes
+from shared.api.role_routes import register_role_routes
 from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
 from shared.api.routing_schemas import (
     AvailabilityBody,
@@ -76,6 +77,7 @@ api = ApiRouter(app, get_container)
 register_report_routes(api)  # reports, forecast, satisfaction surveys
 register_workflow_routes(api)  # automations, the closing review policy and decisions
 register_collab_routes(api)  # followers, sub-tasks, collaboration requests, merge, notifications
+register_role_routes(api)  # custom roles (自定义角色)
 
 
 def _tz(call: Call) -> ZoneInfo:

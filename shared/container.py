@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from shared.domain.wechat.api import WechatConfig
     from shared.services.assignment import AssignmentService
     from shared.services.auth import Authenticator
+    from shared.services.roles import RoleService
     from shared.services.automations import AutomationService
     from shared.services.bulk import BulkEditService
     from shared.services.canned_replies import CannedReplyService
@@ -437,7 +438,14 @@ class Container:
             accounts,
             tickets=self.ticket_store,
             rules=lambda: self.routing.rule_set()[0],
+            roles=self.directory_store,
         )
+
+    @cached_property
+    def roles(self) -> RoleService:
+        from shared.services.roles import RoleService
+
+        return RoleService(self.directory_store, self.directory_store)
 
     @cached_property
     def authenticator(self) -> Authenticator:
@@ -456,6 +464,7 @@ class Container:
             secret=self.settings.token_secret,
             ttl=timedelta(minutes=self.settings.token_ttl_minutes),
             verify_id_token=verify,
+            roles=self.directory_store,
         )
 
     @cached_property

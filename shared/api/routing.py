@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
+from shared.api.access_table import PUBLIC, Access, access_of
 from shared.domain.access import Principal
-from shared.errors import HelpdeskError, InvalidInput, PayloadTooLarge, RateLimited
+from shared.errors import Forbidden, HelpdeskError, InvalidInput, PayloadTooLarge, RateLimited
 
 if TYPE_CHECKING:
     from shared.container import Container
@@ -49,6 +50,8 @@ STATUS_BY_CODE = {
     "idempotency_key_reused": 409,
     "own_role": 409,
     "own_account": 409,
+    "builtin_role": 409,
+    "role_in_use": 409,
     "agent_has_tickets": 409,
     "supervises_team": 409,
     "team_has_members": 409,
@@ -122,7 +125,12 @@ ANONYMOUS = Principal.of("anonymous@invalid", "anonymous", "anonymous")
 
 
 class ApiRouter:
-    def __init__(self, app: Chalice, container: Callable[[], Container]) -> None:
+    def __init__(
+        self, app: Chalice, container: Callable[[], Container], access: Callable[[str, str], Access] | None = access_of
+    ) -> None:
+        """`access`: the table every route's callers are checked against (None for local mode's /api/dev routes,
+        which check their callers themselves)."""
+        self._access = access
         self._app = app
         self._container = container
         self.operations: list[Operation] = []
@@ -144,9 +152,13 @@ class ApiRouter:
         who sends a token is still recognised (and a bad token is 401)."""
         public = public or optional_auth
 
+        access = self._access(method, path) if self._access else None
+        if access is not None and (access.allow == PUBLIC) != public:
+            raise LookupError(f"{method} {path}: public in the route and the access table alike, or in neither")
+
         def register(handler: Callable[..., Any]) -> Callable[..., Any]:
             def view(**path_params: str) -> Response:
-                return self._dispatch(handler, path_params, public, body, query, status, optional_auth)
+                return self._dispatch(handler, path_params, public, body, query, status, optional_auth, access)
 
             view.__name__ = handler.__name__
             view.__doc__ = handler.__doc__
@@ -178,6 +190,7 @@ class ApiRouter:
         query_model: type[BaseModel] | None,
         status: int,
         optional_auth: bool = False,
+        access: Access | None = None,
     ) -> Response:
         request = self._app.current_request
         try:
@@ -192,6 +205,9 @@ class ApiRouter:
                 principal = container.authenticator.principal(claims, headers.get("authorization"))
             elif optional_auth:
                 principal = container.authenticator.optional(claims, headers.get("authorization")) or ANONYMOUS
+            if access is not None and not public and not access.permits(principal.permissions):
+                # The one check of who may call what (shared/api/access_table.py); services then judge the item.
+                raise Forbidden("your role does not allow this")
             call = Call(
                 container=container,
                 principal=principal,

@@ -109,9 +109,7 @@ class DirectoryStore:
             return None
 
     def put_role(self, role: Role) -> bool:
-        item = RoleItem(
-            DIRECTORY, f"ROLE#{role.id}", id=role.id, name=role.name, permissions=sorted(role.permissions)
-        )
+        item = RoleItem(DIRECTORY, f"ROLE#{role.id}", id=role.id, name=role.name, permissions=sorted(role.permissions))
         created = self.get_role(role.id) is None
         item.save()
         return created

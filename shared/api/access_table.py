@@ -10,7 +10,7 @@ Adding a route: one `_row(...)` line below; `make docs-security` (scripts) rewri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shared.domain.access import Permission as P
 
@@ -34,6 +34,8 @@ class Access:
     answers: dict[str, str] = field(default_factory=dict)
     note: str = ""
 
+    ticket_scoped: bool = False  # under /api/tickets/{id}: a customer refused gets the ticket service's answer
+
     def permits(self, permissions: frozenset[P]) -> bool:
         if self.allow in (PUBLIC, SIGNED_IN):
             return True
@@ -45,6 +47,10 @@ def _row(*permissions: P, own: bool = False, answers: dict[str, str] | None = No
 
 
 _PUBLIC = Access(PUBLIC)
+# Called by WeChat's servers, not by people: the account's signature decides, whoever sends the request.
+_WECHAT = Access(
+    PUBLIC, answers=dict.fromkeys(CALLERS, "403"), note="WeChat's signature, not a caller: 403 unless signed"
+)
 _SIGNED_IN = Access(SIGNED_IN)
 _READ = (P.TICKET_READ_OWN, P.TICKET_READ_ALL)
 
@@ -66,11 +72,20 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/tickets/{id}/messages/{message_id}/raw"): _row(P.MAIL_RAW),
     ("GET", "/api/tickets/{id}/events"): _row(P.EVENTS_READ),
     ("POST", "/api/tickets/bulk"): _row(P.TICKET_UPDATE),
-    ("POST", "/api/tickets/{id}/satisfaction"): _row(P.TICKET_READ_OWN, own=True),
+    ("POST", "/api/tickets/{id}/satisfaction"): _row(
+        P.TICKET_READ_OWN,
+        own=True,
+        answers={"agent": "403", "supervisor": "403", "admin": "403"},
+        note="the requester only: staff do not rate",
+    ),
     ("GET", "/api/mail/rejections"): _row(P.MAIL_REJECTIONS_READ),
     ("POST", "/api/uploads"): _row(P.TICKET_CREATE, P.MESSAGE_REPLY),
     # -- routing, SLA and the desk's work on a ticket
-    ("POST", "/api/tickets/{id}/acknowledge"): _row(P.TICKET_UPDATE),
+    ("POST", "/api/tickets/{id}/acknowledge"): _row(
+        P.TICKET_UPDATE,
+        answers={"agent": "403", "supervisor": "403", "admin": "403"},
+        note="the ticket's assignee only: other staff 403",
+    ),
     ("POST", "/api/tickets/{id}/transfer"): _row(P.TICKET_UPDATE),
     ("POST", "/api/tickets/{id}/urge"): _row(P.TICKET_URGE),
     ("POST", "/api/tickets/{id}/review"): _row(P.TICKET_REVIEW),
@@ -128,8 +143,8 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/surveys/{token}"): _PUBLIC,
     ("POST", "/api/surveys/{token}"): _PUBLIC,
     # -- the WeChat channel's callback (signed by WeChat, checked by the service)
-    ("GET", "/api/channels/wechat"): _PUBLIC,
-    ("POST", "/api/channels/wechat"): _PUBLIC,
+    ("GET", "/api/channels/wechat"): _WECHAT,
+    ("POST", "/api/channels/wechat"): _WECHAT,
     # -- knowledge base and search
     ("GET", "/api/kb/articles"): _PUBLIC,
     ("GET", "/api/kb/categories"): _PUBLIC,
@@ -153,9 +168,10 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
 
 def access_of(method: str, path: str) -> Access:
     try:
-        return ROUTE_ACCESS[(method, path)]
+        access = ROUTE_ACCESS[(method, path)]
     except KeyError:
         raise LookupError(f"{method} {path} has no row in shared/api/access_table.py") from None
+    return replace(access, ticket_scoped=path.startswith("/api/tickets/{id}"))
 
 
 def permissions_of_caller(caller: str) -> frozenset[P]:
@@ -180,7 +196,7 @@ def expected(access: Access, caller: str) -> str:
         return "401"
     permissions = permissions_of_caller(caller)
     if not access.permits(permissions):
-        return "403"
+        return "404" if access.ticket_scoped and caller == "other_customer" else "403"
     if access.own and caller == "other_customer":
         return "404"
     return OK
@@ -188,4 +204,39 @@ def expected(access: Access, caller: str) -> str:
 
 def matrix() -> list[tuple[str, str, dict[str, str]]]:
     """Every row with every caller's answer, in the table's order."""
-    return [(m, path, {c: expected(a, c) for c in CALLERS}) for (m, path), a in ROUTE_ACCESS.items()]
+    return [(m, path, {c: expected(access_of(m, path), c) for c in CALLERS}) for m, path in ROUTE_ACCESS]
+
+
+_CELL = {OK: "✓", "401": "401", "403": "403", "404": "404"}
+BEGIN = "<!-- authorization matrix: generated from shared/api/access_table.py by `make docs-security` -->"
+END = "<!-- end of the authorization matrix -->"
+
+
+def render() -> str:
+    """The matrix as the Markdown table docs/security.md holds between its markers."""
+    head = ["Route", *CALLERS, "Let in by"]
+    lines = [BEGIN, "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for method, path in ROUTE_ACCESS:
+        access = access_of(method, path)
+        answers = [_CELL.get(expected(access, c), expected(access, c)) for c in CALLERS]
+        allow = access.allow if isinstance(access.allow, str) else ", ".join(sorted(p.value for p in access.allow))
+        if access.own:
+            allow += " (own ticket)"
+        if access.note:
+            allow += f"; {access.note}"
+        lines.append(f"| `{method} {path}` | " + " | ".join(answers) + f" | {allow} |")
+    return "\n".join([*lines, "", END])
+
+
+def write_doc(path: str) -> None:
+    """Rewrites the matrix between the markers of `path` (docs/security.md), keeping the prose around it."""
+    from pathlib import Path
+
+    doc = Path(path)
+    text = doc.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    doc.write_text(text[:start] + render() + text[end:], encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_doc("docs/security.md")

@@ -32,7 +32,9 @@ class RoleList(Out):
 
 
 def role_out(role: Role) -> RoleOut:
-    return RoleOut(id=role.id, name=role.name, permissions=sorted(p.value for p in role.permissions), builtin=role.builtin)
+    return RoleOut(
+        id=role.id, name=role.name, permissions=sorted(p.value for p in role.permissions), builtin=role.builtin
+    )
 
 
 def register_role_routes(api: ApiRouter) -> None:

@@ -16,7 +16,7 @@ from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from shared.api.access_table import PUBLIC, Access, access_of
-from shared.domain.access import Principal
+from shared.domain.access import Permission, Principal
 from shared.errors import Forbidden, HelpdeskError, InvalidInput, PayloadTooLarge, RateLimited
 
 if TYPE_CHECKING:
@@ -207,6 +207,10 @@ class ApiRouter:
                 principal = container.authenticator.optional(claims, headers.get("authorization")) or ANONYMOUS
             if access is not None and not public and not access.permits(principal.permissions):
                 # The one check of who may call what (shared/api/access_table.py); services then judge the item.
+                if access.ticket_scoped and principal is not ANONYMOUS and not principal.is_staff:
+                    # A customer on a staff-only part of a ticket: another customer's ticket is a 404 that says
+                    # nothing of whether it exists; their own is a 403.
+                    container.tickets.get(principal, path_params["id"])
                 raise Forbidden("your role does not allow this")
             call = Call(
                 container=container,
@@ -218,9 +222,10 @@ class ApiRouter:
                 source_ip=str(((request.context or {}).get("identity") or {}).get("sourceIp") or ""),
             )
             result = handler(call, **path_params)
-            if isinstance(result, Response):
-                return result
-            return json_response(result, status)
+            response = result if isinstance(result, Response) else json_response(result, status)
+            if principal.is_staff and not principal.can(Permission.CUSTOMER_CONTACT):
+                return _masked(response, container)
+            return response
         except RateLimited as error:
             return error_response(error.code, error.message, headers={"Retry-After": str(error.retry_after)})
         except HelpdeskError as error:
@@ -235,6 +240,24 @@ class ApiRouter:
                 status_code=500,
                 headers={"Content-Type": JSON},
             )
+
+
+def _masked(response: Response, container: Container) -> Response:
+    """The one place API answers are masked (脱敏) for staff without `customers.contact`: every customer address and
+    phone number in the JSON (or CSV) answer, wherever it sits (requester, record, subject, reply, audit trail)."""
+    from shared.domain.masking import mask_text, mask_value
+
+    kind = str((response.headers or {}).get("Content-Type", ""))
+    if not isinstance(response.body, str) or not response.body:
+        return response  # binary downloads (XLSX reports) name customers by pseudonym already
+    staff = container.directory.staff_addresses()
+    if kind.startswith("application/json"):
+        text = json.dumps(mask_value(json.loads(response.body), staff.__contains__), ensure_ascii=False)
+    elif kind.startswith("text/"):
+        text = mask_text(response.body, staff.__contains__)
+    else:
+        return response
+    return Response(body=text, status_code=response.status_code, headers=response.headers)
 
 
 def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:

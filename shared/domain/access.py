@@ -91,7 +91,9 @@ class Role:
 
 
 BUILTIN_ROLE_NAMES = {AGENT: "客服", SUPERVISOR: "主管", ADMIN: "管理员"}
-STAFF_BUILTINS = tuple(Role(r, BUILTIN_ROLE_NAMES[r], BUILTIN_ROLES[r], builtin=True) for r in (AGENT, SUPERVISOR, ADMIN))
+STAFF_BUILTINS = tuple(
+    Role(r, BUILTIN_ROLE_NAMES[r], BUILTIN_ROLES[r], builtin=True) for r in (AGENT, SUPERVISOR, ADMIN)
+)
 RESERVED_ROLE_IDS = frozenset(BUILTIN_ROLES) | {CUSTOM_GROUP, "anonymous"}
 
 
@@ -122,6 +124,14 @@ class Principal:
         """`permissions` for a custom role (resolved from the directory); a built-in role's set otherwise."""
         granted = permissions if permissions is not None else permissions_of(role)
         return cls(email=email.lower(), name=name, role=role, teams=teams, permissions=granted)
+
+    @property
+    def party(self) -> str:
+        """The role recorded on what the caller writes (an event's actor, a message's author): a custom role's
+        holder writes as staff (`agent`), so replies, notices and reports treat them as the desk."""
+        if self.role in BUILTIN_ROLES or self.role == "anonymous":
+            return self.role
+        return AGENT if self.is_staff else CUSTOMER
 
     @property
     def is_staff(self) -> bool:

@@ -70,7 +70,9 @@ from shared.domain.canned_replies import CannedReply
 from shared.domain.directory import AgentProfile, Availability
 from shared.domain.requests import TicketDraft, TicketQuery
 from shared.domain.tickets import Person, Ticket
+from shared.logs import install_redaction
 
+install_redaction()  # no full address, phone number, token or message body in the API's logs
 app = Chalice(app_name="helpdesk")
 app.api.binary_types.extend(BINARY_TYPES)  # report downloads (XLSX, CSV)
 api = ApiRouter(app, get_container)

@@ -34,7 +34,9 @@ class Access:
     answers: dict[str, str] = field(default_factory=dict)
     note: str = ""
 
-    ticket_scoped: bool = False  # under /api/tickets/{id}: a customer refused gets the ticket service's answer
+    # Staff-only things a customer is not told exist: refused, a signed-in customer gets 404, not 403.
+    hidden: bool = False
+    ticket_scoped: bool = False  # under /api/tickets/{id}: a customer refused on another's ticket gets 404
 
     def permits(self, permissions: frozenset[P]) -> bool:
         if self.allow in (PUBLIC, SIGNED_IN):
@@ -42,8 +44,10 @@ class Access:
         return bool(permissions & self.allow)  # type: ignore[operator]
 
 
-def _row(*permissions: P, own: bool = False, answers: dict[str, str] | None = None, note: str = "") -> Access:
-    return Access(frozenset(permissions), own, answers or {}, note)
+def _row(
+    *permissions: P, own: bool = False, hidden: bool = False, answers: dict[str, str] | None = None, note: str = ""
+) -> Access:
+    return Access(frozenset(permissions), own, answers or {}, note, hidden)
 
 
 _PUBLIC = Access(PUBLIC)
@@ -69,8 +73,8 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/tickets/{id}/messages"): _row(P.MESSAGE_REPLY, own=True),
     ("GET", "/api/tickets/{id}/messages"): _row(*_READ, own=True),
     ("GET", "/api/tickets/{id}/messages/{message_id}/attachments/{attachment_id}"): _row(*_READ, own=True),
-    ("GET", "/api/tickets/{id}/messages/{message_id}/raw"): _row(P.MAIL_RAW),
-    ("GET", "/api/tickets/{id}/events"): _row(P.EVENTS_READ),
+    ("GET", "/api/tickets/{id}/messages/{message_id}/raw"): _row(P.MAIL_RAW, hidden=True),
+    ("GET", "/api/tickets/{id}/events"): _row(P.EVENTS_READ, hidden=True),
     ("POST", "/api/tickets/bulk"): _row(P.TICKET_UPDATE),
     ("POST", "/api/tickets/{id}/satisfaction"): _row(
         P.TICKET_READ_OWN,
@@ -91,12 +95,12 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/tickets/{id}/review"): _row(P.TICKET_REVIEW),
     ("POST", "/api/tickets/{id}/followers"): _row(P.TICKET_UPDATE),
     ("DELETE", "/api/tickets/{id}/followers/{email}"): _row(P.TICKET_UPDATE),
-    ("POST", "/api/tickets/{id}/subtasks"): _row(P.TICKET_UPDATE),
-    ("GET", "/api/tickets/{id}/subtasks"): _row(P.TICKET_READ_ALL),
-    ("PATCH", "/api/tickets/{id}/subtasks/{subtask_id}"): _row(P.TICKET_UPDATE),
-    ("POST", "/api/tickets/{id}/collaborations"): _row(P.TICKET_UPDATE),
-    ("GET", "/api/tickets/{id}/collaborations"): _row(P.TICKET_READ_ALL),
-    ("PATCH", "/api/tickets/{id}/collaborations/{collaboration_id}"): _row(P.TICKET_UPDATE),
+    ("POST", "/api/tickets/{id}/subtasks"): _row(P.TICKET_UPDATE, hidden=True),
+    ("GET", "/api/tickets/{id}/subtasks"): _row(P.TICKET_READ_ALL, hidden=True),
+    ("PATCH", "/api/tickets/{id}/subtasks/{subtask_id}"): _row(P.TICKET_UPDATE, hidden=True),
+    ("POST", "/api/tickets/{id}/collaborations"): _row(P.TICKET_UPDATE, hidden=True),
+    ("GET", "/api/tickets/{id}/collaborations"): _row(P.TICKET_READ_ALL, hidden=True),
+    ("PATCH", "/api/tickets/{id}/collaborations/{collaboration_id}"): _row(P.TICKET_UPDATE, hidden=True),
     ("POST", "/api/tickets/{id}/merge"): _row(P.TICKET_UPDATE),
     ("GET", "/api/tickets/{id}/wechat"): _row(P.TICKET_READ_ALL),
     ("PUT", "/api/tickets/{id}/wechat"): _row(P.TICKET_UPDATE),
@@ -154,7 +158,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/kb/articles"): _row(P.KB_WRITE),
     ("PATCH", "/api/kb/articles/{id}"): _row(P.KB_WRITE),
     ("DELETE", "/api/kb/articles/{id}"): _row(P.KB_PUBLISH),
-    ("GET", "/api/kb/articles/{id}/history"): _row(P.KB_WRITE),
+    ("GET", "/api/kb/articles/{id}/history"): _row(P.KB_WRITE, hidden=True),
     ("POST", "/api/kb/preview"): _row(P.KB_WRITE),
     ("GET", "/api/search/tickets"): _row(P.TICKET_READ_ALL),
     ("GET", "/api/tickets/{id}/article-suggestions"): _row(P.TICKET_READ_ALL),
@@ -196,7 +200,10 @@ def expected(access: Access, caller: str) -> str:
         return "401"
     permissions = permissions_of_caller(caller)
     if not access.permits(permissions):
-        return "404" if access.ticket_scoped and caller == "other_customer" else "403"
+        customer = caller in ("requester", "other_customer")
+        if customer and (access.hidden or (access.ticket_scoped and caller == "other_customer")):
+            return "404"
+        return "403"
     if access.own and caller == "other_customer":
         return "404"
     return OK
@@ -222,6 +229,8 @@ def render() -> str:
         allow = access.allow if isinstance(access.allow, str) else ", ".join(sorted(p.value for p in access.allow))
         if access.own:
             allow += " (own ticket)"
+        if access.hidden:
+            allow += " (hidden from customers)"
         if access.note:
             allow += f"; {access.note}"
         lines.append(f"| `{method} {path}` | " + " | ".join(answers) + f" | {allow} |")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared.api.access_table import PUBLIC, Access, access_of
 from shared.domain.access import Permission, Principal
-from shared.errors import Forbidden, HelpdeskError, InvalidInput, PayloadTooLarge, RateLimited
+from shared.errors import Forbidden, HelpdeskError, InvalidInput, NotFound, PayloadTooLarge, RateLimited
 
 if TYPE_CHECKING:
     from shared.container import Container
@@ -207,10 +207,11 @@ class ApiRouter:
                 principal = container.authenticator.optional(claims, headers.get("authorization")) or ANONYMOUS
             if access is not None and not public and not access.permits(principal.permissions):
                 # The one check of who may call what (shared/api/access_table.py); services then judge the item.
-                if access.ticket_scoped and principal is not ANONYMOUS and not principal.is_staff:
-                    # A customer on a staff-only part of a ticket: another customer's ticket is a 404 that says
-                    # nothing of whether it exists; their own is a 403.
-                    container.tickets.get(principal, path_params["id"])
+                if principal is not ANONYMOUS and not principal.is_staff:
+                    if access.hidden:  # staff-only things a customer is not told exist
+                        raise NotFound("not found")
+                    if access.ticket_scoped:  # another customer's ticket: a 404 that says nothing of it
+                        container.tickets.get(principal, path_params["id"])
                 raise Forbidden("your role does not allow this")
             call = Call(
                 container=container,

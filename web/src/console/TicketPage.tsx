@@ -349,7 +349,7 @@ export default function TicketPage() {
           }}
         />
       ) : null}
-      {update ? <WorkflowBar ticket={tk} onChanged={applyTicket} /> : null}
+      <WorkflowBar ticket={tk} onChanged={applyTicket} />
       {needsAcknowledge(tk, user) ? (
         <AcknowledgeBar ticket={tk} busy={acknowledge.isPending} onAcknowledge={() => acknowledge.mutate(tk.id)} />
       ) : null}

@@ -136,7 +136,6 @@ def test_without_customers_contact_every_answer_shows_contacts_masked(api, env):
     shown = answers[0].json_body
     assert shown["requester"]["email"] == "wa***@example.com"
     assert shown["subject"] == "回电 138****5678"
-    assert shown["assignee"]["email"] if isinstance(shown.get("assignee"), dict) else True  # staff stay readable
     assert AGENT in json.dumps(shown, ensure_ascii=False)
     record = answers[5].json_body
     assert (record["email"], record["phone"]) == ("wa***@example.com", "138****5678")

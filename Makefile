@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test reset venv web lint unit integration e2e browser-deps bench clean
+.PHONY: run test reset venv web lint unit integration e2e browser-deps bench clean docs-security
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -60,6 +60,10 @@ bench: venv web browser-deps
 	$(PY) bench/reports.py
 	$(PY) bench/wechat.py
 	$(PY) bench/search.py
+
+# The authorization matrix in docs/security.md, from the access table the router checks (shared/api/access_table.py).
+docs-security: venv
+	$(PY) -m shared.api.access_table
 
 clean:
 	rm -rf $(VENV) .aws-sam web/node_modules web/dist

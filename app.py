@@ -19,6 +19,7 @@ from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
 from shared.api.privacy_routes import register_privacy_routes
 from shared.api.report_routes import BINARY_TYPES, register_report_routes
+from shared.api.role_routes import register_role_routes
 from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
 from shared.api.routing_schemas import (
     AvailabilityBody,
@@ -71,13 +72,16 @@ from shared.domain.canned_replies import CannedReply
 from shared.domain.directory import AgentProfile, Availability
 from shared.domain.requests import TicketDraft, TicketQuery
 from shared.domain.tickets import Person, Ticket
+from shared.logs import install_redaction
 
+install_redaction()  # no full address, phone number, token or message body in the API's logs
 app = Chalice(app_name="helpdesk")
 app.api.binary_types.extend(BINARY_TYPES)  # report downloads (XLSX, CSV)
 api = ApiRouter(app, get_container)
 register_report_routes(api)  # reports, forecast, satisfaction surveys
 register_workflow_routes(api)  # automations, the closing review policy and decisions
 register_collab_routes(api)  # followers, sub-tasks, collaboration requests, merge, notifications
+register_role_routes(api)  # custom roles (自定义角色)
 
 
 def _tz(call: Call) -> ZoneInfo:

@@ -7,6 +7,7 @@ handler module is imported: a cold start pays only for what its first request us
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import threading
 import time
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from shared.services.report_rollup import ReportRollupService
     from shared.services.reports import ReportService
     from shared.services.review import ReviewService
+    from shared.services.roles import RoleService
     from shared.services.routing import RoutingService
     from shared.services.search import SearchService
     from shared.services.settings_cache import SettingsCache
@@ -200,10 +202,31 @@ class Container:
             agent = self.directory_store.get_agent(email)
             return agent.language if agent else "zh-CN"
 
+        def sees_contacts(email: str) -> bool:
+            from shared.domain.access import BUILTIN_ROLES, Permission
+
+            agent = self.directory_store.get_agent(email)
+            if agent is None:
+                return False
+            role = self.directory_store.get_role(agent.role) if agent.role not in BUILTIN_ROLES else None
+            granted = role.permissions if role else BUILTIN_ROLES.get(agent.role, frozenset())
+            return Permission.CUSTOMER_CONTACT in granted
+
+        def is_staff_address(email: str) -> bool:
+            return self.directory_store.get_agent(email) is not None
+
         composer = MailComposer(self.settings.support_address, self.settings.public_url)
         if not mail_now:
             return StaffAlerts(InboxStore(), self.collab_store, language_of=language_of)
-        return StaffAlerts(InboxStore(), self.collab_store, composer, deliver or self.send_mail_job, language_of)
+        return StaffAlerts(
+            InboxStore(),
+            self.collab_store,
+            composer,
+            deliver or self.send_mail_job,
+            language_of,
+            sees_contacts=functools.lru_cache(maxsize=256)(sees_contacts),
+            is_staff_address=functools.lru_cache(maxsize=1024)(is_staff_address),
+        )
 
     # -- the desk: fields and templates, uploads, customer records, bulk edits, saved views ------------------------
     @cached_property
@@ -448,7 +471,14 @@ class Container:
             accounts,
             tickets=self.ticket_store,
             rules=lambda: self.routing.rule_set()[0],
+            roles=self.directory_store,
         )
+
+    @cached_property
+    def roles(self) -> RoleService:
+        from shared.services.roles import RoleService
+
+        return RoleService(self.directory_store, self.directory_store)
 
     @cached_property
     def authenticator(self) -> Authenticator:
@@ -467,6 +497,7 @@ class Container:
             secret=self.settings.token_secret,
             ttl=timedelta(minutes=self.settings.token_ttl_minutes),
             verify_id_token=verify,
+            roles=self.directory_store,
         )
 
     @cached_property

@@ -10,17 +10,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.tracing import traced
 from shared.container import get_container
+from shared.logs import service_logger
 
 if TYPE_CHECKING:
     from shared.services.email_intake import InboundMail
 
-logger = Logger(service="email_intake")
+logger = service_logger("email_intake")
 metrics = Metrics(namespace="Helpdesk", service="email_intake")
 INBOUND_PREFIX = "inbound/"  # the SES receipt rule's S3 action stores raw MIME under it (template.yaml)
 

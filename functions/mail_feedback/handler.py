@@ -6,17 +6,18 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.tracing import traced
 from shared.container import get_container
+from shared.logs import service_logger
 
 if TYPE_CHECKING:
     from shared.services.mail_feedback import Feedback
 
-logger = Logger(service="mail_feedback")
+logger = service_logger("mail_feedback")
 metrics = Metrics(namespace="Helpdesk", service="mail_feedback")
 
 

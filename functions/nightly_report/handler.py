@@ -7,14 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.tracing import traced
 from shared.container import get_container
+from shared.logs import service_logger
 
-logger = Logger(service="nightly-report")
+logger = service_logger("nightly-report")
 metrics = Metrics(namespace="Helpdesk", service="nightly-report")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -19,8 +19,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.stream import domain_event_of
 from functions.tracing import traced
 from shared.container import get_container
+from shared.logs import service_logger
 
-logger = Logger(service="notification")
+logger = service_logger("notification")
 metrics = Metrics(namespace="Helpdesk", service="notification")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

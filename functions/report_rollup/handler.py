@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.tracing import traced
 from shared.container import get_container
+from shared.logs import service_logger
 
-logger = Logger(service="report-rollup")
+logger = service_logger("report-rollup")
 metrics = Metrics(namespace="Helpdesk", service="report-rollup")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -19,8 +19,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.tracing import traced
 from shared.container import get_container
+from shared.logs import service_logger
 
-logger = Logger(service="wechat_intake")
+logger = service_logger("wechat_intake")
 metrics = Metrics(namespace="Helpdesk", service="wechat_intake")
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 

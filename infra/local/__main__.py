@@ -30,6 +30,7 @@ from infra.local.queues import QueuePump  # noqa: E402
 from infra.local.scheduler import Scheduler  # noqa: E402
 from infra.local.server import LocalHttpServer  # noqa: E402
 from infra.local.stack import REGION, provision, start_emulator  # noqa: E402
+from shared.logs import install_redaction  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger("helpdesk.local")
@@ -260,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the helpdesk locally")
     parser.add_argument("--state", type=Path, default=ROOT / ".local")
     args = parser.parse_args(argv)
+    install_redaction()  # local mode's log holds what CloudWatch would: redacted lines only
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     port = int(os.environ.get("HELPDESK_HTTP_PORT", "8000"))
     chat_port = int(os.environ.get("HELPDESK_CHAT_PORT", "8001"))

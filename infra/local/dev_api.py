@@ -28,7 +28,7 @@ def register_dev_api(
     run_due: Callable[[], None],
     wechat: WechatEmulator | None = None,
 ) -> ApiRouter:
-    dev = ApiRouter(app, container)
+    dev = ApiRouter(app, container, access=None)  # local-only routes: each checks its caller itself
 
     @dev.route("/api/dev/accounts", "GET", summary="Staff accounts to sign in as (seeded and added)", public=True)
     def dev_accounts(call: Call) -> dict[str, Any]:

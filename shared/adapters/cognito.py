@@ -57,7 +57,7 @@ class CognitoCodeChannel:
         self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=CUSTOMER_GROUP)
 
 
-STAFF_GROUPS = ("admin", "supervisor", "agent")
+STAFF_GROUPS = ("admin", "supervisor", "agent", "custom")
 
 
 class CognitoStaffAccounts:
@@ -69,6 +69,8 @@ class CognitoStaffAccounts:
         self._pool = user_pool_id
 
     def grant(self, email: str, name: str, role: str) -> None:
+        # A custom role's holders share the `custom` group; which role they hold is the directory's to say.
+        group = role if role in STAFF_GROUPS else "custom"
         # An existing account: a customer becoming staff, or the same change saved again.
         with contextlib.suppress(self._cognito.exceptions.UsernameExistsException):
             self._cognito.admin_create_user(
@@ -81,10 +83,10 @@ class CognitoStaffAccounts:
                 ],
                 DesiredDeliveryMediums=["EMAIL"],
             )
-        for group in self._groups(email):
-            if group in STAFF_GROUPS and group != role:
-                self._cognito.admin_remove_user_from_group(UserPoolId=self._pool, Username=email, GroupName=group)
-        self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=role)
+        for held in self._groups(email):
+            if held in STAFF_GROUPS and held != group:
+                self._cognito.admin_remove_user_from_group(UserPoolId=self._pool, Username=email, GroupName=held)
+        self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=group)
 
     def revoke(self, email: str) -> None:
         """Staff groups off; the account stays (its owner may still follow their own tickets as a customer)."""

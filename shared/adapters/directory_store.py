@@ -8,8 +8,9 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from shared.adapters.items import AgentItem, HelpdeskItem, NotificationItem, TeamItem
+from shared.adapters.items import AgentItem, HelpdeskItem, NotificationItem, RoleItem, TeamItem
 from shared.adapters.ticket_mapping import sort_time
+from shared.domain.access import Permission, Role
 from shared.domain.directory import Agent, Availability, Team
 from shared.domain.requests import Key, Page
 
@@ -97,6 +98,30 @@ class DirectoryStore:
 
     def put_team(self, team: Team) -> None:
         TeamItem(DIRECTORY, f"TEAM#{team.id}", id=team.id, name=team.name, supervisor=team.supervisor).save()
+
+    # -- custom roles: `ROLE#<id>` in the same partition (one Query lists them) ------------------------------------
+    def list_roles(self) -> list[Role]:
+        return [_role(item) for item in RoleItem.query(DIRECTORY, HelpdeskItem.sk.startswith("ROLE#"))]
+
+    def get_role(self, role_id: str) -> Role | None:
+        try:
+            return _role(RoleItem.get(DIRECTORY, f"ROLE#{role_id}"))
+        except DoesNotExist:
+            return None
+
+    def put_role(self, role: Role) -> bool:
+        item = RoleItem(DIRECTORY, f"ROLE#{role.id}", id=role.id, name=role.name, permissions=sorted(role.permissions))
+        created = self.get_role(role.id) is None
+        item.save()
+        return created
+
+    def remove_role(self, role_id: str) -> None:
+        RoleItem(DIRECTORY, f"ROLE#{role_id}").delete()
+
+
+def _role(item: RoleItem) -> Role:
+    known = {p.value for p in Permission}
+    return Role(item.id, item.name, frozenset(Permission(p) for p in item.permissions or [] if p in known))
 
 
 def _agent_sk(email: str) -> str:

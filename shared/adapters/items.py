@@ -206,6 +206,14 @@ class TeamItem(HelpdeskItem, discriminator="team"):
     supervisor = UnicodeAttribute(null=True)
 
 
+class RoleItem(HelpdeskItem, discriminator="role"):
+    """`DIRECTORY` / `ROLE#<id>`: a custom role and the permissions it grants."""
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    permissions = ListAttribute(of=UnicodeAttribute, default=list)
+
+
 class NotificationItem(HelpdeskItem, discriminator="notification"):
     id = UnicodeAttribute()
     type = UnicodeAttribute()

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
-from shared.domain.access import Principal
-from shared.errors import HelpdeskError, InvalidInput, PayloadTooLarge, RateLimited
+from shared.api.access_table import PUBLIC, Access, access_of
+from shared.domain.access import Permission, Principal
+from shared.errors import Forbidden, HelpdeskError, InvalidInput, NotFound, PayloadTooLarge, RateLimited
 
 if TYPE_CHECKING:
     from shared.container import Container
@@ -50,6 +51,8 @@ STATUS_BY_CODE = {
     "idempotency_key_reused": 409,
     "own_role": 409,
     "own_account": 409,
+    "builtin_role": 409,
+    "role_in_use": 409,
     "agent_has_tickets": 409,
     "supervises_team": 409,
     "team_has_members": 409,
@@ -123,7 +126,12 @@ ANONYMOUS = Principal.of("anonymous@invalid", "anonymous", "anonymous")
 
 
 class ApiRouter:
-    def __init__(self, app: Chalice, container: Callable[[], Container]) -> None:
+    def __init__(
+        self, app: Chalice, container: Callable[[], Container], access: Callable[[str, str], Access] | None = access_of
+    ) -> None:
+        """`access`: the table every route's callers are checked against (None for local mode's /api/dev routes,
+        which check their callers themselves)."""
+        self._access = access
         self._app = app
         self._container = container
         self.operations: list[Operation] = []
@@ -145,9 +153,13 @@ class ApiRouter:
         who sends a token is still recognised (and a bad token is 401)."""
         public = public or optional_auth
 
+        access = self._access(method, path) if self._access else None
+        if access is not None and (access.allow == PUBLIC) != public:
+            raise LookupError(f"{method} {path}: public in the route and the access table alike, or in neither")
+
         def register(handler: Callable[..., Any]) -> Callable[..., Any]:
             def view(**path_params: str) -> Response:
-                return self._dispatch(handler, path_params, public, body, query, status, optional_auth)
+                return self._dispatch(handler, path_params, public, body, query, status, optional_auth, access)
 
             view.__name__ = handler.__name__
             view.__doc__ = handler.__doc__
@@ -179,6 +191,7 @@ class ApiRouter:
         query_model: type[BaseModel] | None,
         status: int,
         optional_auth: bool = False,
+        access: Access | None = None,
     ) -> Response:
         request = self._app.current_request
         try:
@@ -193,6 +206,14 @@ class ApiRouter:
                 principal = container.authenticator.principal(claims, headers.get("authorization"))
             elif optional_auth:
                 principal = container.authenticator.optional(claims, headers.get("authorization")) or ANONYMOUS
+            if access is not None and not public and not access.permits(principal.permissions):
+                # The one check of who may call what (shared/api/access_table.py); services then judge the item.
+                if principal is not ANONYMOUS and not principal.is_staff:
+                    if access.hidden:  # staff-only things a customer is not told exist
+                        raise NotFound("not found")
+                    if access.ticket_scoped:  # another customer's ticket: a 404 that says nothing of it
+                        container.tickets.get(principal, path_params["id"])
+                raise Forbidden("your role does not allow this")
             call = Call(
                 container=container,
                 principal=principal,
@@ -203,9 +224,10 @@ class ApiRouter:
                 source_ip=str(((request.context or {}).get("identity") or {}).get("sourceIp") or ""),
             )
             result = handler(call, **path_params)
-            if isinstance(result, Response):
-                return result
-            return json_response(result, status)
+            response = result if isinstance(result, Response) else json_response(result, status)
+            if principal.is_staff and not principal.can(Permission.CUSTOMER_CONTACT):
+                return _masked(response, container)
+            return response
         except RateLimited as error:
             return error_response(error.code, error.message, headers={"Retry-After": str(error.retry_after)})
         except HelpdeskError as error:
@@ -220,6 +242,24 @@ class ApiRouter:
                 status_code=500,
                 headers={"Content-Type": JSON},
             )
+
+
+def _masked(response: Response, container: Container) -> Response:
+    """The one place API answers are masked (脱敏) for staff without `customers.contact`: every customer address and
+    phone number in the JSON (or CSV) answer, wherever it sits (requester, record, subject, reply, audit trail)."""
+    from shared.domain.masking import mask_text, mask_value
+
+    kind = str((response.headers or {}).get("Content-Type", ""))
+    if not isinstance(response.body, str) or not response.body:
+        return response  # binary downloads (XLSX reports) name customers by pseudonym already
+    staff = container.directory.staff_addresses()
+    if kind.startswith("application/json"):
+        text = json.dumps(mask_value(json.loads(response.body), staff.__contains__), ensure_ascii=False)
+    elif kind.startswith("text/"):
+        text = mask_text(response.body, staff.__contains__)
+    else:
+        return response
+    return Response(body=text, status_code=response.status_code, headers=response.headers)
 
 
 def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:

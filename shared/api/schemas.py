@@ -294,7 +294,8 @@ class AgentIn(Strict):
     """An agent as an admin sets them up (PUT /api/admin/agents/{email})."""
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    role: Literal["agent", "supervisor", "admin"]
+    # agent, supervisor, admin, or a custom role's id (GET /api/admin/roles)
+    role: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     teams: list[ShortText] = Field(default_factory=list, max_length=20)
     skills: list[Tag] = Field(default_factory=list, max_length=30)
     capacity: int = Field(default=8, ge=0, le=100)

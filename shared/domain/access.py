@@ -34,7 +34,9 @@ class Permission(StrEnum):
     KB_WRITE = "kb.write"  # write knowledge-base drafts, link articles to tickets
     KB_PUBLISH = "kb.publish"  # publish, unpublish, edit published articles, delete
     SEARCH_TERMS_MANAGE = "search.terms"  # the segmenter's product terms and synonyms
-    PERSONAL_DATA = "personal_data"  # export and erase a customer's personal data (个人信息保护法)
+    PERSONAL_DATA = "customers.personal_data"  # export and erase a customer's personal data (个人信息保护法)
+    ROLES_MANAGE = "roles.manage"  # define custom roles (自定义角色)
+    CUSTOMER_CONTACT = "customers.contact"  # customers' full email addresses and phone numbers (without: masked)
 
 
 CUSTOMER = "customer"
@@ -52,6 +54,7 @@ _AGENT = _CUSTOMER | {
     Permission.DIRECTORY_READ,
     Permission.MAIL_RAW,
     Permission.KB_WRITE,
+    Permission.CUSTOMER_CONTACT,
 }
 _SUPERVISOR = _AGENT | {
     Permission.TICKET_URGE,
@@ -73,10 +76,30 @@ BUILTIN_ROLES: dict[str, frozenset[Permission]] = {
     ADMIN: _ADMIN,
 }
 STAFF_ROLES = frozenset({AGENT, SUPERVISOR, ADMIN})
+# The Cognito group of staff holding a custom role: their permissions come from the role the directory gives them.
+CUSTOM_GROUP = "custom"
+ROLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class Role:
+    """A named permission set: one of the built-in roles, or a custom one an admin defined (自定义角色)."""
+
+    id: str
+    name: str
+    permissions: frozenset[Permission]
+    builtin: bool = False
+
+
+BUILTIN_ROLE_NAMES = {AGENT: "客服", SUPERVISOR: "主管", ADMIN: "管理员"}
+STAFF_BUILTINS = tuple(
+    Role(r, BUILTIN_ROLE_NAMES[r], BUILTIN_ROLES[r], builtin=True) for r in (AGENT, SUPERVISOR, ADMIN)
+)
+RESERVED_ROLE_IDS = frozenset(BUILTIN_ROLES) | {CUSTOM_GROUP, "anonymous"}
 
 
 def permissions_of(role: str) -> frozenset[Permission]:
-    """The permission set of a role; an unknown role gets the customer's (least) set."""
+    """The permission set of a built-in role; any other role gets the customer's (least) set."""
     return BUILTIN_ROLES.get(role, _CUSTOMER)
 
 
@@ -91,8 +114,25 @@ class Principal:
     permissions: frozenset[Permission] = field(default_factory=frozenset)
 
     @classmethod
-    def of(cls, email: str, name: str, role: str, teams: tuple[str, ...] = ()) -> Principal:
-        return cls(email=email.lower(), name=name, role=role, teams=teams, permissions=permissions_of(role))
+    def of(
+        cls,
+        email: str,
+        name: str,
+        role: str,
+        teams: tuple[str, ...] = (),
+        permissions: frozenset[Permission] | None = None,
+    ) -> Principal:
+        """`permissions` for a custom role (resolved from the directory); a built-in role's set otherwise."""
+        granted = permissions if permissions is not None else permissions_of(role)
+        return cls(email=email.lower(), name=name, role=role, teams=teams, permissions=granted)
+
+    @property
+    def party(self) -> str:
+        """The role recorded on what the caller writes (an event's actor, a message's author): a custom role's
+        holder writes as staff (`agent`), so replies, notices and reports treat them as the desk."""
+        if self.role in BUILTIN_ROLES or self.role == "anonymous":
+            return self.role
+        return AGENT if self.is_staff else CUSTOMER
 
     @property
     def is_staff(self) -> bool:
@@ -113,7 +153,8 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     groups = _groups(claims.get("cognito:groups"))
     role = next((r for r in _ROLE_RANK if r in groups), CUSTOMER)
     if role not in STAFF_ROLES:
-        role = CUSTOMER
+        # A custom role's holder: the authenticator reads which role from the directory.
+        role = CUSTOM_GROUP if CUSTOM_GROUP in groups else CUSTOMER
     return Principal.of(email, str(claims.get("name") or email.split("@", 1)[0]), role)
 
 

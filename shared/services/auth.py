@@ -10,9 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 from shared.clock import Clock
-from shared.domain.access import CUSTOMER, Principal, principal_from_claims
+from shared.domain.access import BUILTIN_ROLES, CUSTOM_GROUP, CUSTOMER, Principal, principal_from_claims
 from shared.errors import Unauthenticated
-from shared.services.ports import DirectoryReader
+from shared.services.ports import DirectoryReader, RoleReader
 
 _ISSUER = "helpdesk-local"
 
@@ -26,7 +26,9 @@ class Authenticator:
         secret: str | None = None,
         ttl: timedelta = timedelta(hours=12),
         verify_id_token: Callable[[str], dict[str, Any]] | None = None,
+        roles: RoleReader | None = None,
     ) -> None:
+        self._roles = roles
         self._verify_id_token = verify_id_token
         self._mode = mode
         self._directory = directory
@@ -39,22 +41,37 @@ class Authenticator:
         On AWS such a route has no authorizer, so the Cognito ID token is verified here (`verify_id_token`)."""
         if self._mode == "cognito":
             if claims:
-                return principal_from_claims(claims)
+                return self._custom(principal_from_claims(claims))
             if not authorization or not authorization.lower().startswith("bearer "):
                 return None
             if self._verify_id_token is None:
                 raise Unauthenticated("tokens are not accepted here")
-            return principal_from_claims(self._verify_id_token(authorization[7:].strip()))
+            return self._custom(principal_from_claims(self._verify_id_token(authorization[7:].strip())))
         if not authorization:
             return None
-        return self._from_local_token(authorization)
+        return self._custom(self._from_local_token(authorization))
 
     def principal(self, claims: dict[str, Any] | None, authorization: str | None) -> Principal:
         if self._mode == "cognito":
             if not claims:
                 raise Unauthenticated("sign in first")
-            return principal_from_claims(claims)
-        return self._from_local_token(authorization)
+            return self._custom(principal_from_claims(claims))
+        return self._custom(self._from_local_token(authorization))
+
+    def _custom(self, principal: Principal) -> Principal:
+        """A custom role's holder gets that role's permissions as saved now (an edit applies at the next request);
+        built-in roles need no read."""
+        if principal.role in BUILTIN_ROLES:
+            return principal
+        role_id = principal.role
+        teams = principal.teams
+        if role_id == CUSTOM_GROUP:  # Cognito says "custom": the directory says which
+            agent = self._directory.get_agent(principal.email)
+            role_id, teams = (agent.role, tuple(agent.teams)) if agent else (CUSTOMER, ())
+        role = self._roles.get_role(role_id) if self._roles is not None else None
+        if role is None:  # removed meanwhile, or not a role: the least set
+            return Principal.of(principal.email, principal.name, CUSTOMER)
+        return Principal.of(principal.email, principal.name, role.id, teams, role.permissions)
 
     # -- local mode --------------------------------------------------------------------------------
     def sign_in_local(self, email: str) -> tuple[str, Principal]:
@@ -64,7 +81,7 @@ class Authenticator:
         email = email.strip().lower()
         agent = self._directory.get_agent(email)
         if agent is not None:
-            principal = Principal.of(email, agent.name, agent.role, tuple(agent.teams))
+            principal = self._custom(Principal.of(email, agent.name, agent.role, tuple(agent.teams)))
         else:
             principal = Principal.of(email, email.split("@", 1)[0], CUSTOMER)
         now = self._clock.now()

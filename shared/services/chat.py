@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from shared.clock import Clock
-from shared.domain.access import STAFF_ROLES, Principal
+from shared.domain.access import Principal
 from shared.domain.chat import protocol
 from shared.domain.chat.connections import ChatConnection
 from shared.domain.chat.protocol import End, Frame, FrameError, Line, Resume, Start, Typing, Watch
@@ -91,7 +91,7 @@ class ChatService:
             raise Forbidden("the sign-in token is not good")
         connection = ChatConnection(
             connection_id=connection_id,
-            role="staff" if principal is not None and principal.role in STAFF_ROLES else "visitor",
+            role="staff" if principal is not None and principal.is_staff else "visitor",
             connected_at=self._clock.now(),
             email=principal.email if principal else None,
             name=principal.name if principal else None,
@@ -332,8 +332,7 @@ class ChatService:
         ticket = self._tickets.get(principal, ref)
         if ticket.channel is not Channel.CHAT:
             raise InvalidInput("this ticket is not a live chat", field="id")
-        role = "customer" if principal.role not in STAFF_ROLES else principal.role
-        return ticket, self._record_end(ticket, Person(principal.email, principal.name, role))
+        return ticket, self._record_end(ticket, Person(principal.email, principal.name, principal.party))
 
     def _record_end(self, ticket: Ticket, actor: Person) -> int:
         def record(ticket: Ticket) -> None:

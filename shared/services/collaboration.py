@@ -277,7 +277,7 @@ def _writable(ticket: Ticket) -> None:
 
 
 def _person(principal: Principal) -> Person:
-    return Person(principal.email, principal.name, principal.role)
+    return Person(principal.email, principal.name, principal.party)
 
 
 def _answer_note(collaboration: Collaboration) -> str:

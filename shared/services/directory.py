@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from shared.domain.access import ADMIN, STAFF_ROLES, SUPERVISOR, Permission, Principal
+from shared.domain.access import ADMIN, ROLE_ID, STAFF_ROLES, SUPERVISOR, Permission, Principal
 from shared.domain.directory import Agent, AgentProfile, Availability, Team
 from shared.errors import Forbidden, InvalidInput, NotFound, StaffConflict
-from shared.services.ports import Directory, Loads
+from shared.services.ports import Directory, Loads, RoleReader
 
 if TYPE_CHECKING:
     from shared.domain.rules import RuleSet
@@ -53,7 +53,9 @@ class DirectoryService:
         accounts: StaffAccounts | None = None,
         tickets: TeamTickets | None = None,
         rules: Callable[[], RuleSet] | None = None,
+        roles: RoleReader | None = None,
     ) -> None:
+        self._roles = roles
         self._store = store
         self._loads = loads
         self._accounts = accounts or DirectorySignIn()
@@ -67,6 +69,10 @@ class DirectoryService:
     def teams(self, principal: Principal) -> list[Team]:
         self._require(principal, Permission.DIRECTORY_READ)
         return sorted(self._store.list_all()[1], key=lambda t: t.id)
+
+    def staff_addresses(self) -> frozenset[str]:
+        """Every staff member's address: what masking leaves readable (one Query of the directory)."""
+        return frozenset(a.email.lower() for a in self._store.list_all()[0])
 
     def language_of(self, principal: Principal) -> str | None:
         """A staff member's language from their profile (None for customers, or staff not in the directory)."""
@@ -87,7 +93,8 @@ class DirectoryService:
         """Add or change an agent; True when added. Saving the same profile twice changes nothing more."""
         self._require(principal, Permission.DIRECTORY_MANAGE)
         email = _email(email)
-        if profile.role not in STAFF_ROLES:
+        custom = profile.role not in STAFF_ROLES and self._roles is not None and ROLE_ID.match(profile.role)
+        if profile.role not in STAFF_ROLES and not (custom and self._roles and self._roles.get_role(profile.role)):
             raise InvalidInput(f"unknown role '{profile.role}'", field="role")
         if not 0 <= profile.capacity <= MAX_CAPACITY:
             raise InvalidInput(f"capacity must be 0 to {MAX_CAPACITY}", field="capacity")

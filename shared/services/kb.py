@@ -293,7 +293,7 @@ class KnowledgeBaseService:
         ticket = self._get_ticket(principal, ref)
         if linked:
             self._visible(principal, article_id)
-        actor = Person(principal.email, principal.name, principal.role)
+        actor = Person(principal.email, principal.name, principal.party)
 
         def attempt(current: Ticket) -> Ticket:
             if (article_id in current.articles) == linked:

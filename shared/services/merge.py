@@ -95,7 +95,7 @@ class MergeService:
             raise MergeRefused(f"{target.number} is closed", field="into")
         messages = self._conversation(source)
         now = self._clock.now()
-        actor = Person(principal.email, principal.name, principal.role)
+        actor = Person(principal.email, principal.name, principal.party)
         before = copy.deepcopy(source)
 
         applied = source.close_as_merged(MergeLink(target.id, target.number), now)

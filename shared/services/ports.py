@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # only types: importing the ports loads nothing (a cold start
     from collections.abc import Iterable, Mapping, Sequence
     from datetime import date, datetime, timedelta
 
+    from shared.domain.access import Role
     from shared.domain.assignment import Claim, RoutingWrite, Wait
     from shared.domain.chat.connections import ChatConnection
     from shared.domain.customers import CustomerRecord
@@ -139,6 +140,24 @@ class DirectoryReader(Protocol):
     def list_all(self) -> tuple[list[Agent], list[Team]]: ...
 
     def get_agent(self, email: str) -> Agent | None: ...
+
+
+class RoleReader(Protocol):
+    def get_role(self, role_id: str) -> Role | None:
+        """A custom role (built-in roles are not stored)."""
+        ...
+
+
+class RoleStore(RoleReader, Protocol):
+    """Custom roles (自定义角色), in the directory's partition."""
+
+    def list_roles(self) -> list[Role]: ...
+
+    def put_role(self, role: Role) -> bool:
+        """Saves the role; True when it is new."""
+        ...
+
+    def remove_role(self, role_id: str) -> None: ...
 
 
 class Directory(DirectoryReader, Protocol):

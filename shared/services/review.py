@@ -79,7 +79,7 @@ class ReviewService:
         if not principal.can(Permission.TICKET_REVIEW):
             raise Forbidden("supervisors and admins only")
         ticket = self._get_ticket(principal, ref)
-        actor = Person(principal.email, principal.name, principal.role)
+        actor = Person(principal.email, principal.name, principal.party)
 
         def decide_on(ticket: Ticket) -> Ticket:
             now = self._clock.now()

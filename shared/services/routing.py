@@ -185,6 +185,6 @@ class RoutingService:
         changes: list[FieldChange],
         parts: list[WritePart] | None = None,
     ) -> None:
-        actor = Person(principal.email, principal.name, principal.role)
+        actor = Person(principal.email, principal.name, principal.party)
         event = AuditEvent.of(ticket, kind, actor, now, changes, id=self._new_id())
         self._writer.write(ticket, [event], parts or [])

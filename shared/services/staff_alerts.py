@@ -18,6 +18,7 @@ from typing import Any
 
 from shared.domain.access import Permission, Principal
 from shared.domain.collab import DIGEST_KINDS, STAFF_KINDS, Channels, by_mail, channels_for, in_app
+from shared.domain.masking import mask_value
 from shared.errors import Forbidden, InvalidInput
 from shared.services.mail import MailComposer
 from shared.services.ports import Inbox, StaffPreferences
@@ -76,7 +77,11 @@ class StaffAlerts:
         composer: MailComposer | None = None,
         deliver: Deliver | None = None,
         language_of: Callable[[str], str] | None = None,
+        sees_contacts: Callable[[str], bool] | None = None,
+        is_staff_address: Callable[[str], bool] | None = None,
     ) -> None:
+        self._sees_contacts = sees_contacts or (lambda _email: True)
+        self._is_staff_address = is_staff_address or (lambda _email: False)
         self._inbox = inbox
         self._prefs = preferences
         self._composer = composer
@@ -101,6 +106,12 @@ class StaffAlerts:
         done.append(self._mail_now(who, key, kind, at, ticket, excerpt))
         return done
 
+    def _shown_to(self, who: str, value: Any) -> Any:
+        """The one place a staff notice's body is masked (脱敏) for staff without `customers.contact`."""
+        if self._sees_contacts(who):
+            return value
+        return mask_value(value, self._is_staff_address)
+
     def _settings(self, who: str) -> dict[str, str]:
         if who not in self._chosen:  # read once per person per batch of events
             self._chosen[who] = self._prefs.notification_settings(who)
@@ -109,7 +120,8 @@ class StaffAlerts:
     def _mail_now(self, who: str, key: str, kind: str, at: datetime, ticket: dict[str, Any], excerpt: str) -> str:
         assert self._composer is not None and self._deliver is not None
         language = self._language_of(who)
-        context = {"ticket": ticket, "now": at, "label": label(kind, language), "excerpt": excerpt[:500]}
+        ticket, excerpt = self._shown_to(who, ticket), self._shown_to(who, excerpt[:500])
+        context = {"ticket": ticket, "now": at, "label": label(kind, language), "excerpt": excerpt}
         message_id = f"<staff-{_digest(key, who)}@{self._composer.domain}>"
         mail = self._composer.compose("staff_notice", language, who, context, message_id, automatic=True)
         result = self._deliver(
@@ -134,7 +146,7 @@ class StaffAlerts:
             carried, more = entries[:100], len(entries) > 100
             if carried:
                 language = self._language_of(who)
-                rows = [{**e, "label": label(e["kind"], language)} for e in carried]
+                rows = [{**self._shown_to(who, e), "label": label(e["kind"], language)} for e in carried]
                 message_id = f"<digest-{_digest(who, carried[-1]['sk'])}@{self._composer.domain}>"
                 mail = self._composer.compose(
                     "alert_digest", language, who, {"entries": rows, "now": now}, message_id, automatic=True

@@ -99,7 +99,7 @@ class TicketService:
             channel = draft.channel or Channel.API
         else:
             # A customer is always the requester of what they open, through the web.
-            requester = Person(principal.email, principal.name, principal.role)
+            requester = Person(principal.email, principal.name, principal.party)
             channel = Channel.WEB
         claim = None
         if idempotency_key:
@@ -360,7 +360,7 @@ class TicketService:
         message = Message(
             id=message_id,
             ticket_id=ticket.id,
-            author=Person(principal.email, principal.name, principal.role),
+            author=Person(principal.email, principal.name, principal.party),
             body=body,
             internal=internal,
             created_at=now,
@@ -408,7 +408,7 @@ class TicketService:
         message_id: str | None = None,
         internal: bool | None = None,
     ) -> AuditEvent:
-        actor = Person(principal.email, principal.name, principal.role)
+        actor = Person(principal.email, principal.name, principal.party)
         return AuditEvent.of(
             ticket, kind, actor, at, changes, id=self._new_id(), message_id=message_id, internal=internal
         )

@@ -162,7 +162,7 @@ class WechatNotices:
             change = FieldChange("requester.name", ticket.requester.name, name)
             ticket.requester = Person(ticket.requester.email, name, ticket.requester.role)
             ticket.updated_at = now
-            actor = Person(principal.email, principal.name, principal.role)
+            actor = Person(principal.email, principal.name, principal.party)
             event = AuditEvent.of(ticket, EventType.TICKET_UPDATED, actor, now, [change], id=uuid.uuid4().hex)
             self._writer.write(ticket, [event])
             return ticket

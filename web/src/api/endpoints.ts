@@ -13,6 +13,9 @@ import type {
   TicketHit,
   SearchTerms,
   Agent,
+  RoleDef,
+  RoleInput,
+  RoleList,
   AgentInput,
   AttachmentLink,
   Automation,
@@ -382,6 +385,22 @@ export async function deleteTeam(id: string): Promise<void> {
 /** Creates (201) or renames / re-supervises (200) a team; 400 for a bad id or a supervisor who is not one. */
 export function putTeam(id: string, team: TeamInput): Promise<Team> {
   return call<Team>('PUT', `/api/admin/teams/${seg(id)}`, { body: team });
+}
+
+// ---- admin: custom roles (roles.manage; directory.manage may list them to give staff one) ----
+
+export function listRoles(opts: ReadOpts = {}): Promise<RoleList> {
+  return call<RoleList>('GET', '/api/admin/roles', { signal: opts.signal });
+}
+
+/** Creates (201) or changes (200) a custom role; 409 builtin_role for a built-in id, 400 for an unknown permission. */
+export function putRole(id: string, role: RoleInput): Promise<RoleDef> {
+  return call<RoleDef>('PUT', `/api/admin/roles/${seg(id)}`, { body: role });
+}
+
+/** 204; 409 role_in_use while staff hold it, 409 builtin_role for a built-in role. */
+export async function deleteRole(id: string): Promise<void> {
+  await call<unknown>('DELETE', `/api/admin/roles/${seg(id)}`);
 }
 
 // ---- notifications ----

@@ -32,7 +32,8 @@ export type IsoDateTime = string;
 export interface User {
   email: string;
   name: string;
-  role: Role;
+  /** A built-in role, or a custom role's id. */
+  role: Role | string;
   teams: string[];
   permissions: string[];
   /** A staff member's language from their profile (null for customers). */
@@ -335,7 +336,8 @@ export interface Agent {
 /** PUT /api/admin/agents/{email}: creates (201) or replaces (200) a staff member. */
 export interface AgentInput {
   name: string;
-  role: StaffRole;
+  /** A built-in role or a custom role's id (GET /api/admin/roles). */
+  role: StaffRole | string;
   teams: string[];
   skills: string[];
   /** 0-100 open tickets at once. */
@@ -751,6 +753,15 @@ export function isStaffRole(role: Role | string | undefined | null): role is Sta
   return role === 'agent' || role === 'supervisor' || role === 'admin';
 }
 
+/**
+ * Which side of the product a user works in: a custom role (自定义角色) that may view every ticket works in the
+ * console like an agent; any other custom role is treated as a customer.
+ */
+export function areaRole(user: Pick<User, 'role' | 'permissions'>): Role {
+  if (isStaffRole(user.role) || user.role === 'customer') return user.role;
+  return (user.permissions ?? []).includes('ticket.read.all') ? 'agent' : 'customer';
+}
+
 // ---- reports (docs/reports.md) ----
 
 export type ReportPeriod = 'day' | 'week' | 'month';
@@ -1046,4 +1057,25 @@ export interface SavedView {
   shared: boolean;
   count?: number | null;
   more?: boolean | null;
+}
+
+// ---- custom roles (自定义角色; docs/security.md) ----
+
+/** A role: one of the three built-in ones (never changed here) or a custom one an admin defined. */
+export interface RoleDef {
+  id: string;
+  name: string;
+  permissions: string[];
+  builtin: boolean;
+}
+
+export interface RoleList {
+  items: RoleDef[];
+  /** Every permission a role can grant. */
+  permissions: string[];
+}
+
+export interface RoleInput {
+  name: string;
+  permissions: string[];
 }

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { configureApi, getAuthConfig, isApiError, isStaffRole, me, type Role, type SignInResult, type User } from '../api';
+import { areaRole, configureApi, getAuthConfig, isApiError, isStaffRole, me, type Role, type SignInResult, type User } from '../api';
 import { qk } from '../shared/queries';
 import { adoptProfileLanguage } from '../i18n';
 import { clearToken, getToken, setToken } from './token';
@@ -69,7 +69,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setToken(result.token);
       queryClient.setQueryData(qk.me, result.user);
       setHasToken(true);
-      navigate(safeNext(next, result.user.role), { replace: true });
+      navigate(safeNext(next, areaRole(result.user)), { replace: true });
     },
     [navigate, queryClient],
   );
@@ -88,7 +88,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     clearToken();
     setHasToken(false);
     queryClient.clear();
-    if (isStaffRole(user?.role)) {
+    if (user && isStaffRole(areaRole(user))) {
       try {
         const cfg = await queryClient.fetchQuery({ queryKey: qk.authConfig, queryFn: () => getAuthConfig() });
         if (cfg.auth === 'cognito') {

@@ -2,7 +2,7 @@ import Button from 'antd/es/button';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router-dom';
-import { isStaffRole } from '../api';
+import { areaRole, isStaffRole } from '../api';
 import { ErrorBlock } from '../shared/ErrorBlock';
 import { PageLoading } from '../shared/PageLoading';
 import { homeFor, useAuth } from './AuthProvider';
@@ -31,14 +31,14 @@ export function RequireAuth({ area, children }: { area: 'console' | 'portal'; ch
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={`/signin?next=${encodeURIComponent(next)}`} replace />;
   }
-  const staff = isStaffRole(user.role);
-  if ((area === 'console') !== staff) return <Navigate to={homeFor(user.role)} replace />;
+  const staff = isStaffRole(areaRole(user));
+  if ((area === 'console') !== staff) return <Navigate to={homeFor(areaRole(user))} replace />;
   return <>{children}</>;
 }
 
 export function HomeRedirect() {
   const { status, user } = useAuth();
   if (status === 'loading') return <PageLoading />;
-  if (status === 'signedIn' && user) return <Navigate to={homeFor(user.role)} replace />;
+  if (status === 'signedIn' && user) return <Navigate to={homeFor(areaRole(user))} replace />;
   return <Navigate to="/signin" replace />;
 }

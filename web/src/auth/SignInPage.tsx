@@ -10,7 +10,7 @@ import Typography from 'antd/es/typography';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router-dom';
-import { devAccounts, devLogin, getAuthConfig } from '../api';
+import { areaRole, devAccounts, devLogin, getAuthConfig } from '../api';
 import { LangSwitch } from '../shared/LangSwitch';
 import { PageLoading } from '../shared/PageLoading';
 import { qk } from '../shared/queries';
@@ -102,7 +102,7 @@ export default function SignInPage() {
     staleTime: Infinity,
   });
 
-  if (status === 'signedIn' && user) return <Navigate to={homeFor(user.role)} replace />;
+  if (status === 'signedIn' && user) return <Navigate to={homeFor(areaRole(user))} replace />;
 
   let body: React.ReactNode;
   if (config.isPending) body = <PageLoading />;

@@ -7,6 +7,7 @@ import { PageLoading } from '../shared/PageLoading';
 import {
   can,
   canManageCannedReplies,
+  canManageRoles,
   canManageRules,
   canManageStaff,
   canMonitorSla,
@@ -43,6 +44,7 @@ const FormsPage = lazy(() => import('./admin/FormsPage'));
 // 在线客服: the chat queue and the live conversation, each in its own chunk.
 const ChatQueuePage = lazy(() => import('./chat/ChatQueuePage'));
 const ChatPage = lazy(() => import('./chat/ChatPage'));
+const RolesPage = lazy(() => import('./admin/RolesPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -53,11 +55,15 @@ export default function ConsoleApp() {
   const manageCanned = canManageCannedReplies(user);
   const reports = canReadReports(user);
   const review = canReview(user);
+  const manageRoles = canManageRoles(user);
   const nav: NavItem[] = [
     { to: '/console/queue', label: t('console.nav.queue'), testId: 'nav-queue' },
-    { to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' },
     { to: '/console/chats', label: t('chat.nav'), testId: 'nav-chats', activePrefix: '/console/chats' },
   ];
+  // Only a role that may open tickets for callers sees 新建工单.
+  if (can(user, PERM.createForOthers)) {
+    nav.push({ to: '/console/new', label: t('console.nav.newTicket'), testId: 'nav-new-ticket' });
+  }
   if (monitor) nav.push({ to: '/console/risk', label: t('console.nav.risk'), testId: 'nav-risk' });
   if (review) nav.push({ to: '/console/review', label: t('console.nav.review'), testId: 'nav-review' });
   if (reports) nav.push({ to: '/console/reports', label: t('console.nav.reports'), testId: 'nav-reports' });
@@ -73,6 +79,7 @@ export default function ConsoleApp() {
   }
   if (manageCanned) admin.push({ to: '/console/admin/canned', label: t('console.nav.canned'), testId: 'nav-canned' });
   if (manageStaff) admin.push({ to: '/console/admin/staff', label: t('console.nav.staff'), testId: 'nav-staff' });
+  if (manageRoles) admin.push({ to: '/console/admin/roles', label: t('roles.nav'), testId: 'nav-roles' });
   const manageTerms = can(user, PERM.searchTerms);
   if (manageTerms) {
     admin.push({ to: '/console/admin/search-terms', label: t('console.nav.searchTerms'), testId: 'nav-search-terms' });
@@ -89,7 +96,7 @@ export default function ConsoleApp() {
           <>
             <TicketSearch />
             <AvailabilitySwitch />
-            <NotificationsBell />
+            {can(user, PERM.directoryRead) ? <NotificationsBell /> : null}
           </>
         }
       />
@@ -122,6 +129,7 @@ export default function ConsoleApp() {
             {review ? <Route path="review" element={<ReviewPage />} /> : null}
             {manageCanned ? <Route path="admin/canned" element={<CannedRepliesPage />} /> : null}
             {manageStaff ? <Route path="admin/staff" element={<StaffPage />} /> : null}
+            {manageRoles ? <Route path="admin/roles" element={<RolesPage />} /> : null}
             {manageTerms ? <Route path="admin/search-terms" element={<SearchTermsPage />} /> : null}
             <Route path="*" element={<Navigate to="/console/queue/mine" replace />} />
           </Routes>

@@ -36,7 +36,7 @@ import { WechatTag, WechatWindow } from '../shared/WechatParts';
 import { AttachmentItems, CcLine } from '../shared/EmailParts';
 import { CustomerPanel } from './desk/CustomerPanel';
 import { CustomFieldsPanel } from './desk/CustomFieldsPanel';
-import { can, PERM } from '../shared/permissions';
+import { can, canUpdateTickets, PERM } from '../shared/permissions';
 import { clockFlags, isPaused, SlaCountdown } from '../shared/SlaCountdown';
 import { AuditTrail } from './AuditTrail';
 import { CannedReplyPicker } from './CannedReplyPicker';
@@ -281,6 +281,7 @@ export default function TicketPage() {
   }
   const tk = ticketQ.data;
   const open = tk.status !== 'closed';
+  const update = canUpdateTickets(user);
 
   function edit(changes: TicketChanges) {
     // Resolving a ticket that missed a target asks why (信息不全, 流程复杂, ...), sent with the status.
@@ -324,11 +325,11 @@ export default function TicketPage() {
         <PriorityTag priority={tk.priority} />
         {wechat ? <WechatTag /> : null}
         <Space style={{ marginLeft: 'auto' }} wrap>
-          {open ? <TransferButton onClick={() => setTransferOpen(true)} disabled={conflict} /> : null}
+          {open && update ? <TransferButton onClick={() => setTransferOpen(true)} disabled={conflict} /> : null}
           {open && can(user, PERM.urge) && tk.assignee ? (
             <UrgeButton onClick={() => setUrgeOpen(true)} disabled={conflict} />
           ) : null}
-          {open && !tk.merged_into ? (
+          {open && update && !tk.merged_into ? (
             <Button onClick={() => setMergeOpen(true)} disabled={conflict} data-testid="merge-button">
               {t('collab.merge')}
             </Button>
@@ -397,6 +398,7 @@ export default function TicketPage() {
           <Panel small title={t('ticket.conversation')}>
             <Conversation
               mode="staff"
+              internalNotes={can(user, PERM.internalNotes)}
               viewerEmail={user?.email}
               messages={messagesQ.data?.items}
               truncated={messagesQ.data?.truncated}
@@ -432,11 +434,12 @@ export default function TicketPage() {
           <Panel small title={t('ticket.details')} style={{ marginBottom: 16 }}>
             <TicketFields
               ticket={tk}
-              disabled={conflict}
+              disabled={conflict || !update}
               saving={patch.isPending}
               onChange={edit}
             />
           </Panel>
+          {update ? (
           <Panel small title={t('collab.subtasks')} style={{ marginBottom: 16 }}>
             {(tk.open_subtasks ?? 0) > 0 ? (
               <Typography.Text type="warning" data-testid="open-subtasks-hint" style={{ display: 'block', marginBottom: 8 }}>
@@ -447,8 +450,9 @@ export default function TicketPage() {
               <CollaborationPanel ticket={tk} onTicket={applyTicket} />
             </Suspense>
           </Panel>
+          ) : null}
           <Panel small title={t('desk.fields')} style={{ marginBottom: 16 }}>
-            <CustomFieldsPanel ticket={tk} disabled={conflict || patch.isPending} onChange={edit} />
+            <CustomFieldsPanel ticket={tk} disabled={conflict || patch.isPending || !update} onChange={edit} />
           </Panel>
           <Panel small title={t('desk.customer.title')} style={{ marginBottom: 16 }}>
             <CustomerPanel ticket={tk} />
@@ -469,9 +473,11 @@ export default function TicketPage() {
               onTicket={applyTicket}
             />
           </Panel>
-          <Panel small title={t('ticket.audit')}>
-            <AuditTrail ticketId={tk.id} />
-          </Panel>
+          {can(user, PERM.eventsRead) ? (
+            <Panel small title={t('ticket.audit')}>
+              <AuditTrail ticketId={tk.id} />
+            </Panel>
+          ) : null}
         </Col>
       </Row>
     </div>

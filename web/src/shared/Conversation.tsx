@@ -420,6 +420,7 @@ export function Conversation({
   replyTools,
   chat = false,
   replyNotice,
+  internalNotes = true,
 }: {
   messages: Message[] | undefined;
   loading?: boolean;
@@ -437,6 +438,8 @@ export function Conversation({
   chat?: boolean;
   /** Shown over the reply box (a WeChat ticket's 48-hour window). */
   replyNotice?: ReactNode;
+  /** Staff whose role writes internal notes (message.internal): the toggle shows. */
+  internalNotes?: boolean;
 }) {
   const { t } = useTranslation();
   return (
@@ -462,7 +465,7 @@ export function Conversation({
       <div style={{ marginTop: 12 }}>
         {replyNotice}
         <ReplyBox
-          allowInternal={mode === 'staff'}
+          allowInternal={mode === 'staff' && internalNotes}
           onSend={onSend}
           disabled={sendDisabled}
           placeholder={placeholder}

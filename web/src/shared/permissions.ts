@@ -27,6 +27,24 @@ export const PERM = {
   kbPublish: 'kb.publish',
   /** The search's product words and synonyms (admins). */
   searchTerms: 'search.terms',
+  /** 角色与权限: custom roles (admins). */
+  rolesManage: 'roles.manage',
+  /** View every ticket (what makes a user staff). */
+  ticketReadAll: 'ticket.read.all',
+  /** Edit, assign, transfer, follow tickets. */
+  ticketUpdate: 'ticket.update',
+  /** Open a ticket for a caller. */
+  createForOthers: 'ticket.create.for_others',
+  /** Write internal notes and read them. */
+  internalNotes: 'message.internal',
+  /** Reply to the customer. */
+  reply: 'message.reply',
+  /** Agents and teams, one's own notifications. */
+  directoryRead: 'directory.read',
+  /** A ticket's audit trail. */
+  eventsRead: 'events.read',
+  /** Customers' full contact details (masked by the server otherwise). */
+  customersContact: 'customers.contact',
 } as const;
 
 export function can(user: User | null | undefined, ...anyOf: string[]): boolean {
@@ -66,4 +84,14 @@ export function canReadReports(user: User | null | undefined): boolean {
 /** 结案审核: the "to review" list. */
 export function canReview(user: User | null | undefined): boolean {
   return can(user, PERM.review);
+}
+
+/** 角色与权限: the custom roles screen. */
+export function canManageRoles(user: User | null | undefined): boolean {
+  return can(user, PERM.rolesManage);
+}
+
+/** Edit a ticket: status, priority, assignee, transfer, followers (hidden without it). */
+export function canUpdateTickets(user: User | null | undefined): boolean {
+  return can(user, PERM.ticketUpdate);
 }

@@ -19,6 +19,7 @@ export const qk = {
   messages: (id: string) => ['messages', id] as const,
   events: (id: string) => ['events', id] as const,
   agents: ['agents'] as const,
+  roles: ['roles'] as const,
   teams: ['teams'] as const,
   notifications: ['notifications'] as const,
   rules: ['admin', 'rules'] as const,

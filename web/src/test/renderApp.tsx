@@ -10,7 +10,21 @@ export const AGENT: User = {
   name: '张伟',
   role: 'agent',
   teams: ['tech'],
-  permissions: [],
+  // A built-in agent's set (shared/domain/access.py), so the screens show what an agent sees.
+  permissions: [
+    'customers.contact',
+    'directory.read',
+    'events.read',
+    'kb.write',
+    'mail.raw',
+    'message.internal',
+    'message.reply',
+    'ticket.create',
+    'ticket.create.for_others',
+    'ticket.read.all',
+    'ticket.read.own',
+    'ticket.update',
+  ],
 };
 
 export const CUSTOMER: User = {

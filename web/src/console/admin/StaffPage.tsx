@@ -23,7 +23,7 @@ import {
   deleteAgent,
   deleteTeam,
   isApiError,
-  isStaffRole,
+  listRoles,
   listAgents,
   listTeams,
   putAgent,
@@ -88,7 +88,8 @@ function uniqueTrimmed(values: string[] | undefined): string[] {
 interface AgentFormValues {
   email: string;
   name: string;
-  role: StaffRole;
+  /** A built-in role or a custom role's id. */
+  role: StaffRole | string;
   teams: string[];
   skills: string[];
   capacity: number | null;
@@ -112,7 +113,7 @@ function agentFormValues(agent: Agent | null): Partial<AgentFormValues> {
   return {
     email: agent.email,
     name: agent.name,
-    role: isStaffRole(agent.role) ? agent.role : undefined,
+    role: agent.role || undefined,
     teams: agent.teams,
     skills: agent.skills,
     capacity: agent.capacity,
@@ -142,6 +143,9 @@ function AgentDialog({
   const [form] = Form.useForm<AgentFormValues>();
   const adding = agent === null;
   const self = !!agent && agent.email === selfEmail;
+  // Custom roles (自定义角色) besides the built-in ones; staff managers may list them.
+  const roles = useQuery({ queryKey: qk.roles, queryFn: ({ signal }) => listRoles({ signal }) });
+  const customRoles = (roles.data?.items ?? []).filter((r) => !r.builtin);
 
   const save = useMutation({
     mutationFn: ({ email, body }: { email: string; body: AgentInput }) => putAgent(email, body),
@@ -232,11 +236,14 @@ function AgentDialog({
             rules={[{ required: true, message: t('common.required') }]}
             extra={self ? t('staff.ownRoleHint') : undefined}
           >
-            <Select<StaffRole>
+            <Select<string>
               data-testid="staff-form-role"
               virtual={false}
               disabled={self}
-              options={STAFF_ROLES.map((r) => ({ value: r, label: t(`role.${r}`), 'data-testid': `staff-role-${r}` }))}
+              options={[
+                ...STAFF_ROLES.map((r) => ({ value: r, label: t(`role.${r}`), 'data-testid': `staff-role-${r}` })),
+                ...customRoles.map((r) => ({ value: r.id, label: r.name, 'data-testid': `staff-role-${r.id}` })),
+              ]}
             />
           </Form.Item>
           <Form.Item name="teams" label={t('staff.fields.teams')}>

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from chalice import Chalice, Response
+from chalice import Response
 
 from shared.api.collab_routes import register_collab_routes
 from shared.api.desk_routes import register_desk_routes
@@ -17,7 +17,7 @@ from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
 from shared.api.openapi import build_openapi
 from shared.api.report_routes import BINARY_TYPES, register_report_routes
-from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
+from shared.api.routing import ApiRouter, Call, HelpdeskChalice, json_response, parse_if_match
 from shared.api.routing_schemas import (
     AvailabilityBody,
     CannedRepliesBody,
@@ -70,7 +70,7 @@ from shared.domain.directory import AgentProfile, Availability
 from shared.domain.requests import TicketDraft, TicketQuery
 from shared.domain.tickets import Person, Ticket
 
-app = Chalice(app_name="helpdesk")
+app = HelpdeskChalice(app_name="helpdesk")
 app.api.binary_types.extend(BINARY_TYPES)  # report downloads (XLSX, CSV)
 api = ApiRouter(app, get_container)
 register_report_routes(api)  # reports, forecast, satisfaction surveys

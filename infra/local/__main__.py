@@ -122,7 +122,7 @@ class LocalRuntime:
         from app import app
 
         register_dev_api(app, lambda: self.container, self.clock, self.outbox, self.run_due, self.wechat)
-        self.http = LocalHttpServer(app, ROOT / "web" / "dist", "127.0.0.1", http_port)
+        self.http = LocalHttpServer(app, ROOT / "web" / "dist", "127.0.0.1", http_port, storage_origin=endpoint)
         self.smtp = self._smtp_intake()
         self._stop = threading.Event()
 

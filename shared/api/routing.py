@@ -54,6 +54,7 @@ STATUS_BY_CODE = {
     "team_has_members": 409,
     "team_in_rules": 409,
     "team_has_tickets": 409,
+    "method_not_allowed": 405,
     "version_conflict": 412,
     "payload_too_large": 413,
     "rate_limited": 429,
@@ -121,6 +122,23 @@ class Operation:
 ANONYMOUS = Principal.of("anonymous@invalid", "anonymous", "anonymous")
 
 
+class HelpdeskChalice(Chalice):
+    """The Chalice app, answering an undeclared method on a declared path with 405, `Allow` and the error shape.
+
+    Chalice finds the 405 itself (with `Allow`), in its own body shape; API Gateway sends every method of every path
+    here (template.yaml's ANY events), and local mode's server does too, so this is the one place that answers it."""
+
+    def __call__(self, event: Any, context: Any) -> dict[str, Any]:
+        response: dict[str, Any] = super().__call__(event, context)
+        if response.get("statusCode") == 405:
+            allowed = (response.get("headers") or {}).get("Allow", "")
+            body = {"error": {"code": "method_not_allowed", "message": f"this path allows {allowed} only"}}
+            response["body"] = json.dumps(body)
+            response["isBase64Encoded"] = False
+            response["headers"] = {**(response.get("headers") or {}), "Content-Type": JSON}
+        return response
+
+
 class ApiRouter:
     def __init__(self, app: Chalice, container: Callable[[], Container]) -> None:
         self._app = app
@@ -186,6 +204,8 @@ class ApiRouter:
             if len(raw) > container.settings.max_body_bytes:
                 raise PayloadTooLarge(f"the request body is over {container.settings.max_body_bytes // 1024} KB")
             headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+            for name, value in path_params.items():
+                check_text(value, name)
             principal = ANONYMOUS
             claims = (request.context or {}).get("authorizer", {}).get("claims")
             if not public:
@@ -225,9 +245,14 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     if not raw.strip():
         raise InvalidInput("a JSON body is required", field="body")
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise _InvalidJson(f"the body is not valid JSON: {error}") from error
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _InvalidJson(f"the body is not valid UTF-8 (byte {error.start})", field="body") from error
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise _InvalidJson(f"the body is not valid JSON: {error}", field="body") from error
+    check_text(data, "")
     list_field = list_body(model)
     if list_field is not None:
         # A body that is a JSON array (a list resource saved whole): read as the model's one field, in JSON mode.
@@ -248,7 +273,29 @@ def list_body(model: type[BaseModel] | None) -> str | None:
 
 def _parse_query(model: type[BaseModel], params: Any) -> BaseModel:
     values = {key: params[key] for key in params}
+    check_text(values, "")
     return model.model_validate(values)
+
+
+# A NUL ends a C string and a lone surrogate half cannot be encoded as UTF-8: neither may reach storage, mail headers
+# or logs, so every string a request brings (JSON body keys and values, query and path parameters) is checked here.
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def check_text(value: Any, field: str) -> None:
+    """Refuse (400 naming the field) a string anywhere in `value` that holds a NUL or a lone surrogate."""
+    if isinstance(value, str):
+        found = _BAD_TEXT.search(value)
+        if found:
+            what = "a NUL character" if found.group() == "\x00" else "a lone surrogate (not Unicode text)"
+            raise InvalidInput(f"{field or 'body'}: holds {what}", field=field or "body")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, field or "body")
+            check_text(item, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_text(item, f"{field}.{index}" if field else str(index))
 
 
 class _InvalidJson(HelpdeskError):

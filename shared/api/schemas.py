@@ -5,22 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
 
 from shared.domain.access import Principal
 from shared.domain.directory import Agent, Team
 from shared.domain.events import AuditEvent, Message
+from shared.domain.mail.addresses import normalize_address
 from shared.domain.requests import TicketFilter
 from shared.domain.tickets import Channel, Priority, Status, Ticket
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[^\s,]+$")]
-# Deliberately a syntax check only: support desks use internal domains (.local, .corp) that stricter
-# validators refuse.
+# An address a mail system accepts (shared/domain/mail/addresses.py: email-validator, IDN domains allowed, internal
+# domains such as .local too), stored lower case. The document says `format: email`, which is what clients can check.
 EmailStr = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    StringConstraints(strip_whitespace=True, max_length=254),
+    AfterValidator(normalize_address),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
 ]
 FieldValue = str | int | float | bool | list[Annotated[str, StringConstraints(max_length=100)]] | None
 UploadId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]

@@ -281,14 +281,31 @@ def delete_agent(call: Call, email: str) -> Response:
     return Response(body="", status_code=204)
 
 
-@api.route("/api/admin/teams/{id}", "PUT", summary="Add or change a team (admin)", body=TeamIn, response=TeamOut)
+# A team id as DirectoryService.save_team accepts it (TEAM_ID).
+TEAM_ID_SCHEMA = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,31}$"}
+
+
+@api.route(
+    "/api/admin/teams/{id}",
+    "PUT",
+    summary="Add or change a team (admin)",
+    body=TeamIn,
+    response=TeamOut,
+    path_params={"id": TEAM_ID_SCHEMA},
+)
 def put_team(call: Call, id: str) -> Response:
     body: TeamIn = call.body
     team, created = call.container.directory.save_team(call.principal, unquote(id), body.name, body.supervisor)
     return json_response(team_out(team), 201 if created else 200)
 
 
-@api.route("/api/admin/teams/{id}", "DELETE", summary="Delete a team nothing refers to (admin)", status=204)
+@api.route(
+    "/api/admin/teams/{id}",
+    "DELETE",
+    summary="Delete a team nothing refers to (admin)",
+    status=204,
+    path_params={"id": TEAM_ID_SCHEMA},
+)
 def delete_team(call: Call, id: str) -> Response:
     call.container.directory.remove_team(call.principal, unquote(id))
     return Response(body="", status_code=204)

@@ -33,6 +33,7 @@ from shared.api.routing import STATUS_BY_CODE, ApiRouter, Call, json_response, p
 from shared.errors import InvalidInput
 
 _VIEW_ID = re.compile(r"[A-Za-z0-9_-]{1,48}")
+_VIEW_ID_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,48}$"}
 
 
 def _versioned(items: list[dict[str, Any]], version: int) -> Response:
@@ -169,6 +170,7 @@ def register_desk_routes(api: ApiRouter) -> None:
         summary="Save a view: personal, or shared with a team by its supervisor",
         body=ViewBody,
         response=ViewOut,
+        path_params={"id": _VIEW_ID_SCHEMA},
     )
     def put_view(call: Call, id: str) -> Response:
         body: ViewBody = call.body
@@ -180,7 +182,9 @@ def register_desk_routes(api: ApiRouter) -> None:
         )
         return json_response(ViewOut(**view.to_dict()), 201 if created else 200)
 
-    @api.route("/api/views/{id}", "DELETE", summary="Delete a saved view", status=204)
+    @api.route(
+        "/api/views/{id}", "DELETE", summary="Delete a saved view", status=204, path_params={"id": _VIEW_ID_SCHEMA}
+    )
     def delete_view(call: Call, id: str) -> Response:
         call.container.views.delete(call.principal, unquote(id))
         return Response(body="", status_code=204)

@@ -117,6 +117,8 @@ class Operation:
     status: int
     errors: tuple[int, ...] = field(default_factory=tuple)
     optional_auth: bool = False  # public, but a signed-in caller is known (staff see more)
+    path_params: dict[str, dict[str, Any]] = field(default_factory=dict)  # JSON Schema of each path parameter
+    content_types: tuple[str, ...] = ()  # other media types the success answer may have (report downloads)
 
 
 ANONYMOUS = Principal.of("anonymous@invalid", "anonymous", "anonymous")
@@ -157,9 +159,12 @@ class ApiRouter:
         response: type[BaseModel] | None = None,
         status: int = 200,
         optional_auth: bool = False,
+        path_params: dict[str, dict[str, Any]] | None = None,
+        content_types: tuple[str, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """`public`: no sign-in needed (API Gateway lets it through unauthenticated); with `optional_auth` a caller
-        who sends a token is still recognised (and a bad token is 401)."""
+        who sends a token is still recognised (and a bad token is 401). `path_params`: what the handler accepts in
+        a path parameter, as JSON Schema, for the document (an `{email}` is an address without saying so)."""
         public = public or optional_auth
 
         def register(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -181,6 +186,8 @@ class ApiRouter:
                     response,
                     status,
                     optional_auth=optional_auth,
+                    path_params=path_params or {},
+                    content_types=content_types,
                 )
             )
             return handler

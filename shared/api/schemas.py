@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -44,6 +45,13 @@ class RequesterIn(Strict):
 
 
 class TicketCreate(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        defer_build=True,
+        json_schema_extra={"anyOf": [{"required": ["subject"]}, {"required": ["template"]}]},
+    )
+
     # Required unless a template gives them (the service says which is missing).
     subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)] | None = (
@@ -560,9 +568,22 @@ def _members_of(name: str, enum: Any) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _csv_schema(enum: Any) -> WithJsonSchema:
+    """The document's word for a comma-separated list of members: a pattern clients can check."""
+    one = "|".join(re.escape(m.value) for m in enum)
+    return WithJsonSchema({"anyOf": [{"type": "string", "pattern": f"^({one})(,({one}))*$"}, {"type": "null"}]})
+
+
 # Query filters of comma-separated values, each checked against its enum.
-StatusList = Annotated[str | None, _members_of("status", Status), Field(description="comma-separated statuses")]
-PriorityList = Annotated[str | None, _members_of("priority", Priority), Field(description="comma-separated priorities")]
+StatusList = Annotated[
+    str | None, _members_of("status", Status), _csv_schema(Status), Field(description="comma-separated statuses")
+]
+PriorityList = Annotated[
+    str | None,
+    _members_of("priority", Priority),
+    _csv_schema(Priority),
+    Field(description="comma-separated priorities"),
+]
 
 
 class TicketListQuery(Out):
@@ -590,7 +611,9 @@ class TicketListQuery(Out):
     requester: EmailStr | None = Field(default=None, description="with view=requested: the tickets this person opened")
     tag: Tag | None = None
     category: ShortText | None = None
-    channel: str | None = Field(default=None, description="one channel: email, web, wechat, ...")
+    channel: Annotated[str | None, WithJsonSchema({"type": "string", "enum": [c.value for c in Channel]})] = Field(
+        default=None, description="one channel: email, web, wechat, ..."
+    )
     assignee: EmailStr | None = Field(
         default=None, description="the agent's tickets (their queue), narrowed by the view"
     )

@@ -26,6 +26,7 @@ from infra.local.process import ROOT, LocalStackProcess
 SCHEMATHESIS = ROOT / ".venv-fuzz" / "bin" / "schemathesis"
 CONFIG = ROOT / "infra" / "fuzz" / "schemathesis.toml"
 # One caller per kind of account. The customer is made on first sign-in; staff are local mode's seeded accounts.
+PHASES = "coverage,fuzzing,stateful"
 CALLERS = {
     "customer": "fuzz.customer@example.com",
     "agent": "zhangwei@demo.local",
@@ -49,7 +50,7 @@ def token(url: str, email: str) -> str:
     return str(response.json()["token"])
 
 
-def fuzz(url: str, caller: str, max_examples: int, report_dir: Path) -> FuzzRun:
+def fuzz(url: str, caller: str, max_examples: int, report_dir: Path, phases: str = PHASES) -> FuzzRun:
     """One schemathesis run as `caller`; the token goes through the environment (the config reads it), never argv."""
     env = {**os.environ, "HELPDESK_FUZZ_TOKEN": token(url, CALLERS[caller])}
     command = [
@@ -63,6 +64,8 @@ def fuzz(url: str, caller: str, max_examples: int, report_dir: Path) -> FuzzRun:
         url,
         "--max-examples",
         str(max_examples),
+        "--phases",
+        phases,
         "--report",
         "junit",
         "--report-dir",
@@ -77,8 +80,8 @@ def fuzz(url: str, caller: str, max_examples: int, report_dir: Path) -> FuzzRun:
     return FuzzRun(caller, done.returncode, seconds, summary.strip(), output)
 
 
-def fuzz_all(url: str, max_examples: int, report_dir: Path) -> list[FuzzRun]:
-    return [fuzz(url, caller, max_examples, report_dir) for caller in CALLERS]
+def fuzz_all(url: str, max_examples: int, report_dir: Path, callers: list[str], phases: str) -> list[FuzzRun]:
+    return [fuzz(url, caller, max_examples, report_dir, phases) for caller in callers]
 
 
 def main() -> int:
@@ -86,6 +89,8 @@ def main() -> int:
     parser.add_argument("--max-examples", type=int, default=10)
     parser.add_argument("--url", help="a running local mode (default: start one in a scratch folder)")
     parser.add_argument("--report-dir", type=Path, default=ROOT / "test-artifacts" / "fuzz")
+    parser.add_argument("--callers", default=",".join(CALLERS), help="comma-separated: " + ", ".join(CALLERS))
+    parser.add_argument("--phases", default=PHASES)
     args = parser.parse_args()
     if not SCHEMATHESIS.exists():
         print(f"{SCHEMATHESIS} is missing: run `make fuzz-deps`", file=sys.stderr)
@@ -97,7 +102,7 @@ def main() -> int:
         stack.start()
         url = stack.url
     try:
-        runs = fuzz_all(url, args.max_examples, args.report_dir)
+        runs = fuzz_all(url, args.max_examples, args.report_dir, args.callers.split(","), args.phases)
     finally:
         if stack is not None:
             stack.stop()

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, model_validator
 
-from shared.api.schemas import EmailStr, Out, Strict, TicketOut
+from shared.api.schemas import NOT_NULL, EmailStr, Out, Strict, TicketOut
 from shared.domain.collab import STAFF_KINDS, Collaboration, SubTask
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -31,8 +31,8 @@ class SubTaskIn(Strict):
 
 
 class SubTaskPatch(Strict):
-    status: Literal["open", "done"] | None = None
-    title: Title | None = None
+    status: Literal["open", "done"] = NOT_NULL
+    title: Title = NOT_NULL
     assignee: EmailStr | None = None
     due_at: AwareDatetime | None = None
 

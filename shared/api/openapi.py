@@ -19,9 +19,7 @@ EMAIL_SCHEMA: dict[str, Any] = {"type": "string", "format": "email", "maxLength"
 def _path_schema(op: Operation, name: str) -> dict[str, Any]:
     if name in op.path_params:
         return op.path_params[name]
-    if name == "email":  # every {email} of the API is an address
-        return EMAIL_SCHEMA
-    return {"type": "string", "minLength": 1, "maxLength": 200}
+    return {"type": "string", "minLength": 1}
 
 
 def _not_null(info: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
@@ -212,7 +213,7 @@ class ApiRouter:
                 raise PayloadTooLarge(f"the request body is over {container.settings.max_body_bytes // 1024} KB")
             headers = {k.lower(): v for k, v in (request.headers or {}).items()}
             for name, value in path_params.items():
-                check_text(value, name)
+                check_text(unquote(value, errors="surrogateescape"), name)  # handlers unquote them
             principal = ANONYMOUS
             claims = (request.context or {}).get("authorizer", {}).get("claims")
             if not public:

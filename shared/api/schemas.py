@@ -70,9 +70,17 @@ class TicketCreate(Strict):
     attachments: list[UploadId] = Field(default_factory=list, description="upload ids (POST /api/uploads)")
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+# A field that may be left out of a PATCH but never set to null (there is no "no status").
+NOT_NULL = Field(default=None, json_schema_extra=_no_default)
+
+
 class TicketPatch(Strict):
-    status: Status | None = None
-    priority: Priority | None = None
+    status: Status = NOT_NULL
+    priority: Priority = NOT_NULL
     team: ShortText | None = None
     assignee: EmailStr | None = None
     category: ShortText | None = None
@@ -571,7 +579,8 @@ def _members_of(name: str, enum: Any) -> AfterValidator:
 def _csv_schema(enum: Any) -> WithJsonSchema:
     """The document's word for a comma-separated list of members: a pattern clients can check."""
     one = "|".join(re.escape(m.value) for m in enum)
-    return WithJsonSchema({"anyOf": [{"type": "string", "pattern": f"^({one})(,({one}))*$"}, {"type": "null"}]})
+    pattern = f"^(|({one})(,({one}))*)$"  # empty: no filter
+    return WithJsonSchema({"anyOf": [{"type": "string", "pattern": pattern}, {"type": "null"}]})
 
 
 # Query filters of comma-separated values, each checked against its enum.

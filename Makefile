@@ -47,7 +47,7 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
 
-test: venv lint template-check web browser-deps
+test: venv lint template-check web browser-deps fuzz-deps
 	$(PY) -m pytest tests -q
 	cd web && npm test
 
@@ -66,3 +66,5 @@ clean:
 
 # SAM and cfn-lint live in their own virtualenv (infra/deploy/sam.mk): template-check, sam-build, deploy.
 -include infra/deploy/sam.mk
+# The API fuzzer, in its own virtualenv too (infra/fuzz/fuzz.mk): fuzz-deps, fuzz.
+-include infra/fuzz/fuzz.mk

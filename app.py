@@ -15,7 +15,7 @@ from shared.api.collab_routes import register_collab_routes
 from shared.api.desk_routes import register_desk_routes
 from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
-from shared.api.openapi import build_openapi
+from shared.api.openapi import EMAIL_SCHEMA, build_openapi
 from shared.api.report_routes import BINARY_TYPES, register_report_routes
 from shared.api.routing import ApiRouter, Call, HelpdeskChalice, json_response, parse_if_match
 from shared.api.routing_schemas import (
@@ -266,6 +266,7 @@ def list_agents(call: Call) -> AgentList:
     summary="Add or change an agent: role, teams, skills, capacity (admin)",
     body=AgentIn,
     response=AgentOut,
+    path_params={"email": EMAIL_SCHEMA},
 )
 def put_agent(call: Call, email: str) -> Response:
     body: AgentIn = call.body
@@ -275,7 +276,13 @@ def put_agent(call: Call, email: str) -> Response:
     return json_response(agent_out(agent), 201 if created else 200)
 
 
-@api.route("/api/admin/agents/{email}", "DELETE", summary="Remove an agent holding no tickets (admin)", status=204)
+@api.route(
+    "/api/admin/agents/{email}",
+    "DELETE",
+    summary="Remove an agent holding no tickets (admin)",
+    status=204,
+    path_params={"email": EMAIL_SCHEMA},
+)
 def delete_agent(call: Call, email: str) -> Response:
     call.container.directory.remove_agent(call.principal, unquote(email))
     return Response(body="", status_code=204)

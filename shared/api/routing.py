@@ -261,6 +261,9 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     except ValueError as error:
         raise _InvalidJson(f"the body is not valid JSON: {error}", field="body") from error
     check_text(data, "")
+    if _has_float(data):
+        # JSON (and JSON Schema) make no difference between 5 and 5.0; strict pydantic would refuse 5.0 for an int.
+        raw = json.dumps(_whole_numbers(data), ensure_ascii=False).encode()
     list_field = list_body(model)
     if list_field is not None:
         # A body that is a JSON array (a list resource saved whole): read as the model's one field, in JSON mode.
@@ -271,6 +274,28 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
         raise InvalidInput("the body must be a JSON object", field="body")
     # Strict validation in JSON mode: "3" is not a number, unknown fields are refused.
     return model.model_validate_json(raw, strict=True)
+
+
+def _whole_numbers(value: Any) -> Any:
+    """`value` with every float that is a whole number (5.0, 1e2) as an int; a float field takes an int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
+
+
+def _has_float(value: Any) -> bool:
+    """Whether `value` holds a whole number written as a float."""
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, dict):
+        return any(_has_float(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_float(item) for item in value)
+    return False
 
 
 def list_body(model: type[BaseModel] | None) -> str | None:

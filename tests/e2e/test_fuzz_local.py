@@ -1,8 +1,11 @@
 """The API fuzzer in the suite: schemathesis against local mode as a customer, an agent, a supervisor and an admin.
 
-A bounded run (FUZZ_EXAMPLES examples per operation, `make fuzz` runs 10x as many): zero server errors, zero
-undocumented status codes, zero response schema violations, schema-valid requests accepted (docs/security.md,
-"Input and transport"). Its own local stack: the fuzzer changes rules, teams and policies that other tests rely on.
+A bounded run (FUZZ_EXAMPLES examples per operation; `make fuzz` runs 10x as many, every phase for every caller):
+the fuzzing and stateful phases for each caller, and the coverage phase (deterministic, and the longest: every
+boundary and every undeclared method of every operation) for the admin, who reaches every operation. Zero server
+errors, zero undocumented status codes, zero response schema violations, schema-valid requests accepted
+(docs/security.md, "Input and transport"). Its own local stack: the fuzzer changes rules, teams and policies that
+other tests rely on.
 """
 
 from __future__ import annotations
@@ -29,9 +32,12 @@ def fuzzed_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStac
     process.stop()
 
 
-@pytest.mark.parametrize("caller", list(CALLERS))
-def test_schemathesis_finds_nothing(fuzzed_stack: LocalStackProcess, caller: str) -> None:
-    run = fuzz(fuzzed_stack.url, caller, EXAMPLES, Path(ROOT / "test-artifacts" / "fuzz"))
+RUNS = [(caller, "fuzzing,stateful") for caller in CALLERS] + [("admin", "coverage")]
+
+
+@pytest.mark.parametrize(("caller", "phases"), RUNS, ids=[f"{caller}-{phases}" for caller, phases in RUNS])
+def test_schemathesis_finds_nothing(fuzzed_stack: LocalStackProcess, caller: str, phases: str) -> None:
+    run = fuzz(fuzzed_stack.url, caller, EXAMPLES, Path(ROOT / "test-artifacts" / "fuzz"), phases)
     print(f"\n{caller}: {run.seconds:.0f} s\n{run.summary}")
     assert "Tested:" in run.output, run.output[-5000:]  # it ran, and tested operations
     assert run.returncode == 0, run.output[-20000:]

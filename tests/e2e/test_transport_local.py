@@ -7,7 +7,7 @@ import re
 
 import requests
 
-from infra.local.process import LocalStackProcess
+from infra.local.process import LocalStackProcess, wait_for
 
 
 def test_the_spa_is_served_with_its_security_headers(stack: LocalStackProcess):
@@ -55,3 +55,25 @@ def test_the_outbox_answers_after_a_malformed_mail(stack: LocalStackProcess):
     assert response.status_code == 200, response.text
     bad = [item for item in response.json()["items"] if item["to"] == ["=?utf-8?b?5L2g?=@"]]
     assert bad and bad[0]["malformed"]
+
+
+def test_smtp_intake_takes_a_mail_with_nul_and_invalid_bytes_in_its_headers(stack: LocalStackProcess):
+    """Safely decoded, nothing lost: a ticket whose subject holds no NUL and no lone surrogate."""
+    import smtplib
+    import uuid
+
+    sender = f"odd-{uuid.uuid4().hex[:8]}@example.com"
+    raw = (
+        f"From: {sender}\r\nTo: support@demo.local\r\nMessage-ID: <{uuid.uuid4().hex}@example.com>\r\n"
+        "Subject: bad\x00subject \xff\xfe caf\xe9\r\nX-Note: a\x00b\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "\r\nbody \x00 text\r\n"
+    ).encode("latin-1")
+    with smtplib.SMTP("127.0.0.1", stack.smtp_port, timeout=60) as client:
+        refused = client.sendmail(sender, ["support@demo.local"], raw)
+    assert refused == {}
+    session = stack.login(sender)
+    tickets = wait_for(lambda: stack.get(session, "/api/tickets?view=requested").json()["items"], timeout=30)
+    assert len(tickets) == 1
+    subject = tickets[0]["subject"]
+    assert "bad" in subject and "\x00" not in subject
+    assert not any(0xD800 <= ord(ch) <= 0xDFFF for ch in subject)

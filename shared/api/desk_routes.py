@@ -29,6 +29,7 @@ from shared.api.desk_schemas import (
     ViewOut,
     ViewsQuery,
 )
+from shared.api.openapi import EMAIL_SCHEMA
 from shared.api.routing import STATUS_BY_CODE, ApiRouter, Call, json_response, parse_if_match
 from shared.errors import InvalidInput
 
@@ -131,7 +132,13 @@ def register_desk_routes(api: ApiRouter) -> None:
         found = call.container.customers.find(call.principal, call.query.q)
         return CustomerList(items=[CustomerOut(**r.to_dict()) for r in found])
 
-    @api.route("/api/customers/{email}", "GET", summary="A customer's record (staff)", response=CustomerOut)
+    @api.route(
+        "/api/customers/{email}",
+        "GET",
+        summary="A customer's record (staff)",
+        response=CustomerOut,
+        path_params={"email": EMAIL_SCHEMA},
+    )
     def get_customer(call: Call, email: str) -> CustomerOut:
         record, saved = call.container.customers.get(call.principal, unquote(email))
         return CustomerOut(**record.to_dict(), saved=saved)
@@ -142,6 +149,7 @@ def register_desk_routes(api: ApiRouter) -> None:
         summary="Keep a customer's record: tier and region feed routing rules and SLA policies (staff)",
         body=CustomerIn,
         response=CustomerOut,
+        path_params={"email": EMAIL_SCHEMA},
     )
     def put_customer(call: Call, email: str) -> CustomerOut:
         record = call.container.customers.put(call.principal, unquote(email), call.body.model_dump())

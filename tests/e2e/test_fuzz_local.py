@@ -1,8 +1,8 @@
 """The API fuzzer in the suite: schemathesis against local mode as a customer, an agent, a supervisor and an admin.
 
-A bounded run (FUZZ_EXAMPLES examples per operation; `make fuzz` runs 10x as many, every phase for every caller):
-the fuzzing and stateful phases for each caller, and the coverage phase (deterministic, and the longest: every
-boundary and every undeclared method of every operation) for the admin, who reaches every operation. Zero server
+A bounded run (FUZZ_EXAMPLES examples per operation): the fuzzing and stateful phases for each caller. The coverage
+phase (deterministic, and the longest: every boundary and every undeclared method of every operation, about 4 minutes
+per caller on a 2-core machine) runs in `make fuzz`, with every phase for every caller at 10x the examples. Zero server
 errors, zero undocumented status codes, zero response schema violations, schema-valid requests accepted
 (docs/security.md, "Input and transport"). Its own local stack: the fuzzer changes rules, teams and policies that
 other tests rely on.
@@ -32,7 +32,7 @@ def fuzzed_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStac
     process.stop()
 
 
-RUNS = [(caller, "fuzzing,stateful") for caller in CALLERS] + [("admin", "coverage")]
+RUNS = [(caller, "fuzzing,stateful") for caller in CALLERS]
 
 
 @pytest.mark.parametrize(("caller", "phases"), RUNS, ids=[f"{caller}-{phases}" for caller, phases in RUNS])

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 # Support desks run on internal domains (demo.local, *.test) that email-validator refuses as special-use by default;
 # its documented switch is to take them off SPECIAL_USE_DOMAIN_NAMES. localhost, invalid, onion and arpa stay refused.
 _INTERNAL_DOMAINS = ("local", "test")
+# A WeChat follower's stand-in address (shared/domain/wechat/followers.py, requester_address): base32 of the openid at
+# a reserved domain no mail is ever sent to. Staff filter tickets by it; no other .invalid address is taken.
+_WECHAT_FOLLOWER = re.compile(r"[a-z2-7]{1,200}@wechat\.invalid")
 
 
 @cache
@@ -26,6 +30,8 @@ def normalize_address(value: str) -> str:
 
     No DNS lookup (an address is checked when it is taken, not whether its domain has mail servers today), and no
     display names, comments or quoted local parts: only `local@domain`."""
+    if _WECHAT_FOLLOWER.fullmatch(value.lower()):
+        return value.lower()
     validator = _validator()
     try:
         checked = validator.validate_email(value, check_deliverability=False, allow_quoted_local=False)

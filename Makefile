@@ -47,7 +47,7 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
 
-test: venv lint template-check audit-in-test web browser-deps
+test: venv lint template-check audit-in-test web browser-deps fuzz-deps
 	$(PY) -m pytest tests -q
 	cd web && npm test
 
@@ -72,3 +72,5 @@ clean:
 -include infra/deploy/sam.mk
 # The supply-chain audit and the backup drill: infra/audit/audit.mk.
 -include infra/audit/audit.mk
+# The API fuzzer, in its own virtualenv too (infra/fuzz/fuzz.mk): fuzz-deps, fuzz.
+-include infra/fuzz/fuzz.mk

@@ -9,18 +9,18 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from chalice import Chalice, Response
+from chalice import Response
 
 from shared.api.chat_schemas import ChatEndOut, ChatListOut, ChatListQuery, chat_out
 from shared.api.collab_routes import register_collab_routes
 from shared.api.desk_routes import register_desk_routes
 from shared.api.kb_routes import register_kb_routes
 from shared.api.mail_schemas import RejectionOut, RejectionPage, RejectionQuery
-from shared.api.openapi import build_openapi
+from shared.api.openapi import EMAIL_SCHEMA, build_openapi
 from shared.api.privacy_routes import register_privacy_routes
 from shared.api.report_routes import BINARY_TYPES, register_report_routes
 from shared.api.role_routes import register_role_routes
-from shared.api.routing import ApiRouter, Call, json_response, parse_if_match
+from shared.api.routing import ApiRouter, Call, HelpdeskChalice, json_response, parse_if_match
 from shared.api.routing_schemas import (
     AvailabilityBody,
     CannedRepliesBody,
@@ -75,7 +75,7 @@ from shared.domain.tickets import Person, Ticket
 from shared.logs import install_redaction
 
 install_redaction()  # no full address, phone number, token or message body in the API's logs
-app = Chalice(app_name="helpdesk")
+app = HelpdeskChalice(app_name="helpdesk")
 app.api.binary_types.extend(BINARY_TYPES)  # report downloads (XLSX, CSV)
 api = ApiRouter(app, get_container)
 register_report_routes(api)  # reports, forecast, satisfaction surveys
@@ -275,6 +275,7 @@ def list_agents(call: Call) -> AgentList:
     summary="Add or change an agent: role, teams, skills, capacity (admin)",
     body=AgentIn,
     response=AgentOut,
+    path_params={"email": EMAIL_SCHEMA},
 )
 def put_agent(call: Call, email: str) -> Response:
     body: AgentIn = call.body
@@ -284,20 +285,43 @@ def put_agent(call: Call, email: str) -> Response:
     return json_response(agent_out(agent), 201 if created else 200)
 
 
-@api.route("/api/admin/agents/{email}", "DELETE", summary="Remove an agent holding no tickets (admin)", status=204)
+@api.route(
+    "/api/admin/agents/{email}",
+    "DELETE",
+    summary="Remove an agent holding no tickets (admin)",
+    status=204,
+    path_params={"email": EMAIL_SCHEMA},
+)
 def delete_agent(call: Call, email: str) -> Response:
     call.container.directory.remove_agent(call.principal, unquote(email))
     return Response(body="", status_code=204)
 
 
-@api.route("/api/admin/teams/{id}", "PUT", summary="Add or change a team (admin)", body=TeamIn, response=TeamOut)
+# A team id as DirectoryService.save_team accepts it (TEAM_ID).
+TEAM_ID_SCHEMA = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,31}$"}
+
+
+@api.route(
+    "/api/admin/teams/{id}",
+    "PUT",
+    summary="Add or change a team (admin)",
+    body=TeamIn,
+    response=TeamOut,
+    path_params={"id": TEAM_ID_SCHEMA},
+)
 def put_team(call: Call, id: str) -> Response:
     body: TeamIn = call.body
     team, created = call.container.directory.save_team(call.principal, unquote(id), body.name, body.supervisor)
     return json_response(team_out(team), 201 if created else 200)
 
 
-@api.route("/api/admin/teams/{id}", "DELETE", summary="Delete a team nothing refers to (admin)", status=204)
+@api.route(
+    "/api/admin/teams/{id}",
+    "DELETE",
+    summary="Delete a team nothing refers to (admin)",
+    status=204,
+    path_params={"id": TEAM_ID_SCHEMA},
+)
 def delete_team(call: Call, id: str) -> Response:
     call.container.directory.remove_team(call.principal, unquote(id))
     return Response(body="", status_code=204)

@@ -62,7 +62,16 @@ def resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str
 
 
 def api_routes(template: dict[str, Any]) -> set[tuple[str, str]]:
-    """(METHOD, path) of every `Type: Api` event of every function."""
+    """(METHOD, path) of every `Type: Api` event of every function, but the ANY events (`any_method_paths`)."""
+    return {route for route in _api_events(template) if route[0] != "ANY"}
+
+
+def any_method_paths(template: dict[str, Any]) -> set[str]:
+    """The paths whose other methods API Gateway sends to the app (for its 405 with Allow)."""
+    return {path for method, path in _api_events(template) if method == "ANY"}
+
+
+def _api_events(template: dict[str, Any]) -> set[tuple[str, str]]:
     routes = set()
     for function in resources_of_type(template, "AWS::Serverless::Function").values():
         for event in (function.get("Properties", {}).get("Events") or {}).values():

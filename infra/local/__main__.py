@@ -131,7 +131,13 @@ class LocalRuntime:
         # continuous; the 0.2 s tick alone would add up to 200 ms to every pushed chat line).
         self._wake = threading.Event()
         self.http = LocalHttpServer(
-            app, ROOT / "web" / "dist", "127.0.0.1", http_port, config, after_write=self._wake.set
+            app,
+            ROOT / "web" / "dist",
+            "127.0.0.1",
+            http_port,
+            config,
+            after_write=self._wake.set,
+            storage_origin=endpoint,
         )
         self.smtp = self._smtp_intake()
         from infra.local.chat import LocalChatServer, lambda_handler_for_local

@@ -32,21 +32,37 @@ class Outbox:
                 if raw is None:
                     continue
                 index = len(list(self._folder.glob("*.eml"))) + 1
-                (self._folder / f"{index:06d}-{message.id}.eml").write_text(raw, encoding="utf-8")
+                # surrogateescape: a mail holding bytes that are not UTF-8 is kept as it was sent, not lost.
+                (self._folder / f"{index:06d}-{message.id}.eml").write_text(
+                    raw, encoding="utf-8", errors="surrogateescape"
+                )
             self._seen = len(sent)
 
     def items(self) -> list[dict[str, Any]]:
         self.sync()
-        items = []
-        for path in sorted(self._folder.glob("*.eml")):
-            raw = path.read_text(encoding="utf-8")
-            parsed = email.message_from_string(raw, policy=email.policy.default)
-            items.append(
-                {
-                    "to": [str(a) for a in parsed.get_all("To", [])],
-                    "subject": str(parsed.get("Subject", "")),
-                    "message_id": str(parsed.get("Message-ID", "")),
-                    "raw": raw,
-                }
-            )
-        return items
+        return [read_mail(path) for path in sorted(self._folder.glob("*.eml"))]
+
+
+def read_mail(path: Path) -> dict[str, Any]:
+    """One sent mail as the outbox lists it. A malformed one (an unparsable address, bytes that are not UTF-8) is
+    listed with what can be read of it and `malformed` saying why: it never hides the others."""
+    raw = path.read_bytes().decode("utf-8", errors="replace")
+    item: dict[str, Any] = {"to": [], "subject": "", "message_id": "", "raw": raw}
+    try:
+        parsed = email.message_from_string(raw, policy=email.policy.default)
+        item["subject"] = _header(parsed, "Subject")
+        item["message_id"] = _header(parsed, "Message-ID")
+        item["to"] = [str(address) for address in parsed.get_all("To", [])]
+    except Exception as error:  # the email package raises IndexError, ValueError... on a broken header
+        item["malformed"] = f"{type(error).__name__}: {error}"
+        # The undecoded header still says whom it was for.
+        compat = email.message_from_string(raw, policy=email.policy.compat32)
+        item["to"] = item["to"] or [str(value) for value in compat.get_all("To", [])]
+    return item
+
+
+def _header(parsed: Any, name: str) -> str:
+    try:
+        return str(parsed.get(name, ""))
+    except Exception:  # a header the modern parser cannot turn into text
+        return ""

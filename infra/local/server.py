@@ -22,12 +22,31 @@ log = logging.getLogger("helpdesk.local.http")
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 IMMUTABLE = "public, max-age=31536000, immutable"
+STATIC_METHODS = ("GET", "HEAD")  # the SPA's files: S3 behind CloudFront allows these
 GATEWAY_LIMIT = 10 * 1024 * 1024  # API Gateway's payload limit; the app enforces its own, smaller one
 PLACEHOLDER = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>工单系统 Helpdesk</title>
 <body style="font-family:sans-serif;max-width:40em;margin:4em auto">
 <h1>工单系统 Helpdesk</h1><p>The API is up at <a href="/api/health">/api/health</a>
 (<a href="/api/openapi.json">OpenAPI</a>). The web console has not been built: run <code>make run</code>.</p>
 </body></html>"""
+
+
+def security_headers(storage_origin: str, chat_origin: str = "") -> dict[str, str]:
+    """What CloudFront's response headers policy (template.yaml, WebSecurityHeaders) adds to the SPA's files, with
+    the emulator standing in for S3 and Cognito (uploads and attachment links go straight to storage) and the local
+    WebSocket server for API Gateway's (the console's and the portal's live chat)."""
+    connect = " ".join(o for o in ("'self'", storage_origin, chat_origin) if o)
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob: {storage_origin}; connect-src {connect}; font-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+    return {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+    }
 
 
 class LocalHttpServer:
@@ -39,10 +58,13 @@ class LocalHttpServer:
         port: int,
         config: dict[str, Any] | None = None,
         after_write: Callable[[], None] | None = None,
+        storage_origin: str = "",
     ) -> None:
         self._after_write = after_write  # told after each API call that may have written (not a GET)
         # What the SPA reads from /config.json (docs/api.md): local sign-in, and where the chat's WebSocket is.
-        self._config = json.dumps(config or {"auth": "local"}).encode()
+        config = config or {"auth": "local"}
+        self._config = json.dumps(config).encode()
+        self._security_headers = security_headers(storage_origin.rstrip("/"), str(config.get("chat_url") or ""))
         self._gateway = LocalGateway(app, Config.create(chalice_stage="local", app_name="helpdesk", lambda_timeout=60))
         # The Chalice app keeps the current request on the app object: one API call at a time.
         self._api_lock = threading.Lock()
@@ -82,12 +104,6 @@ class LocalHttpServer:
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         headers_out = dict(response.get("headers") or {})
-        if int(response["statusCode"]) == 405:
-            # Chalice answers an undeclared method itself, in its own shape; API Gateway's gateway responses give
-            # the product's shape on AWS, and so does local mode.
-            error = {"error": {"code": "method_not_allowed", "message": f"{method} is not allowed here"}}
-            headers_out["Content-Type"] = "application/json; charset=utf-8"
-            return 405, headers_out, json.dumps(error).encode()
         for name, values in (response.get("multiValueHeaders") or {}).items():
             headers_out[name] = values
         return int(response["statusCode"]), headers_out, payload
@@ -135,12 +151,18 @@ class LocalHttpServer:
                     self._send(413, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body).encode())
                     return
                 body = self.rfile.read(length) if length else None
+                if self.command not in STATIC_METHODS and not (self.path == "/api" or self.path.startswith("/api/")):
+                    error = {"error": {"code": "method_not_allowed", "message": f"{self.command} is not allowed here"}}
+                    headers = {"Content-Type": "application/json; charset=utf-8", "Allow": ", ".join(STATIC_METHODS)}
+                    self._send(405, headers, json.dumps(error).encode())
+                    return
                 if self.path == "/api" or self.path.startswith("/api/"):
                     headers = {k: v for k, v in self.headers.items()}
                     status, headers_out, payload = server.api(self.command, self.path, headers, body)
                 else:
                     path = self.path.split("?", 1)[0]
                     status, headers_out, payload = server.static(path, self.headers.get("Accept-Encoding", ""))
+                    headers_out = {**headers_out, **server._security_headers}
                 self._send(status, headers_out, payload)
 
             def _send(self, status: int, headers: dict[str, Any], payload: bytes) -> None:
@@ -155,6 +177,11 @@ class LocalHttpServer:
                 if self.command != "HEAD":
                     self.wfile.write(payload)
 
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _handle
+            def __getattr__(self, name: str) -> Any:
+                # http.server answers a method without a do_<METHOD> with 501. Every method (TRACE, PROPFIND...)
+                # comes here instead: the app answers 405 with Allow for its paths, as API Gateway does on AWS.
+                if name.startswith("do_"):
+                    return self._handle
+                raise AttributeError(name)
 
         return Handler

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, model_validator
 
-from shared.api.schemas import EmailStr, Out, Strict, TicketOut
+from shared.api.schemas import NOT_NULL, EmailStr, Out, Strict, TicketOut
 from shared.domain.collab import STAFF_KINDS, Collaboration, SubTask
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -31,8 +31,8 @@ class SubTaskIn(Strict):
 
 
 class SubTaskPatch(Strict):
-    status: Literal["open", "done"] | None = None
-    title: Title | None = None
+    status: Literal["open", "done"] = NOT_NULL
+    title: Title = NOT_NULL
     assignee: EmailStr | None = None
     due_at: AwareDatetime | None = None
 
@@ -91,6 +91,17 @@ class MergeOut(Out):
 
 
 class MarkReadIn(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        defer_build=True,
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["ids"], "properties": {"ids": {"minItems": 1}}},
+                {"required": ["all"], "properties": {"all": {"const": True}}},
+            ]
+        },
+    )
     ids: list[NotificationId] = Field(default_factory=list, max_length=200)
     all: bool = False
 
@@ -114,9 +125,21 @@ class NotificationQuery(Out):
 class NotificationSettingsIn(Strict):
     """`{"channels": {kind: choice}}`, or the kinds at the top level (`{"sla.breach": "email"}`)."""
 
-    model_config = ConfigDict(extra="allow", strict=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="allow",
+        strict=True,
+        defer_build=True,
+        json_schema_extra={
+            "propertyNames": {"enum": ["channels", *STAFF_KINDS]},
+            "additionalProperties": {"enum": ["in_app", "email", "both", "none"]},
+        },
+    )
 
-    channels: dict[str, ChannelChoice] = Field(default_factory=dict, max_length=len(STAFF_KINDS))
+    channels: dict[str, ChannelChoice] = Field(
+        default_factory=dict,
+        max_length=len(STAFF_KINDS),
+        json_schema_extra={"propertyNames": {"enum": list(STAFF_KINDS)}},
+    )
 
     @model_validator(mode="after")
     def _flat(self) -> NotificationSettingsIn:

@@ -29,10 +29,12 @@ from shared.api.desk_schemas import (
     ViewOut,
     ViewsQuery,
 )
+from shared.api.openapi import EMAIL_SCHEMA
 from shared.api.routing import STATUS_BY_CODE, ApiRouter, Call, json_response, parse_if_match
 from shared.errors import InvalidInput
 
 _VIEW_ID = re.compile(r"[A-Za-z0-9_-]{1,48}")
+_VIEW_ID_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,48}$"}
 
 
 def _versioned(items: list[dict[str, Any]], version: int) -> Response:
@@ -131,7 +133,13 @@ def register_desk_routes(api: ApiRouter) -> None:
         found = call.container.customers.find(call.principal, call.query.q)
         return CustomerList(items=[CustomerOut(**r.to_dict()) for r in found])
 
-    @api.route("/api/customers/{email}", "GET", summary="A customer's record (staff)", response=CustomerOut)
+    @api.route(
+        "/api/customers/{email}",
+        "GET",
+        summary="A customer's record (staff)",
+        response=CustomerOut,
+        path_params={"email": EMAIL_SCHEMA},
+    )
     def get_customer(call: Call, email: str) -> CustomerOut:
         record, saved = call.container.customers.get(call.principal, unquote(email))
         return CustomerOut(**record.to_dict(), saved=saved)
@@ -142,6 +150,7 @@ def register_desk_routes(api: ApiRouter) -> None:
         summary="Keep a customer's record: tier and region feed routing rules and SLA policies (staff)",
         body=CustomerIn,
         response=CustomerOut,
+        path_params={"email": EMAIL_SCHEMA},
     )
     def put_customer(call: Call, email: str) -> CustomerOut:
         record = call.container.customers.put(call.principal, unquote(email), call.body.model_dump())
@@ -170,6 +179,7 @@ def register_desk_routes(api: ApiRouter) -> None:
         summary="Save a view: personal, or shared with a team by its supervisor",
         body=ViewBody,
         response=ViewOut,
+        path_params={"id": _VIEW_ID_SCHEMA},
     )
     def put_view(call: Call, id: str) -> Response:
         body: ViewBody = call.body
@@ -181,7 +191,9 @@ def register_desk_routes(api: ApiRouter) -> None:
         )
         return json_response(ViewOut(**view.to_dict()), 201 if created else 200)
 
-    @api.route("/api/views/{id}", "DELETE", summary="Delete a saved view", status=204)
+    @api.route(
+        "/api/views/{id}", "DELETE", summary="Delete a saved view", status=204, path_params={"id": _VIEW_ID_SCHEMA}
+    )
     def delete_view(call: Call, id: str) -> Response:
         call.container.views.delete(call.principal, unquote(id))
         return Response(body="", status_code=204)

@@ -19,6 +19,17 @@ TicketRef = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(
 
 # -- bulk edits ----------------------------------------------------------------------------------------------------
 class BulkChanges(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        defer_build=True,
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+                for name in ("status", "priority", "team", "assignee", "add_tags", "remove_tags")
+            ]
+        },
+    )
     status: Status | None = None
     priority: Priority | None = None
     team: ShortText | None = None
@@ -118,7 +129,7 @@ class UploadBody(Strict):
     content_type: Annotated[
         str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9.+-]+/[a-z0-9.+-]+$")
     ]
-    size: int = Field(ge=0)
+    size: int = Field(ge=1, description="bytes; an empty file is refused")
 
 
 class UploadOut(Out):

@@ -118,6 +118,14 @@ class PreviewOut(Out):
 
 
 class FeedbackBody(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        defer_build=True,
+        json_schema_extra={
+            "anyOf": [{"properties": {"helpful": {"const": True}}}, {"properties": {"deflected": {"const": False}}}]
+        },
+    )
     helpful: bool
     deflected: bool = False
 

@@ -35,6 +35,8 @@ def register_report_routes(api: ApiRouter) -> None:
         "?format=csv|xlsx downloads it",
         query=ReportQuery,
         response=ReportOut,
+        path_params={"period": {"type": "string", "enum": ["day", "week", "month"]}},
+        content_types=("text/csv", XLSX),
     )
     def get_report(call: Call, period: str) -> Any:
         q: ReportQuery = call.query

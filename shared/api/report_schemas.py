@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from shared.api.schemas import Out, Strict
 
@@ -28,10 +29,27 @@ class SurveyOut(Out):
     status: str
 
 
+_DAY_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
+def _calendar_day(value: str) -> str:
+    date.fromisoformat(value)  # ValueError (a 400 naming the field) for 2026-02-30
+    return value
+
+
 class ReportQuery(BaseModel):
     model_config = ConfigDict(extra="ignore", defer_build=True)
 
-    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    # A calendar day of this century (reports start in 2000): what parse_day and the period arithmetic accept.
+    date: (
+        Annotated[
+            str,
+            StringConstraints(pattern=_DAY_PATTERN),
+            AfterValidator(_calendar_day),
+            WithJsonSchema({"type": "string", "format": "date", "pattern": _DAY_PATTERN}),
+        ]
+        | None
+    ) = None
     format: Literal["json", "csv", "xlsx"] = "json"
 
 

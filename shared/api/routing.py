@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
@@ -58,6 +59,7 @@ STATUS_BY_CODE = {
     "team_has_members": 409,
     "team_in_rules": 409,
     "team_has_tickets": 409,
+    "method_not_allowed": 405,
     "version_conflict": 412,
     "payload_too_large": 413,
     "rate_limited": 429,
@@ -120,9 +122,28 @@ class Operation:
     status: int
     errors: tuple[int, ...] = field(default_factory=tuple)
     optional_auth: bool = False  # public, but a signed-in caller is known (staff see more)
+    path_params: dict[str, dict[str, Any]] = field(default_factory=dict)  # JSON Schema of each path parameter
+    content_types: tuple[str, ...] = ()  # other media types the success answer may have (report downloads)
 
 
 ANONYMOUS = Principal.of("anonymous@invalid", "anonymous", "anonymous")
+
+
+class HelpdeskChalice(Chalice):
+    """The Chalice app, answering an undeclared method on a declared path with 405, `Allow` and the error shape.
+
+    Chalice finds the 405 itself (with `Allow`), in its own body shape; API Gateway sends every method of every path
+    here (template.yaml's ANY events), and local mode's server does too, so this is the one place that answers it."""
+
+    def __call__(self, event: Any, context: Any) -> dict[str, Any]:
+        response: dict[str, Any] = super().__call__(event, context)
+        if response.get("statusCode") == 405:
+            allowed = (response.get("headers") or {}).get("Allow", "")
+            body = {"error": {"code": "method_not_allowed", "message": f"this path allows {allowed} only"}}
+            response["body"] = json.dumps(body)
+            response["isBase64Encoded"] = False
+            response["headers"] = {**(response.get("headers") or {}), "Content-Type": JSON}
+        return response
 
 
 class ApiRouter:
@@ -148,9 +169,12 @@ class ApiRouter:
         response: type[BaseModel] | None = None,
         status: int = 200,
         optional_auth: bool = False,
+        path_params: dict[str, dict[str, Any]] | None = None,
+        content_types: tuple[str, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """`public`: no sign-in needed (API Gateway lets it through unauthenticated); with `optional_auth` a caller
-        who sends a token is still recognised (and a bad token is 401)."""
+        who sends a token is still recognised (and a bad token is 401). `path_params`: what the handler accepts in
+        a path parameter, as JSON Schema, for the document (an `{email}` is an address without saying so)."""
         public = public or optional_auth
 
         access = self._access(method, path) if self._access else None
@@ -176,6 +200,8 @@ class ApiRouter:
                     response,
                     status,
                     optional_auth=optional_auth,
+                    path_params=path_params or {},
+                    content_types=content_types,
                 )
             )
             return handler
@@ -200,6 +226,8 @@ class ApiRouter:
             if len(raw) > container.settings.max_body_bytes:
                 raise PayloadTooLarge(f"the request body is over {container.settings.max_body_bytes // 1024} KB")
             headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+            for name, value in path_params.items():
+                check_text(unquote(value, errors="surrogateescape"), name)  # handlers unquote them
             principal = ANONYMOUS
             claims = (request.context or {}).get("authorizer", {}).get("claims")
             if not public:
@@ -266,9 +294,17 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     if not raw.strip():
         raise InvalidInput("a JSON body is required", field="body")
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise _InvalidJson(f"the body is not valid JSON: {error}") from error
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _InvalidJson(f"the body is not valid UTF-8 (byte {error.start})", field="body") from error
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise _InvalidJson(f"the body is not valid JSON: {error}", field="body") from error
+    check_text(data, "")
+    if _has_float(data):
+        # JSON (and JSON Schema) make no difference between 5 and 5.0; strict pydantic would refuse 5.0 for an int.
+        raw = json.dumps(_whole_numbers(data), ensure_ascii=False).encode()
     list_field = list_body(model)
     if list_field is not None:
         # A body that is a JSON array (a list resource saved whole): read as the model's one field, in JSON mode.
@@ -281,6 +317,28 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     return model.model_validate_json(raw, strict=True)
 
 
+def _whole_numbers(value: Any) -> Any:
+    """`value` with every float that is a whole number (5.0, 1e2) as an int; a float field takes an int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
+
+
+def _has_float(value: Any) -> bool:
+    """Whether `value` holds a whole number written as a float."""
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, dict):
+        return any(_has_float(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_float(item) for item in value)
+    return False
+
+
 def list_body(model: type[BaseModel] | None) -> str | None:
     """The field a model reads a JSON array into, when its body (or answer) is the list itself."""
     value = getattr(model, "list_body", None)
@@ -289,7 +347,29 @@ def list_body(model: type[BaseModel] | None) -> str | None:
 
 def _parse_query(model: type[BaseModel], params: Any) -> BaseModel:
     values = {key: params[key] for key in params}
+    check_text(values, "")
     return model.model_validate(values)
+
+
+# A NUL ends a C string and a lone surrogate half cannot be encoded as UTF-8: neither may reach storage, mail headers
+# or logs, so every string a request brings (JSON body keys and values, query and path parameters) is checked here.
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def check_text(value: Any, field: str) -> None:
+    """Refuse (400 naming the field) a string anywhere in `value` that holds a NUL or a lone surrogate."""
+    if isinstance(value, str):
+        found = _BAD_TEXT.search(value)
+        if found:
+            what = "a NUL character" if found.group() == "\x00" else "a lone surrogate (not Unicode text)"
+            raise InvalidInput(f"{field or 'body'}: holds {what}", field=field or "body")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, field or "body")
+            check_text(item, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_text(item, f"{field}.{index}" if field else str(index))
 
 
 class _InvalidJson(HelpdeskError):

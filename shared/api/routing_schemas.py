@@ -130,8 +130,10 @@ class AutomationsOut(Out):
 
 
 class ReviewPolicyBody(Strict):
-    categories: list[Any] = Field(default_factory=list, max_length=200)
-    priorities: list[Any] = Field(default_factory=list, max_length=4)
+    categories: list[Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"\S")]] = Field(
+        default_factory=list, max_length=200
+    )
+    priorities: list[Literal["P1", "P2", "P3", "P4"]] = Field(default_factory=list, max_length=4)
 
 
 class ReviewPolicyOut(Out):

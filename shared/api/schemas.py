@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
 
 from shared.domain.access import Principal
 from shared.domain.directory import Agent, Team
 from shared.domain.events import AuditEvent, Message
+from shared.domain.mail.addresses import normalize_address
 from shared.domain.requests import TicketFilter
 from shared.domain.tickets import Channel, Priority, Status, Ticket
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[^\s,]+$")]
-# Deliberately a syntax check only: support desks use internal domains (.local, .corp) that stricter
-# validators refuse.
+# An address a mail system accepts (shared/domain/mail/addresses.py: email-validator, IDN domains allowed, internal
+# domains such as .local too), stored lower case. The document says `format: email`, which is what clients can check.
 EmailStr = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    StringConstraints(strip_whitespace=True, max_length=254),
+    AfterValidator(normalize_address),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
 ]
 FieldValue = str | int | float | bool | list[Annotated[str, StringConstraints(max_length=100)]] | None
 UploadId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
@@ -41,6 +45,13 @@ class RequesterIn(Strict):
 
 
 class TicketCreate(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        defer_build=True,
+        json_schema_extra={"anyOf": [{"required": ["subject"]}, {"required": ["template"]}]},
+    )
+
     # Required unless a template gives them (the service says which is missing).
     subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)] | None = (
@@ -59,9 +70,17 @@ class TicketCreate(Strict):
     attachments: list[UploadId] = Field(default_factory=list, description="upload ids (POST /api/uploads)")
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+# A field that may be left out of a PATCH but never set to null (there is no "no status").
+NOT_NULL = Field(default=None, json_schema_extra=_no_default)
+
+
 class TicketPatch(Strict):
-    status: Status | None = None
-    priority: Priority | None = None
+    status: Status = NOT_NULL
+    priority: Priority = NOT_NULL
     team: ShortText | None = None
     assignee: EmailStr | None = None
     category: ShortText | None = None
@@ -561,9 +580,23 @@ def _members_of(name: str, enum: Any) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _csv_schema(enum: Any) -> WithJsonSchema:
+    """The document's word for a comma-separated list of members: a pattern clients can check."""
+    one = "|".join(re.escape(m.value) for m in enum)
+    pattern = f"^(|({one})(,({one}))*)$"  # empty: no filter
+    return WithJsonSchema({"anyOf": [{"type": "string", "pattern": pattern}, {"type": "null"}]})
+
+
 # Query filters of comma-separated values, each checked against its enum.
-StatusList = Annotated[str | None, _members_of("status", Status), Field(description="comma-separated statuses")]
-PriorityList = Annotated[str | None, _members_of("priority", Priority), Field(description="comma-separated priorities")]
+StatusList = Annotated[
+    str | None, _members_of("status", Status), _csv_schema(Status), Field(description="comma-separated statuses")
+]
+PriorityList = Annotated[
+    str | None,
+    _members_of("priority", Priority),
+    _csv_schema(Priority),
+    Field(description="comma-separated priorities"),
+]
 
 
 class TicketListQuery(Out):
@@ -591,7 +624,9 @@ class TicketListQuery(Out):
     requester: EmailStr | None = Field(default=None, description="with view=requested: the tickets this person opened")
     tag: Tag | None = None
     category: ShortText | None = None
-    channel: str | None = Field(default=None, description="one channel: email, web, wechat, ...")
+    channel: Annotated[str | None, WithJsonSchema({"type": "string", "enum": [c.value for c in Channel]})] = Field(
+        default=None, description="one channel: email, web, wechat, ..."
+    )
     assignee: EmailStr | None = Field(
         default=None, description="the agent's tickets (their queue), narrowed by the view"
     )

@@ -53,7 +53,7 @@ class ReviewPolicy:
             if not isinstance(value, str) or not value.strip() or len(value) > MAX_CATEGORY:
                 reasons.append(f"category {value!r} must be a text of 1-{MAX_CATEGORY} characters")
         for value in priorities:
-            if value not in Priority.__members__:
+            if not isinstance(value, str) or value not in Priority.__members__:
                 reasons.append(f"unknown priority {value!r} (P1, P2, P3, P4)")
         if reasons:
             raise ReviewPolicyRejected("invalid review policy: " + "; ".join(reasons), reasons, field="review_policy")

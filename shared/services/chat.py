@@ -23,6 +23,7 @@ from shared.domain.chat.connections import ChatConnection
 from shared.domain.chat.protocol import End, Frame, FrameError, Line, Resume, Start, Typing, Watch
 from shared.domain.chat.rates import FRAMES_PER_CONNECTION, LINES_PER_CONVERSATION, RateLimit
 from shared.domain.chat.tokens import make_conversation_token, ticket_id_from_conversation_token
+from shared.domain.chat.visitors import anonymous_address
 from shared.domain.directory import Agent, Availability
 from shared.domain.events import AuditEvent, EventType, Message
 from shared.domain.requests import TicketDraft
@@ -35,7 +36,6 @@ from shared.services.tickets import TicketService
 log = logging.getLogger("helpdesk.chat")
 MAX_SUBJECT = 200
 RESUME_LINES = 100
-ANONYMOUS_DOMAIN = "chat.invalid"  # reserved: a visitor without an address can never be mailed by mistake
 
 # The signed-in customer or staff member behind a connect's `?token=`, or None when the token is not good.
 Identify = Callable[[str], Principal | None]
@@ -48,10 +48,6 @@ def _digest(*parts: str) -> str:
 def subject_of(text: str) -> str:
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return " ".join(first.split())[:MAX_SUBJECT] or "在线咨询"
-
-
-def anonymous_address(ticket_id: str) -> str:
-    return f"{ticket_id}@{ANONYMOUS_DOMAIN}"
 
 
 class ChatService:

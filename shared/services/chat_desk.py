@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.domain.access import Permission, Principal
+from shared.domain.chat.visitors import is_anonymous
 from shared.domain.directory import Agent
 from shared.domain.tickets import Channel, Ticket
 from shared.errors import ChatTaken, Forbidden, InvalidInput, VersionConflict
@@ -19,7 +20,6 @@ from shared.services.cursors import CursorCodec
 from shared.services.ports import ChatConnections, ChatLists, DirectoryReader
 from shared.services.tickets import TicketService
 
-ANONYMOUS_DOMAIN = "@chat.invalid"
 STATES = ("waiting", "mine", "all")
 _ATTEMPTS = 5
 
@@ -33,7 +33,7 @@ class ChatSummary:
     @property
     def visitor_email(self) -> str | None:
         email = self.ticket.requester.email
-        return None if email.lower().endswith(ANONYMOUS_DOMAIN) else email
+        return None if is_anonymous(email) else email
 
     @property
     def text(self) -> str:

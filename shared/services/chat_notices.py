@@ -17,10 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.domain.chat import protocol
+from shared.domain.chat.visitors import is_anonymous
 from shared.domain.events import AuditEvent, EventType
 from shared.services.ports import Tickets
 
-ANONYMOUS_DOMAIN = "@chat.invalid"
 # A frame to a conversation's open connections -> how many took it (ChatService.push_to_conversation).
 PushToConversation = Callable[[str, dict[str, Any]], int]
 AgentName = Callable[[str], str | None]
@@ -38,7 +38,7 @@ class ChatNotices:
 
     @staticmethod
     def mailable(ticket: dict[str, Any]) -> bool:
-        return not str((ticket.get("requester") or {}).get("email", "")).lower().endswith(ANONYMOUS_DOMAIN)
+        return not is_anonymous(str((ticket.get("requester") or {}).get("email", "")))
 
     def on_event(self, event: AuditEvent, ticket: dict[str, Any]) -> list[str]:
         """Pushes that follow from an event whatever the notices table says (the assignment; an idle chat ended by

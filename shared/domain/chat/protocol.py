@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared.domain.mail.addresses import normalize_address
+
 MAX_FRAME_BYTES = 8 * 1024
 MAX_TEXT_CHARS = 4000
 MAX_NAME_CHARS = 100
 MAX_LINE_ID_CHARS = 64
 MAX_TOKEN_CHARS = 200
-_EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 _LINE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
@@ -89,9 +90,15 @@ def _name(value: Any, required: bool) -> str:
 def _email(value: Any) -> str | None:
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+    if not isinstance(value, str):
         raise FrameError("invalid_email", "email is not an address")
-    return value.strip().lower()
+    try:
+        address = normalize_address(value.strip())
+    except ValueError as error:
+        raise FrameError("invalid_email", str(error)) from None
+    if address.endswith(".invalid"):  # the stand-ins of visitors and followers without an address are not theirs
+        raise FrameError("invalid_email", "email is not an address")
+    return address
 
 
 def parse_frame(body: str | bytes | None, signed_in: bool = False, staff: bool = False) -> Frame:

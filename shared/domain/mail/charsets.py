@@ -257,6 +257,9 @@ def decode_header(raw: str) -> Decoded:
         parts.append(decoded.text)
         problems.extend(decoded.problems)
     text = "".join(parts).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    # A NUL (raw or encoded) would end the text in C-string code downstream and cannot be stored as mail text; a
+    # lone surrogate (an undecodable byte kept by surrogateescape) is not text at all: both become U+FFFD.
+    text = "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in text)
     return Decoded(text.strip(), charset, tuple(dict.fromkeys(problems)))
 
 

@@ -14,8 +14,8 @@ from shared.adapters.items import (
     ArticleItem,
     KbCategoryItem,
     KbDayItem,
-    RateItem,
 )
+from shared.adapters.rate_windows import RateWindows
 from shared.adapters.ticket_writer import Part, check, delete, put, update
 from shared.domain.kb import COUNTERS, Article, ArticleStatus, DayCounts, HistoryEntry
 from shared.domain.requests import Key, Page
@@ -247,14 +247,4 @@ class KbStore:
 
     def take_slot(self, who: str, window: str, limit: int, expires_at: datetime) -> bool:
         """One more of at most `limit` actions by `who` in a time window (feedback rate limit)."""
-        item = RateItem(f"RATE#kb_feedback#{who}", window)
-        try:
-            item.update(
-                actions=[RateItem.kind.set(RateItem), RateItem.count.add(1), RateItem.expires_at.set(expires_at)],
-                condition=RateItem.count.does_not_exist() | (RateItem.count < limit),
-            )
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return RateWindows().take("kb_feedback", who, window, limit, expires_at)

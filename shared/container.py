@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from shared.services.chat_desk import ChatDesk
     from shared.services.chat_notices import ChatNotices
     from shared.services.chat_queue import ChatQueue
+    from shared.services.chat_settings import ChatSettingsService
     from shared.services.collaboration import CollaborationService
     from shared.services.cursors import CursorCodec
     from shared.services.customers import CustomerService
@@ -914,10 +915,19 @@ class Container:
             return None
 
     @cached_property
+    def chat_settings(self) -> ChatSettingsService:
+        """The allowed sites and the idle time (an admin setting; the deployment's values until one is saved)."""
+        from shared.domain.chat.settings import CHAT_SETTINGS, ChatSettings
+        from shared.services.chat_settings import ChatSettingsService
+        from shared.services.settings_cache import SettingsCache
+
+        defaults = ChatSettings.defaults(self.settings.chat_origins, self.settings.chat_idle_minutes)
+        return ChatSettingsService(SettingsCache(self.routing_store, (CHAT_SETTINGS,)), self.clock, defaults)
+
+    @cached_property
     def chat(self) -> ChatService:
         from shared.services.chat import ChatService
 
-        origins = [self.settings.public_url, *self.settings.chat_origins.split(",")]
         return ChatService(
             self.tickets,
             self.ticket_store,
@@ -928,8 +938,8 @@ class Container:
             self._chat_principal,
             self.clock,
             self.chat_secret,
-            [origin.strip() for origin in origins if origin.strip()],
-            idle_minutes=self.settings.chat_idle_minutes,
+            self.chat_settings.current,
+            self.settings.public_url,
         )
 
     @cached_property

@@ -24,7 +24,7 @@ MAX_IDLE_MINUTES = 24 * 60  # a day: longer is not a live conversation any more
 
 # A port as a browser writes it (1-65535, no leading zero) and a DNS host name (labels of letters, digits and
 # inner hyphens). The API's request schema states the same patterns, so what it accepts this accepts too.
-_PORT = r"(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?"
+_PORT = r"(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 ORIGIN_PATTERN = rf"^(?:https://{_LABEL}(?:\.{_LABEL})*|http://(?:localhost|127\.0\.0\.1)){_PORT}$"
 _ORIGIN = re.compile(ORIGIN_PATTERN)

@@ -159,6 +159,7 @@ class Container:
             forms=self.forms,
             customer_facts=lambda email: self.customers.facts_for(email),
             uploads=lambda: self.uploads,
+            chat_reply=lambda message: self.chat.relay_reply(message),
         )
 
     # -- working together (shared/services/collaboration.py, merge.py, staff_alerts.py) ----------------------------
@@ -545,7 +546,10 @@ class Container:
             return agent.name if agent else None
 
         return ChatNotices(
-            self.ticket_store, lambda ticket_id, frame: self.chat.push_to_conversation(ticket_id, frame), agent_name
+            self.ticket_store,
+            lambda ticket_id, frame: self.chat.push_to_conversation(ticket_id, frame),
+            agent_name,
+            self.chat_store.was_pushed,
         )
 
     # -- the email channel (shared/services/email_intake.py, docs/email.md) ------------------------

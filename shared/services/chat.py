@@ -345,6 +345,22 @@ class ChatService:
         return self.push_to_conversation(ticket.id, protocol.ended())
 
     # -- pushes -----------------------------------------------------------------------------------------------
+    def relay_reply(self, message: Message) -> int:
+        """A staff public reply on a chat ticket, pushed by the request that wrote it, once the write committed: the
+        visitor sees it without waiting for the ticket stream. When it reached a socket, a mark tells the stream's
+        push (`ChatNotices`) to skip it; when it reached none, the stream still mails it or tries again. A fault
+        here must not fail a reply already saved: the stream delivers it as before."""
+        author = message.author.name or message.author.email
+        frame = {**protocol.line("agent", author, message.body, message.created_at), "id": message.id}
+        try:
+            delivered = self.push_to_conversation(message.ticket_id, frame)
+            if delivered:
+                self._connections.mark_pushed(message.ticket_id, message.id, self._clock.now())
+        except Exception:  # the reply is saved; the stream's push is the fallback
+            log.exception("could not push reply %s of ticket %s", message.id, message.ticket_id)
+            return 0
+        return delivered
+
     def push_to_conversation(self, ticket_id: str, frame: dict[str, Any], role: str = "visitor") -> int:
         """A frame to every open connection of a conversation's visitor (or of the staff watching it); gone ones
         are deleted. How many took it."""

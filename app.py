@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 
 from chalice import Response
 
-from shared.api.chat_schemas import ChatEndOut, ChatListOut, ChatListQuery, chat_out
+from shared.api.chat_schemas import (
+    ChatEndOut,
+    ChatListOut,
+    ChatListQuery,
+    ChatSettingsBody,
+    ChatSettingsOut,
+    chat_out,
+)
 from shared.api.collab_routes import register_collab_routes
 from shared.api.desk_routes import register_desk_routes
 from shared.api.kb_routes import register_kb_routes
@@ -546,6 +553,41 @@ def accept_ticket_chat(call: Call, id: str) -> Response:
 def end_ticket_chat(call: Call, id: str) -> ChatEndOut:
     ticket, pushed = call.container.chat.end_by(call.principal, id)
     return ChatEndOut(ticket_id=ticket.id, ticket_number=ticket.number, pushed=pushed)
+
+
+def _chat_settings(call: Call, settings: Any) -> Response:
+    body = ChatSettingsOut(
+        allowed_origins=list(settings.allowed_origins),
+        idle_minutes=settings.idle_minutes,
+        own_origin=call.container.settings.public_url.rstrip("/"),
+        version=settings.version,
+    )
+    return json_response(body, headers={"ETag": f'"{settings.version}"'})
+
+
+@api.route(
+    "/api/admin/chat/settings",
+    "GET",
+    summary="Live chat's settings (supervisor, admin): the sites allowed to open a chat and the idle time; the "
+    "version is the ETag",
+    response=ChatSettingsOut,
+)
+def get_chat_settings(call: Call) -> Response:
+    return _chat_settings(call, call.container.chat_settings.get(call.principal))
+
+
+@api.route(
+    "/api/admin/chat/settings",
+    "PUT",
+    summary="Save live chat's settings (admin); If-Match the version read. Sockets opened from then on are checked "
+    "against the new list (within 30 s)",
+    body=ChatSettingsBody,
+    response=ChatSettingsOut,
+)
+def put_chat_settings(call: Call) -> Response:
+    expected = parse_if_match(call.headers.get("if-match"))
+    saved = call.container.chat_settings.put(call.principal, call.body.model_dump(), expected)
+    return _chat_settings(call, saved)
 
 
 # -- knowledge base and search (shared/api/kb_routes.py) ---------------------------------------------------------------

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from shared.services.chat_desk import ChatDesk
     from shared.services.chat_notices import ChatNotices
     from shared.services.chat_queue import ChatQueue
+    from shared.services.chat_settings import ChatSettingsService
     from shared.services.collaboration import CollaborationService
     from shared.services.cursors import CursorCodec
     from shared.services.customers import CustomerService
@@ -158,6 +159,7 @@ class Container:
             forms=self.forms,
             customer_facts=lambda email: self.customers.facts_for(email),
             uploads=lambda: self.uploads,
+            chat_reply=lambda message: self.chat.relay_reply(message),
         )
 
     # -- working together (shared/services/collaboration.py, merge.py, staff_alerts.py) ----------------------------
@@ -544,7 +546,10 @@ class Container:
             return agent.name if agent else None
 
         return ChatNotices(
-            self.ticket_store, lambda ticket_id, frame: self.chat.push_to_conversation(ticket_id, frame), agent_name
+            self.ticket_store,
+            lambda ticket_id, frame: self.chat.push_to_conversation(ticket_id, frame),
+            agent_name,
+            self.chat_store.was_pushed,
         )
 
     # -- the email channel (shared/services/email_intake.py, docs/email.md) ------------------------
@@ -914,10 +919,19 @@ class Container:
             return None
 
     @cached_property
+    def chat_settings(self) -> ChatSettingsService:
+        """The allowed sites and the idle time (an admin setting; the deployment's values until one is saved)."""
+        from shared.domain.chat.settings import CHAT_SETTINGS, ChatSettings
+        from shared.services.chat_settings import ChatSettingsService
+        from shared.services.settings_cache import SettingsCache
+
+        defaults = ChatSettings.defaults(self.settings.chat_origins, self.settings.chat_idle_minutes)
+        return ChatSettingsService(SettingsCache(self.routing_store, (CHAT_SETTINGS,)), self.clock, defaults)
+
+    @cached_property
     def chat(self) -> ChatService:
         from shared.services.chat import ChatService
 
-        origins = [self.settings.public_url, *self.settings.chat_origins.split(",")]
         return ChatService(
             self.tickets,
             self.ticket_store,
@@ -928,8 +942,8 @@ class Container:
             self._chat_principal,
             self.clock,
             self.chat_secret,
-            [origin.strip() for origin in origins if origin.strip()],
-            idle_minutes=self.settings.chat_idle_minutes,
+            self.chat_settings.current,
+            self.settings.public_url,
         )
 
     @cached_property

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist
 
-from shared.adapters.items import ChatConnectionItem, ChatLineItem, ChatRateItem, ChatTargetItem
+from shared.adapters.items import ChatConnectionItem, ChatLineItem, ChatPushedItem, ChatRateItem, ChatTargetItem
 from shared.adapters.ticket_writer import Part, put
 from shared.domain.chat.connections import ChatConnection
 from shared.errors import AlreadyClaimed
@@ -18,6 +18,8 @@ from shared.errors import AlreadyClaimed
 # API Gateway closes a WebSocket after 2 hours; the TTL removes what a lost $disconnect leaves, with a margin.
 CONNECTION_LIFETIME = timedelta(hours=2, minutes=10)
 MAX_KEY = 200
+# A pushed reply's mark outlives every redelivery of its stream record (a DynamoDB stream keeps records 24 h).
+PUSHED_LIFETIME = timedelta(hours=25)
 
 
 def connection_pk(connection_id: str) -> str:
@@ -30,6 +32,10 @@ def target_pk(ticket_id: str) -> str:
 
 def line_pk(ticket_id: str, key: str) -> str:
     return f"CHATLINE#{ticket_id}#{key[:MAX_KEY]}"
+
+
+def pushed_pk(ticket_id: str, message_id: str) -> str:
+    return f"PUSHED#{ticket_id}#{message_id[:MAX_KEY]}"
 
 
 def _target_sk(connection_id: str, role: str) -> str:
@@ -127,6 +133,17 @@ class ChatStore:
             ]
         )
         return int(item.n)
+
+    # -- staff replies the API pushed itself ---------------------------------------------------------------------
+    def mark_pushed(self, ticket_id: str, message_id: str, at: datetime) -> None:
+        ChatPushedItem(pushed_pk(ticket_id, message_id), "PUSHED", expires_at=at + PUSHED_LIFETIME).save()
+
+    def was_pushed(self, ticket_id: str, message_id: str) -> bool:
+        try:
+            ChatPushedItem.get(pushed_pk(ticket_id, message_id), "PUSHED", consistent_read=True)
+        except DoesNotExist:
+            return False
+        return True
 
     # -- line claims (tickets table, written with the ticket) -------------------------------------------------
     def line_claimed(self, ticket_id: str, key: str) -> bool:

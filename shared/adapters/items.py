@@ -520,6 +520,11 @@ class ChatTargetItem(ChatItem, discriminator="chat_target"):
     connection_id = UnicodeAttribute()
 
 
+class ChatPushedItem(ChatItem, discriminator="chat_pushed"):
+    """`PUSHED#<ticket id>#<message id>` / `PUSHED`: a staff reply the API request already pushed to the visitor, so
+    the ticket stream's push skips it (docs/decisions.md, "Live chat: a staff reply pushed from the request")."""
+
+
 class ChatRateItem(ChatItem, discriminator="chat_rate"):
     """`RATE#<scope>#<subject>#<window start>` / `RATE`: frames counted in one window."""
 
@@ -555,6 +560,7 @@ _ALL = (
     ChatConnectionItem,
     ChatTargetItem,
     ChatRateItem,
+    ChatPushedItem,
     ReportsItem,
     ArticleItem,
     ArticleHistoryItem,

@@ -95,6 +95,8 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/chats"): _row(P.TICKET_READ_ALL),
     ("POST", "/api/tickets/{id}/chat/accept"): _row(P.TICKET_UPDATE),
     ("POST", "/api/tickets/{id}/chat/end"): _row(P.MESSAGE_REPLY, own=True),
+    ("GET", "/api/admin/chat/settings"): _row(P.RULES_READ),
+    ("PUT", "/api/admin/chat/settings"): _row(P.RULES_MANAGE),
     ("POST", "/api/tickets/{id}/urge"): _row(P.TICKET_URGE),
     ("POST", "/api/tickets/{id}/review"): _row(P.TICKET_REVIEW),
     ("POST", "/api/tickets/{id}/followers"): _row(P.TICKET_UPDATE),

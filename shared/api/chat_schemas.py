@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.api.schemas import Out
+from shared.api.schemas import Out, Strict
+from shared.domain.chat.settings import MAX_IDLE_MINUTES, MAX_ORIGINS, ORIGIN_MAX_LENGTH, ORIGIN_PATTERN
 from shared.domain.tickets import Status
 
 if TYPE_CHECKING:
@@ -18,6 +19,25 @@ class ChatEndOut(Out):
     ticket_id: str
     ticket_number: str
     pushed: int = Field(description="how many of the visitor's open connections were told the chat ended")
+
+
+Origin = Annotated[str, StringConstraints(max_length=ORIGIN_MAX_LENGTH, pattern=ORIGIN_PATTERN)]
+
+
+class ChatSettingsBody(Strict):
+    allowed_origins: list[Origin] = Field(
+        max_length=MAX_ORIGINS,
+        description="sites whose pages may open a chat: https://host[:port], or http:// for localhost and "
+        "127.0.0.1; no path. The product's own URL is always allowed and need not be listed",
+    )
+    idle_minutes: int = Field(ge=0, le=MAX_IDLE_MINUTES, description="an idle chat ends itself after this; 0: never")
+
+
+class ChatSettingsOut(Out):
+    allowed_origins: list[str] = Field(description="in lower case, each once")
+    idle_minutes: int
+    own_origin: str = Field(description="the product's own URL: always allowed")
+    version: int = Field(description="the stored version (0: never saved, the deployment's defaults); the ETag")
 
 
 class ChatListQuery(Out):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +22,7 @@ from shared.domain.chat import protocol
 from shared.domain.chat.connections import ChatConnection
 from shared.domain.chat.protocol import End, Frame, FrameError, Line, Resume, Start, Typing, Watch
 from shared.domain.chat.rates import FRAMES_PER_CONNECTION, LINES_PER_CONVERSATION, RateLimit
+from shared.domain.chat.settings import ChatSettings
 from shared.domain.chat.tokens import make_conversation_token, ticket_id_from_conversation_token
 from shared.domain.chat.visitors import anonymous_address
 from shared.domain.directory import Agent, Availability
@@ -62,10 +63,11 @@ class ChatService:
         identify: Identify,
         clock: Clock,
         secret: str,
-        allowed_origins: Sequence[str],
-        idle_minutes: int = 30,
+        settings: Callable[[], ChatSettings],
+        own_origin: str,
     ) -> None:
-        self._idle_minutes = idle_minutes  # an idle chat ends itself (the sweep's due list; 0: never)
+        self._settings = settings  # the admin setting (allowed sites, idle time), cached by its service
+        self._own_origin = own_origin  # the product's own site: always allowed
         self._tickets = tickets
         self._store = store
         self._writer = writer
@@ -75,12 +77,11 @@ class ChatService:
         self._identify = identify
         self._clock = clock
         self._secret = secret
-        self._origins = {origin.rstrip("/").lower() for origin in allowed_origins if origin}
 
     # -- $connect / $disconnect -------------------------------------------------------------------------------
     def connect(self, connection_id: str, origin: str | None, token: str | None) -> ChatConnection:
         """Refuses (`Forbidden`) a site that is not allowed and a sign-in token that is not good."""
-        if origin is not None and origin.rstrip("/").lower() not in self._origins:
+        if origin is not None and not self._settings().allows(origin, self._own_origin):
             raise Forbidden("this site may not open a chat")
         principal = self._identify(token) if token else None
         if token and principal is None:
@@ -174,7 +175,7 @@ class ChatService:
             language="zh-CN",
         )
         ticket, event = self._tickets.prepare_intake(draft, ticket_id, [])
-        ticket.chat_last_line_at, ticket.chat_idle_minutes = ticket.created_at, self._idle_minutes
+        ticket.chat_last_line_at, ticket.chat_idle_minutes = ticket.created_at, self._settings().idle_minutes
         posted = self._visitor_message(ticket, requester, frame.text, _digest("message", ticket_id, delivery_id))
         event = replace(event, message_id=posted.id, internal=False)
         parts = [
@@ -344,6 +345,22 @@ class ChatService:
         return self.push_to_conversation(ticket.id, protocol.ended())
 
     # -- pushes -----------------------------------------------------------------------------------------------
+    def relay_reply(self, message: Message) -> int:
+        """A staff public reply on a chat ticket, pushed by the request that wrote it, once the write committed: the
+        visitor sees it without waiting for the ticket stream. When it reached a socket, a mark tells the stream's
+        push (`ChatNotices`) to skip it; when it reached none, the stream still mails it or tries again. A fault
+        here must not fail a reply already saved: the stream delivers it as before."""
+        author = message.author.name or message.author.email
+        frame = {**protocol.line("agent", author, message.body, message.created_at), "id": message.id}
+        try:
+            delivered = self.push_to_conversation(message.ticket_id, frame)
+            if delivered:
+                self._connections.mark_pushed(message.ticket_id, message.id, self._clock.now())
+        except Exception:  # the reply is saved; the stream's push is the fallback
+            log.exception("could not push reply %s of ticket %s", message.id, message.ticket_id)
+            return 0
+        return delivered
+
     def push_to_conversation(self, ticket_id: str, frame: dict[str, Any], role: str = "visitor") -> int:
         """A frame to every open connection of a conversation's visitor (or of the staff watching it); gone ones
         are deleted. How many took it."""

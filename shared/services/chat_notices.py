@@ -4,7 +4,8 @@ The notification function calls this for every event on a `chat` ticket, before 
 
 - a public staff reply is pushed to the visitor's open connections as a `message` frame (with the message's id, so
   a redelivered stream record is shown once by the widget); with no connection open, it is mailed as for any
-  ticket when the visitor gave an address, and only kept on the ticket when they did not;
+  ticket when the visitor gave an address, and only kept on the ticket when they did not. A reply the API request
+  already pushed (`ChatService.relay_reply` left a mark) is skipped: the visitor is not sent it twice;
 - the ticket's assignee changing to someone pushes `assigned` with their name;
 - the acknowledgment mail is not sent: the visitor was answered on the socket (`started`).
 
@@ -24,11 +25,16 @@ from shared.services.ports import Tickets
 # A frame to a conversation's open connections -> how many took it (ChatService.push_to_conversation).
 PushToConversation = Callable[[str, dict[str, Any]], int]
 AgentName = Callable[[str], str | None]
+# Whether the request that wrote a reply pushed it already (ticket id, message id): ChatConnections.was_pushed.
+WasPushed = Callable[[str, str], bool]
 
 
 class ChatNotices:
-    def __init__(self, store: Tickets, push: PushToConversation, agent_name: AgentName) -> None:
+    def __init__(
+        self, store: Tickets, push: PushToConversation, agent_name: AgentName, was_pushed: WasPushed | None = None
+    ) -> None:
         self._store = store
+        self._was_pushed = was_pushed or (lambda ticket_id, message_id: False)
         self._push = push
         self._agent_name = agent_name
 
@@ -59,6 +65,8 @@ class ChatNotices:
             return ["no acknowledgment mail for a chat: the visitor was answered on the socket"], False
         if kind != "reply":
             return [], self.mailable(ticket)
+        if event.message_id and self._was_pushed(event.ticket_id, event.message_id):
+            return ["chat reply already pushed by the request that wrote it"], False
         message = self._store.get_message(event.ticket_id, event.ticket_version, event.message_id or "")
         if message is None:
             return [], False

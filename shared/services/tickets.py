@@ -70,7 +70,9 @@ class TicketService:
         forms: FormsService | None = None,
         customer_facts: Callable[[str], dict[str, str]] | None = None,
         uploads: Callable[[], UploadService] | None = None,
+        chat_reply: Callable[[Message], object] | None = None,
     ) -> None:
+        self._chat_reply = chat_reply  # a staff reply on a live chat, pushed to the visitor once written
         self._work = work
         self._forms = forms  # custom fields and templates (shared/services/desk_forms.py)
         self._customer_facts = customer_facts  # a requester's record: tier, region, organization
@@ -369,6 +371,8 @@ class TicketService:
         )
         event = self._event(ticket, EventType.MESSAGE_ADDED, principal, now, applied, message.id, internal)
         self._writer.write(ticket, [event], [self._store.message_part(message, ticket), *parts])
+        if self._chat_reply is not None and ticket.channel is Channel.CHAT and principal.is_staff and not internal:
+            self._chat_reply(message)
         return message
 
     def _mentions(self, ticket: Ticket, body: str, principal: Principal) -> builtins.list[FieldChange]:

@@ -12,10 +12,12 @@ from shared.domain.chat import protocol
 from shared.domain.chat.capacity import CHAT_PRIORITY, chat_candidate
 from shared.domain.chat.protocol import End, FrameError, Line, Resume, Start, Typing, parse_frame
 from shared.domain.chat.rates import FRAMES_PER_CONNECTION
+from shared.domain.chat.settings import ChatSettings, valid_origin
 from shared.domain.chat.tokens import make_conversation_token, ticket_id_from_conversation_token
 from shared.domain.directory import Agent, Availability
 from shared.domain.reports.surveys import make_survey_token
 from shared.domain.tickets import Priority
+from shared.errors import InvalidInput
 
 SECRET = "chat-secret-of-32-bytes-or-more-xx"
 TICKET = "0123456789abcdef0123456789abcdef"
@@ -165,3 +167,55 @@ def test_staff_frames_are_watch_and_typing_only() -> None:
         parse_frame('{"action":"watch","ticket":""}', staff=True)
     assert caught.value.code == "invalid_frame"
     assert code_of('{"action":"watch","ticket":"GD1"}') == "unknown_action"  # not for visitors
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://shop.example.com",
+        "https://a-b.example.cn:8443",
+        "http://localhost:3000",
+        "http://127.0.0.1",
+        "https://x",
+    ],
+)
+def test_a_well_formed_site_is_allowed_as_written(origin: str) -> None:
+    assert valid_origin(origin)
+    scheme, host = origin.split("//")
+    written = f"{scheme}//{host.upper()}" if scheme == "https:" else origin  # host names are case-insensitive
+    assert ChatSettings.of([written], 30).allows(origin, "https://desk.example.com")
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://shop.example.com",  # plain http is for the machine itself only
+        "https://shop.example.com/path",
+        "https://user@shop.example.com",
+        "https://shop.example.com:0",
+        "https://shop.example.com:65536",
+        "https://-shop.example.com",
+        "https://shop.example.com:٣",  # digits of another script
+        "ftp://shop.example.com",
+        "",
+    ],
+)
+def test_a_malformed_site_is_refused_naming_it(origin: str) -> None:
+    assert not valid_origin(origin)
+    with pytest.raises(InvalidInput) as refused:
+        ChatSettings.of(["https://ok.example.com", origin], 30)
+    assert refused.value.field == "allowed_origins[1]"
+
+
+def test_the_products_own_site_is_always_allowed_and_the_defaults_come_from_the_deployment() -> None:
+    defaults = ChatSettings.defaults(" https://a.example.com/ ,,HTTPS://B.example.com", 45)
+    assert defaults.allowed_origins == ("https://a.example.com", "https://b.example.com")
+    assert defaults.idle_minutes == 45 and defaults.version == 0
+    assert ChatSettings().allows("https://desk.example.com/", "https://desk.example.com")
+    assert not ChatSettings().allows("https://a.example.com", "https://desk.example.com")
+    assert ChatSettings.of(["https://a.example.com", "https://A.example.com"], 0).allowed_origins == (
+        "https://a.example.com",
+    )
+    for idle in (-1, 1441, True, "30"):
+        with pytest.raises(InvalidInput):
+            ChatSettings.of([], idle)  # type: ignore[arg-type]

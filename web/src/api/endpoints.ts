@@ -36,6 +36,7 @@ import type {
   RawMessageLink,
   ReviewDecision,
   ReviewPolicy,
+  ChatSettings,
   RuleEvent,
   RuleSet,
   SampleChange,
@@ -637,6 +638,20 @@ export function getSearchTerms(opts: ReadOpts = {}): Promise<SearchTerms> {
 
 export function putSearchTerms(body: Omit<SearchTerms, 'version'>, version: number): Promise<SearchTerms> {
   return call<SearchTerms>('PUT', '/api/admin/search-terms', { body, headers: { 'If-Match': `"${version}"` } });
+}
+
+// ---- live chat's setting (docs/chat.md) ----
+
+export function getChatSettings(opts: ReadOpts = {}): Promise<ChatSettings> {
+  return call<ChatSettings>('GET', '/api/admin/chat/settings', { signal: opts.signal });
+}
+
+export function putChatSettings(settings: Pick<ChatSettings, 'allowed_origins' | 'idle_minutes'>, version: number): Promise<ChatSettings> {
+  const { allowed_origins, idle_minutes } = settings;
+  return call<ChatSettings>('PUT', '/api/admin/chat/settings', {
+    body: { allowed_origins, idle_minutes },
+    headers: { 'If-Match': `"${version}"` },
+  });
 }
 
 // ---- the desk (docs/desk.md) ----

@@ -887,6 +887,15 @@ export interface AutomationSet {
   version?: number;
 }
 
+/** Live chat's admin setting: the sites whose pages may open a chat, and when an idle chat ends itself. */
+export interface ChatSettings {
+  allowed_origins: string[];
+  idle_minutes: number;
+  /** The product's own URL: always allowed, never part of the list. */
+  own_origin?: string;
+  version: number;
+}
+
 export interface ReviewPolicy {
   categories: string[];
   priorities: Priority[];

@@ -45,6 +45,7 @@ const FormsPage = lazy(() => import('./admin/FormsPage'));
 const ChatQueuePage = lazy(() => import('./chat/ChatQueuePage'));
 const ChatPage = lazy(() => import('./chat/ChatPage'));
 const RolesPage = lazy(() => import('./admin/RolesPage'));
+const ChatSettingsPage = lazy(() => import('./admin/ChatSettingsPage'));
 
 export default function ConsoleApp() {
   const { t } = useTranslation();
@@ -76,6 +77,7 @@ export default function ConsoleApp() {
     admin.push({ to: '/console/admin/automations', label: t('console.nav.automations'), testId: 'nav-automations' });
     admin.push({ to: '/console/admin/sla', label: t('console.nav.sla'), testId: 'nav-sla' });
     admin.push({ to: '/console/admin/forms', label: t('desk.admin.nav'), testId: 'nav-forms' });
+    admin.push({ to: '/console/admin/chat', label: t('chatSettings.nav'), testId: 'nav-chat-settings' });
   }
   if (manageCanned) admin.push({ to: '/console/admin/canned', label: t('console.nav.canned'), testId: 'nav-canned' });
   if (manageStaff) admin.push({ to: '/console/admin/staff', label: t('console.nav.staff'), testId: 'nav-staff' });
@@ -126,6 +128,7 @@ export default function ConsoleApp() {
             ) : null}
             {readRules ? <Route path="admin/sla" element={<SlaPoliciesPage canEdit={canManageRules(user)} />} /> : null}
             {readRules ? <Route path="admin/forms" element={<FormsPage canEdit={canManageRules(user)} />} /> : null}
+            {readRules ? <Route path="admin/chat" element={<ChatSettingsPage canEdit={canManageRules(user)} />} /> : null}
             {review ? <Route path="review" element={<ReviewPage />} /> : null}
             {manageCanned ? <Route path="admin/canned" element={<CannedRepliesPage />} /> : null}
             {manageStaff ? <Route path="admin/staff" element={<StaffPage />} /> : null}

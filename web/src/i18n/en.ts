@@ -674,6 +674,17 @@ const en: Messages<typeof zhCN> = {
     insufficient_resources: 'Insufficient resources',
     other: 'Other',
   },
+  chatSettings: {
+    nav: 'Live chat',
+    title: 'Live chat settings',
+    intro: 'Only pages of these sites may open the chat window (the Origin the browser sends must match). One site a line, as https://host[:port]; for development on this machine, http://localhost or http://127.0.0.1.',
+    origins: 'Allowed sites',
+    own: 'The product\'s own address, {{origin}}, is always allowed and need not be listed.',
+    idle: 'End an idle chat after',
+    minutes: 'minutes',
+    idleHint: 'When neither the visitor nor staff writes for this long, the chat ends itself and the transcript is sent; 0: never. Applies to chats started after saving.',
+    save: 'Save',
+  },
   chat: {
     nav: 'Live chat',
     waitingTitle: 'Waiting ({{count}})',

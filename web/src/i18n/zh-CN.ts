@@ -669,6 +669,17 @@ const zhCN = {
     insufficient_resources: '资源不足',
     other: '其他',
   },
+  chatSettings: {
+    nav: '在线客服',
+    title: '在线客服设置',
+    intro: '只有以下网站的页面可以打开在线客服窗口（浏览器发送的 Origin 须与之一致）。每行一个网站，格式为 https://域名[:端口]；本机开发可用 http://localhost 或 http://127.0.0.1。',
+    origins: '允许的网站',
+    own: '本系统自己的地址 {{origin}} 始终允许，无需填写。',
+    idle: '会话空闲结束时间',
+    minutes: '分钟',
+    idleHint: '访客与客服均无消息超过此时间，会话自动结束并发送聊天记录；0 表示不自动结束。只影响之后开始的会话。',
+    save: '保存',
+  },
   chat: {
     nav: '在线客服',
     waitingTitle: '等待接入（{{count}}）',

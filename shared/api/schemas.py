@@ -27,12 +27,11 @@ from shared.domain.tickets import Channel, Priority, Status, Ticket
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 # Whitespace spelled out: `\s` means different characters to Python's re (the fuzzer's and jsonschema's reading of
-# the document), Rust's regex (pydantic's) and ECMAScript (clients'); this set is the union of all three, so a tag
-# that matches has nothing `strip()` would remove and every reader of the pattern agrees on it.
+# the document), Rust's regex (pydantic's) and ECMAScript (clients'); this set is the union of all three, so every
+# reader of the pattern agrees on it. A tag is taken as the pattern says, not stripped first: a tag with whitespace
+# at either end is refused as the document says, rather than quietly taken without it.
 _WHITESPACE = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-Tag = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=rf"^[^{_WHITESPACE},]+$")
-]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=rf"^[^{_WHITESPACE},]+$")]
 # An address a mail system accepts (shared/domain/mail/addresses.py: email-validator, IDN domains allowed, internal
 # domains such as .local too), stored lower case. The document says `format: email`, which is what clients can check.
 EmailStr = Annotated[

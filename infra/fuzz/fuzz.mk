@@ -3,7 +3,8 @@
 #   make fuzz-deps   schemathesis in its own virtualenv (.venv-fuzz): its pins never decide .venv's versions
 #   make fuzz        every caller, every phase, FUZZ_EXAMPLES_LONG examples per operation (10x the run in make test)
 #
-# `make test` runs the bounded run: tests/e2e/test_fuzz_local.py, FUZZ_EXAMPLES examples per operation.
+# `make test` runs the bounded run: tests/e2e/test_fuzz_local.py, FUZZ_EXAMPLES examples per operation for the fuzzing
+# and stateful phases of every caller, and the admin's schema-valid coverage cases.
 
 FUZZ_VENV := .venv-fuzz
 FUZZ_STAMP := $(FUZZ_VENV)/.installed

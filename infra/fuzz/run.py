@@ -55,16 +55,19 @@ def token(url: str, email: str) -> str:
 INTERPRETER_BUG = "AST constructor recursion depth mismatch"
 
 
-def fuzz(url: str, caller: str, max_examples: int, report_dir: Path, phases: str = PHASES) -> FuzzRun:
-    """One schemathesis run as `caller`, run again once if all it hit was the interpreter's bug (INTERPRETER_BUG)."""
-    run = _fuzz_once(url, caller, max_examples, report_dir, phases)
+def fuzz(
+    url: str, caller: str, max_examples: int, report_dir: Path, phases: str = PHASES, mode: str = "all"
+) -> FuzzRun:
+    """One schemathesis run as `caller`, run again once if all it hit was the interpreter's bug (INTERPRETER_BUG).
+    `mode`: the requests generated, schema-valid (`positive`), schema-violating (`negative`) or both (`all`)."""
+    run = _fuzz_once(url, caller, max_examples, report_dir, phases, mode)
     if run.returncode != 0 and INTERPRETER_BUG in run.output and "❌ ST" not in run.output:
         print(f"{caller}: schemathesis hit {INTERPRETER_BUG!r} (no finding); running again")
-        run = _fuzz_once(url, caller, max_examples, report_dir, phases)
+        run = _fuzz_once(url, caller, max_examples, report_dir, phases, mode)
     return run
 
 
-def _fuzz_once(url: str, caller: str, max_examples: int, report_dir: Path, phases: str) -> FuzzRun:
+def _fuzz_once(url: str, caller: str, max_examples: int, report_dir: Path, phases: str, mode: str) -> FuzzRun:
     """The token goes through the environment (the config reads it), never argv."""
     env = {**os.environ, "HELPDESK_FUZZ_TOKEN": token(url, CALLERS[caller])}
     command = [
@@ -80,10 +83,12 @@ def _fuzz_once(url: str, caller: str, max_examples: int, report_dir: Path, phase
         str(max_examples),
         "--phases",
         phases,
+        "--mode",
+        mode,
         "--report",
         "junit",
         "--report-dir",
-        str(report_dir / caller),
+        str(report_dir / (caller if mode == "all" else f"{caller}-{mode}")),
     ]
     started = time.monotonic()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -94,8 +99,10 @@ def _fuzz_once(url: str, caller: str, max_examples: int, report_dir: Path, phase
     return FuzzRun(caller, done.returncode, seconds, summary.strip(), output)
 
 
-def fuzz_all(url: str, max_examples: int, report_dir: Path, callers: list[str], phases: str) -> list[FuzzRun]:
-    return [fuzz(url, caller, max_examples, report_dir, phases) for caller in callers]
+def fuzz_all(
+    url: str, max_examples: int, report_dir: Path, callers: list[str], phases: str, mode: str
+) -> list[FuzzRun]:
+    return [fuzz(url, caller, max_examples, report_dir, phases, mode) for caller in callers]
 
 
 def main() -> int:
@@ -105,6 +112,7 @@ def main() -> int:
     parser.add_argument("--report-dir", type=Path, default=ROOT / "test-artifacts" / "fuzz")
     parser.add_argument("--callers", default=",".join(CALLERS), help="comma-separated: " + ", ".join(CALLERS))
     parser.add_argument("--phases", default=PHASES)
+    parser.add_argument("--mode", default="all", choices=["all", "positive", "negative"])
     args = parser.parse_args()
     if not SCHEMATHESIS.exists():
         print(f"{SCHEMATHESIS} is missing: run `make fuzz-deps`", file=sys.stderr)
@@ -116,7 +124,7 @@ def main() -> int:
         stack.start()
         url = stack.url
     try:
-        runs = fuzz_all(url, args.max_examples, args.report_dir, args.callers.split(","), args.phases)
+        runs = fuzz_all(url, args.max_examples, args.report_dir, args.callers.split(","), args.phases, args.mode)
     finally:
         if stack is not None:
             stack.stop()

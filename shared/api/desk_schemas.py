@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from shared.api.schemas import EmailStr, Out, PriorityList, ShortText, StatusList, Strict, Tag
 from shared.domain.tickets import Priority, Status
+from shared.domain.uploads import MAX_UPLOAD_BYTES
 
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Option = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -129,7 +130,7 @@ class UploadBody(Strict):
     content_type: Annotated[
         str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9.+-]+/[a-z0-9.+-]+$")
     ]
-    size: int = Field(ge=1, description="bytes; an empty file is refused")
+    size: int = Field(ge=1, le=MAX_UPLOAD_BYTES, description="bytes; an empty file is refused, 25 MB at most")
 
 
 class UploadOut(Out):

@@ -7,13 +7,13 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from shared.api.schemas import Out
+from shared.api.schemas import Out, QueryDate
 
 
 class RejectionQuery(Out):
     model_config = ConfigDict(extra="ignore")
 
-    day: dt.date | None = Field(default=None, description="the UTC day the mail arrived, YYYY-MM-DD; default today")
+    day: QueryDate | None = Field(default=None, description="the UTC day the mail arrived, YYYY-MM-DD; default today")
     limit: int = Field(default=50, ge=1, le=200)
     cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
 

@@ -12,6 +12,10 @@ from chalice import Response
 from shared.api.routing import ApiRouter, Call, json_response
 from shared.api.schemas import Out, message_out, ticket_out
 
+# Whatever address the person's records hold (one taken before addresses were checked, a WeChat follower's stand-in):
+# what the service takes is any string with an @, 254 characters at most.
+STORED_ADDRESS_SCHEMA = {"type": "string", "pattern": "@", "maxLength": 254}
+
 
 class PersonalDataTicket(Out):
     ticket: dict[str, Any]
@@ -38,6 +42,7 @@ def register_privacy_routes(api: ApiRouter) -> None:
         "GET",
         summary="Everything kept about one customer, as JSON; files as presigned links (admin, 个人信息保护法)",
         response=PersonalDataOut,
+        path_params={"email": STORED_ADDRESS_SCHEMA},
     )
     def export_customer(call: Call, email: str) -> Response:
         data = call.container.personal_data.export(call.principal, unquote(email))
@@ -68,6 +73,7 @@ def register_privacy_routes(api: ApiRouter) -> None:
         "DELETE",
         summary="Erase a customer's personal data; tickets stay as anonymous statistics; repeatable (admin)",
         status=204,
+        path_params={"email": STORED_ADDRESS_SCHEMA},
     )
     def erase_customer(call: Call, email: str) -> Response:
         call.container.personal_data.erase(call.principal, unquote(email))

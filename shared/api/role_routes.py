@@ -9,14 +9,15 @@ from pydantic import Field, StringConstraints
 
 from shared.api.routing import ApiRouter, Call, json_response
 from shared.api.schemas import Out, Strict
-from shared.domain.access import Permission, Role
+from shared.domain.access import ROLE_ID, Permission, Role
 
-PermissionName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+# What the service accepts as a role id, stated in the document (the service checks it too).
+ROLE_ID_SCHEMA = {"type": "string", "pattern": ROLE_ID.pattern}
 
 
 class RoleIn(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-    permissions: list[PermissionName] = Field(max_length=len(Permission))
+    permissions: list[Permission] = Field(max_length=len(Permission))  # an enum in the document
 
 
 class RoleOut(Out):
@@ -49,6 +50,7 @@ def register_role_routes(api: ApiRouter) -> None:
         summary="Add or change a custom role: its name and permissions (admin; built-in roles cannot be changed)",
         body=RoleIn,
         response=RoleOut,
+        path_params={"id": ROLE_ID_SCHEMA},
     )
     def put_role(call: Call, id: str) -> Response:
         body: RoleIn = call.body
@@ -60,6 +62,7 @@ def register_role_routes(api: ApiRouter) -> None:
         "DELETE",
         summary="Delete a custom role nobody holds (admin; built-in roles cannot be deleted)",
         status=204,
+        path_params={"id": ROLE_ID_SCHEMA},
     )
     def delete_role(call: Call, id: str) -> Response:
         call.container.roles.delete(call.principal, id)

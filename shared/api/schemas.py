@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 
 from shared.domain.access import Principal
 from shared.domain.directory import Agent, Team
@@ -17,7 +26,12 @@ from shared.domain.tickets import Channel, Priority, Status, Ticket
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[^\s,]+$")]
+# Whitespace spelled out: `\s` means different characters to Python's re (the fuzzer's and jsonschema's reading of
+# the document), Rust's regex (pydantic's) and ECMAScript (clients'); this set is the union of all three, so every
+# reader of the pattern agrees on it. A tag is taken as the pattern says, not stripped first: a tag with whitespace
+# at either end is refused as the document says, rather than quietly taken without it.
+_WHITESPACE = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=rf"^[^{_WHITESPACE},]+$")]
 # An address a mail system accepts (shared/domain/mail/addresses.py: email-validator, IDN domains allowed, internal
 # domains such as .local too), stored lower case. The document says `format: email`, which is what clients can check.
 EmailStr = Annotated[
@@ -26,6 +40,29 @@ EmailStr = Annotated[
     AfterValidator(normalize_address),
     WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
 ]
+
+
+def _rfc3339(pattern: re.Pattern[str], what: str) -> BeforeValidator:
+    """A query string's date or time exactly as the document's `format` says (RFC 3339): the lax parsing pydantic
+    applies to query strings would also take unix timestamps and a date for a time."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not pattern.fullmatch(value):
+            raise ValueError(f"expected {what}")
+        return value
+
+    return BeforeValidator(check)
+
+
+# format: date-time with its offset (2026-11-23T00:00:00+08:00) and format: date (2026-11-23).
+QueryDateTime = Annotated[
+    datetime,
+    _rfc3339(
+        re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII),
+        "a time with its offset, e.g. 2026-11-23T00:00:00+08:00",
+    ),
+]
+QueryDate = Annotated[date, _rfc3339(re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII), "a day, YYYY-MM-DD")]
 FieldValue = str | int | float | bool | list[Annotated[str, StringConstraints(max_length=100)]] | None
 UploadId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 
@@ -630,8 +667,8 @@ class TicketListQuery(Out):
     assignee: EmailStr | None = Field(
         default=None, description="the agent's tickets (their queue), narrowed by the view"
     )
-    created_from: datetime | None = Field(default=None, description="created at or after (ISO-8601)")
-    created_to: datetime | None = Field(default=None, description="created at or before (ISO-8601)")
+    created_from: QueryDateTime | None = Field(default=None, description="created at or after (ISO-8601)")
+    created_to: QueryDateTime | None = Field(default=None, description="created at or before (ISO-8601)")
     limit: int = Field(default=25, ge=1, le=100)
     cursor: Annotated[str, StringConstraints(max_length=4096)] | None = None
 

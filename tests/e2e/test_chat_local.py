@@ -18,6 +18,16 @@ from infra.local.process import LocalStackProcess, wait_for
 LEAD = "lead@demo.local"
 
 
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
+    """A stack of its own: the suite's shared one carries the routing rules, teams and availability earlier tests
+    changed, and these tests need the seeded desk (the tech team online, its chat seats free)."""
+    process = LocalStackProcess(tmp_path_factory.mktemp("chat-local") / "state")
+    process.start()
+    yield process
+    process.stop()
+
+
 @pytest.fixture
 def open_socket(stack: LocalStackProcess) -> Iterator[Any]:
     with contextlib.ExitStack() as opened:

@@ -6,6 +6,7 @@ the agent ends it and the visitor is told."""
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -90,6 +91,12 @@ def _chat_of(stack: LocalStackProcess, number: str) -> dict[str, Any] | None:
     return next((c for c in items if c["ticket_number"] == number), None)
 
 
+def _number_of_visitor(stack: LocalStackProcess, name: str) -> str:
+    lead = stack.login(LEAD)
+    items = stack.get(lead, "/api/chats?state=all").json()["items"]
+    return next(c["ticket_number"] for c in items if c["visitor_name"] == name)
+
+
 def _agent_name(stack: LocalStackProcess, email: str) -> str:
     agents = stack.get(stack.login(LEAD), "/api/agents").json()["items"]
     return next(a["name"] for a in agents if a["email"] == email)
@@ -134,8 +141,9 @@ def test_a_visitor_and_an_agent_chat_both_ways(
         visitor.get_by_test_id("chat-first-text").fill("我的订单三天没发货了")
         visitor.get_by_test_id("chat-start").click()
         status = visitor.get_by_test_id("chat-status")
-        expect(status).to_contain_text("已为您创建工单", timeout=TIMEOUT)
-        number = status.inner_text().split("工单 ")[1].split("，")[0]
+        # "Ticket created" shows until an agent is assigned, which may already have happened: either will do.
+        expect(status).to_contain_text(re.compile("已为您创建工单|正在为您服务"), timeout=TIMEOUT)
+        number = _number_of_visitor(chat_stack, "赵先生")
         token = visitor.evaluate("() => Object.values(localStorage).join(' ')")
         assert "conversation" in token, "the conversation token is not kept in the page's storage"
 
